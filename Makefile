@@ -1,0 +1,61 @@
+# finlake — the two commands a newcomer needs are `make demo` and `make test`.
+# Everything else here is what those two are made of, and what CI and the PR workflow call.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.finlake-installed
+TOOLS := .tools
+CHECKOV_VENV := $(TOOLS)/checkov
+LAKE ?= lake
+PRESET ?= small
+PYTEST_ARGS ?=
+
+.PHONY: help install demo test test-python lint bench lock clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "finlake needs Python 3.11; set PYTHON=/path/to/python3.11"' \
+		|| { echo "finlake: $(PY) is not Python 3.11; remove $(VENV) and run again with PYTHON=python3.11." >&2; exit 2; }
+	$(PY) -m pip install -q -r requirements/lock.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	@$(PY) -m finlake.java ensure
+	@touch $@
+
+install: $(STAMP) ## create .venv and install pinned dependencies (and Java 17 if missing)
+
+demo: install ## generate the small preset and run every stage end to end
+	$(BIN)/finlake demo --preset $(PRESET) --lake $(LAKE)
+
+test: install ## run every check (what CI runs)
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-python
+
+test-python: install ## the pytest suites
+	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; exit 1; fi; exit $$status
+
+lint: install ## ruff on the Python code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install ## benchmarks: report figures, never fail on a timing
+	$(PY) bench/generator_bench.py
+
+lock: ## re-resolve dependencies and rewrite requirements/lock.txt
+	rm -rf $(TOOLS)/lock-venv && $(PYTHON) -m venv $(TOOLS)/lock-venv
+	$(TOOLS)/lock-venv/bin/pip install -q setuptools wheel -e ".[dev]"
+	{ echo "# Exact versions a fresh machine installs (make install). Regenerate with: make lock"; \
+	  $(TOOLS)/lock-venv/bin/pip freeze --all --exclude-editable | grep -v -E '^(pip|finlake)=='; } > requirements/lock.txt
+	rm -rf $(TOOLS)/lock-venv
+
+clean: ## remove generated data, dbt output and caches (keeps .venv)
+	rm -rf $(LAKE) target dbt_packages logs .pytest_cache .ruff_cache

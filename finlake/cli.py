@@ -1,0 +1,174 @@
+"""The `finlake` command line: parse, call one function, print a short result.
+
+Library code raises FinlakeError subclasses; this module turns them into one plain sentence on
+stderr and a non-zero exit code. Unexpected exceptions are reported the same way, with the
+traceback only under FINLAKE_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from finlake import __version__
+from finlake.errors import ConfigError, FinlakeError
+from finlake.lake import LAKE_ENV, Lake
+
+
+def _lake_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lake", metavar="DIR", default=None, help=f"lake folder (default: ${LAKE_ENV} or ./lake)"
+    )
+
+
+def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None:
+    from finlake.generator.config import (
+        DEFAULT_AS_OF,
+        DEFAULT_DAYS,
+        DEFAULT_DIRTY_RATE,
+        DEFAULT_SEED,
+        PRESETS,
+    )
+
+    parser.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        default=default_preset,
+        help="dataset size: " + "; ".join(f"{p.name} {p.description}" for p in PRESETS.values()),
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--as-of",
+        default=DEFAULT_AS_OF.isoformat(),
+        metavar="YYYY-MM-DD",
+        help=f"last extract date; all dates are relative to it (default {DEFAULT_AS_OF})",
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_DAYS,
+        metavar="N",
+        help=f"daily delta files after the snapshot (default {DEFAULT_DAYS})",
+    )
+    parser.add_argument(
+        "--dirty-rate",
+        type=float,
+        default=DEFAULT_DIRTY_RATE,
+        metavar="R",
+        help=f"share of rows with an injected defect (default {DEFAULT_DIRTY_RATE})",
+    )
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="override the preset's customer count",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="worker processes (default: up to 2)"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing dataset in the lake (clears bronze and the warehouse too)",
+    )
+
+
+def _generator_config(args: argparse.Namespace):
+    from finlake.generator.config import PRESETS, GeneratorConfig, parse_as_of
+
+    return GeneratorConfig(
+        preset=PRESETS[args.preset],
+        seed=args.seed,
+        as_of=parse_as_of(args.as_of),
+        days=args.days,
+        dirty_rate=args.dirty_rate,
+        customers=args.customers,
+    )
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from finlake.generator.run import DEFAULT_WORKERS, generate
+    from finlake.summary import print_generation
+
+    lake = Lake.resolve(args.lake)
+    report = generate(
+        _generator_config(args),
+        lake,
+        force=args.force,
+        show_progress=not args.quiet,
+        workers=args.workers or DEFAULT_WORKERS,
+    )
+    print_generation(report, lake)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from finlake.demo import run_demo
+
+    return run_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="finlake",
+        description="Retail-banking medallion pipeline: landing CSV -> bronze Parquet -> silver/gold (dbt) -> default model.",
+    )
+    parser.add_argument("--version", action="version", version=f"finlake {__version__}")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser(
+        "generate",
+        help="write synthetic core-banking extracts and ground truth into the lake",
+        description="Write landing/<entity>/*.csv per the landing contract, and _truth/ "
+        "(defect log, fraud labels, true default probabilities). Deterministic: "
+        "the same seed and as-of date give byte-identical files.",
+    )
+    _generate_args(p, "tiny")
+    _lake_arg(p)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser(
+        "demo",
+        help="run every stage end to end and print a summary",
+        description="Generate (or reuse) a dataset, then run each pipeline stage in order.",
+    )
+    _generate_args(p, "small")
+    _lake_arg(p)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except FinlakeError as exc:
+        print(f"finlake: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(
+            "finlake: interrupted; outputs are written to staging first, so nothing half-written is visible.",
+            file=sys.stderr,
+        )
+        return 130
+    except Exception as exc:  # the last resort: one sentence, the trace only on request
+        if os.environ.get("FINLAKE_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"finlake: unexpected {type(exc).__name__}: {exc} (set FINLAKE_DEBUG=1 for the traceback).",
+            file=sys.stderr,
+        )
+        return 1
+
+
+__all__ = ["ConfigError", "main"]

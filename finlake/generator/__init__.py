@@ -1,0 +1,1 @@
+"""Synthetic core-banking extracts with ground truth: see run.generate."""
