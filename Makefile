@@ -15,6 +15,10 @@ CHECKOV_VENV := $(TOOLS)/checkov
 LAKE ?= lake
 PRESET ?= small
 PYTEST_ARGS ?=
+# Checks `make test` runs, in order. Each area's mk/<area>.mk appends its own steps.
+TEST_STEPS := lint test-python
+
+include $(sort $(wildcard mk/*.mk))
 
 .PHONY: help install demo test test-python lint bench lock clean
 
@@ -36,8 +40,11 @@ demo: install ## generate the small preset and run every stage end to end
 	$(BIN)/finlake demo --preset $(PRESET) --lake $(LAKE)
 
 test: install ## run every check (what CI runs)
-	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-python
+	@for step in $(TEST_STEPS); do \
+		echo "== make $$step"; start=$$(date +%s); \
+		$(MAKE) --no-print-directory $$step || { echo "finlake: 'make $$step' failed." >&2; exit 1; }; \
+		echo "== make $$step: ok in $$(( $$(date +%s) - start ))s"; \
+	done
 
 test-python: install ## the pytest suites
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
