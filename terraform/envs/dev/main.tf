@@ -1,0 +1,120 @@
+# finlake, dev environment: the AWS side of the pipeline in one account and region.
+# Every setting that differs between environments is a variable (defaults in variables.tf);
+# this file is the same in every environment except for local.environment.
+
+provider "aws" {
+  # Credentials come from the environment (AWS_PROFILE, SSO, instance or CI role), never from here.
+  region = var.aws_region
+  # Refuses to plan or apply in an account not listed: no environment lands in another's account.
+  allowed_account_ids = var.allowed_account_ids
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+locals {
+  environment = "dev"
+  gib         = 1024 * 1024 * 1024
+
+  tags = merge(var.tags, {
+    project     = var.project
+    environment = local.environment
+    managed_by  = "terraform"
+    repository  = "finlake"
+  })
+}
+
+module "lake_storage" {
+  source = "../../modules/lake_storage"
+
+  project                           = var.project
+  environment                       = local.environment
+  landing_retention_days            = var.landing_retention_days
+  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  athena_results_retention_days     = var.athena_results_retention_days
+  access_log_retention_days         = var.access_log_retention_days
+  kms_deletion_window_days          = var.kms_deletion_window_days
+}
+
+module "catalog" {
+  source = "../../modules/catalog"
+
+  project                     = var.project
+  environment                 = local.environment
+  lake_bucket_name            = module.lake_storage.lake_bucket_name
+  kms_key_arn                 = module.lake_storage.kms_key_arn
+  projection_start_date       = var.projection_start_date
+  encrypt_data_catalog        = var.encrypt_data_catalog
+  enable_crawler              = var.enable_crawler
+  crawler_role_arn            = module.access_roles.crawler_role_arn
+  crawler_schedule            = var.crawler_schedule
+  security_configuration_name = module.ingestion_job.security_configuration_name
+}
+
+module "dbt_workgroup" {
+  source = "../../modules/query_workgroup"
+
+  project                        = var.project
+  environment                    = local.environment
+  purpose                        = "dbt"
+  results_bucket_name            = module.lake_storage.athena_results_bucket_name
+  kms_key_arn                    = module.lake_storage.kms_key_arn
+  bytes_scanned_cutoff_per_query = var.dbt_query_scan_limit_gib * local.gib
+}
+
+module "analyst_workgroup" {
+  source = "../../modules/query_workgroup"
+
+  project                        = var.project
+  environment                    = local.environment
+  purpose                        = "analyst"
+  results_bucket_name            = module.lake_storage.athena_results_bucket_name
+  kms_key_arn                    = module.lake_storage.kms_key_arn
+  bytes_scanned_cutoff_per_query = var.analyst_query_scan_limit_gib * local.gib
+}
+
+module "access_roles" {
+  source = "../../modules/access_roles"
+
+  project            = var.project
+  environment        = local.environment
+  lake_bucket_arn    = module.lake_storage.lake_bucket_arn
+  results_bucket_arn = module.lake_storage.athena_results_bucket_arn
+  kms_key_arn        = module.lake_storage.kms_key_arn
+  database_names     = module.catalog.database_names
+
+  transformation_workgroup = {
+    arn            = module.dbt_workgroup.arn
+    results_prefix = module.dbt_workgroup.results_prefix
+  }
+  analyst_workgroup = {
+    arn            = module.analyst_workgroup.arn
+    results_prefix = module.analyst_workgroup.results_prefix
+  }
+
+  glue_security_configuration_name = module.ingestion_job.security_configuration_name
+  delivery_principal_arns          = var.delivery_principal_arns
+  transformation_principal_arns    = var.transformation_principal_arns
+  ml_principal_arns                = var.ml_principal_arns
+  analyst_principal_arns           = var.analyst_principal_arns
+  enable_crawler                   = var.enable_crawler
+  permissions_boundary_arn         = var.permissions_boundary_arn
+}
+
+module "ingestion_job" {
+  source = "../../modules/ingestion_job"
+
+  project           = var.project
+  environment       = local.environment
+  lake_bucket_name  = module.lake_storage.lake_bucket_name
+  kms_key_arn       = module.lake_storage.kms_key_arn
+  role_arn          = module.access_roles.ingestion_role_arn
+  role_name         = module.access_roles.ingestion_role_name
+  worker_type       = var.ingestion_worker_type
+  number_of_workers = var.ingestion_number_of_workers
+  execution_class   = var.ingestion_execution_class
+  schedule          = var.ingestion_schedule
+
+  additional_python_modules = var.ingestion_additional_python_modules
+}

@@ -1,0 +1,113 @@
+# dbt-athena-community, target prod: each output below is one profile field, exported to the
+# environment variable the profile reads (terraform/README.md, "Connecting dbt").
+
+output "athena_work_group" {
+  description = "dbt profile work_group (FINLAKE_ATHENA_WORKGROUP): the Athena workgroup dbt runs in."
+  value       = module.dbt_workgroup.name
+}
+
+output "s3_staging_dir" {
+  description = "dbt profile s3_staging_dir (FINLAKE_ATHENA_STAGING_DIR): the dbt workgroup's results location."
+  value       = module.dbt_workgroup.output_location
+}
+
+output "s3_data_dir" {
+  description = "dbt profile s3_data_dir (FINLAKE_S3_DATA_DIR): the lake bucket root; silver tables go under silver/, gold under gold/."
+  value       = "s3://${module.lake_storage.lake_bucket_name}/"
+}
+
+output "region_name" {
+  description = "dbt profile region_name (AWS_REGION)."
+  value       = var.aws_region
+}
+
+output "database" {
+  description = "dbt profile database: the Glue Data Catalog as Athena names it."
+  value       = "awsdatacatalog"
+}
+
+output "silver_schema" {
+  description = "Glue database of the silver layer (FINLAKE_SILVER_SCHEMA)."
+  value       = module.catalog.database_names["silver"]
+}
+
+output "gold_schema" {
+  description = "Glue database of the gold layer (FINLAKE_GOLD_SCHEMA)."
+  value       = module.catalog.database_names["gold"]
+}
+
+output "bronze_schema" {
+  description = "Glue database of the bronze tables, the dbt sources (FINLAKE_BRONZE_SCHEMA)."
+  value       = module.catalog.database_names["bronze"]
+}
+
+output "reference_schema" {
+  description = "Glue database of the dbt seeds, reference data (FINLAKE_REFERENCE_SCHEMA)."
+  value       = module.catalog.database_names["reference"]
+}
+
+output "dbt_environment" {
+  description = "The environment variables the dbt prod profile reads, with their values for this environment."
+  value = {
+    FINLAKE_ATHENA_WORKGROUP   = module.dbt_workgroup.name
+    FINLAKE_ATHENA_STAGING_DIR = module.dbt_workgroup.output_location
+    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
+    AWS_REGION                 = var.aws_region
+    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
+    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
+    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
+    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
+  }
+}
+
+# Everything else an operator needs.
+
+output "lake_bucket_name" {
+  description = "Name of the lake bucket."
+  value       = module.lake_storage.lake_bucket_name
+}
+
+output "zone_uris" {
+  description = "S3 URI of each lake zone (landing, bronze, silver, gold, ml)."
+  value       = module.lake_storage.zone_uris
+}
+
+output "kms_key_arn" {
+  description = "ARN of the lake KMS key."
+  value       = module.lake_storage.kms_key_arn
+}
+
+output "ingestion_job_name" {
+  description = "Name of the Glue ingestion job."
+  value       = module.ingestion_job.job_name
+}
+
+output "analyst_work_group" {
+  description = "Athena workgroup for analysts (gold only)."
+  value       = module.analyst_workgroup.name
+}
+
+output "transformation_role_arn" {
+  description = "Role dbt assumes for target prod."
+  value       = module.access_roles.transformation_role_arn
+}
+
+output "ml_role_arn" {
+  description = "Role the default-model notebook assumes."
+  value       = module.access_roles.ml_role_arn
+}
+
+output "analyst_role_arn" {
+  description = "Read-only analyst role."
+  value       = module.access_roles.analyst_role_arn
+}
+
+output "delivery_role_arn" {
+  description = "Role that may put extracts under landing/ (null without delivery principals)."
+  value       = module.access_roles.delivery_role_arn
+}
+
+output "ingestion_role_arn" {
+  description = "Role the Glue ingestion job runs as."
+  value       = module.access_roles.ingestion_role_arn
+}

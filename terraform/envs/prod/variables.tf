@@ -1,0 +1,168 @@
+# Settings of the prod environment. Account-specific values (region, account id, principals)
+# have no default: pass them in a tfvars file kept outside the repository or as TF_VAR_*
+# variables (see terraform.tfvars.example). The rest default to what suits prod.
+
+variable "aws_region" {
+  type        = string
+  description = "AWS region to deploy into. Explicit on purpose: where a bank's data lives is a compliance decision, not a side effect of someone's shell."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must be an AWS region code such as <area>-<direction>-<number>."
+  }
+}
+
+variable "allowed_account_ids" {
+  type        = list(string)
+  description = "The AWS account ids this environment may be applied to; the provider refuses any other (guards against applying dev into prod)."
+
+  validation {
+    condition     = length(var.allowed_account_ids) > 0 && alltrue([for id in var.allowed_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "allowed_account_ids must list at least one 12-digit AWS account id."
+  }
+}
+
+variable "project" {
+  type        = string
+  description = "Project name, the first part of every resource name."
+  default     = "finlake"
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Extra tags for every resource (cost centre, owner, data classification policy id); project, environment, managed_by and repository are always set."
+  default     = {}
+}
+
+variable "delivery_principal_arns" {
+  type        = list(string)
+  description = "IAM role or user ARNs allowed to assume the delivery role, which may only put extracts under landing/; empty for no delivery role."
+  default     = []
+}
+
+variable "transformation_principal_arns" {
+  type        = list(string)
+  description = "IAM role or user ARNs allowed to assume the transformation (dbt) role: the CI runner and the analytics engineers."
+}
+
+variable "ml_principal_arns" {
+  type        = list(string)
+  description = "IAM role or user ARNs allowed to assume the ML role, such as the Databricks instance-profile role."
+}
+
+variable "analyst_principal_arns" {
+  type        = list(string)
+  description = "IAM role or user ARNs allowed to assume the read-only analyst role."
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "IAM policy ARN attached as permissions boundary to every role, if the landing zone requires one; null for none."
+  default     = null
+}
+
+variable "landing_retention_days" {
+  type        = number
+  description = "Days landed extracts are kept under landing/ (bronze keeps the rows)."
+  default     = 400
+}
+
+variable "noncurrent_version_retention_days" {
+  type        = number
+  description = "Days overwritten or deleted object versions are kept in every bucket."
+  default     = 30
+}
+
+variable "athena_results_retention_days" {
+  type        = number
+  description = "Days Athena query results are kept."
+  default     = 7
+}
+
+variable "access_log_retention_days" {
+  type        = number
+  description = "Days S3 server access logs are kept."
+  default     = 400
+}
+
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Waiting period, in days, before a scheduled deletion of the lake key takes effect."
+  default     = 30
+}
+
+variable "projection_start_date" {
+  type        = string
+  description = "Oldest extract_date (YYYY-MM-DD) the bronze tables project; older partitions are invisible to Athena."
+  default     = "2023-01-01"
+}
+
+variable "encrypt_data_catalog" {
+  type        = bool
+  description = "Encrypt the account's Glue Data Catalog with the lake key (one setting per account and region)."
+  default     = true
+}
+
+variable "enable_crawler" {
+  type        = bool
+  description = "Create the optional crawler that registers bronze partitions for engines without partition projection."
+  default     = false
+}
+
+variable "crawler_schedule" {
+  type        = string
+  description = "AWS cron expression for the crawler, or null to run it on demand."
+  default     = null
+}
+
+variable "dbt_query_scan_limit_gib" {
+  type        = number
+  description = "GiB one dbt query may scan before Athena cancels it (Athena bills 5 USD per TB scanned)."
+  default     = 100
+
+  validation {
+    condition     = var.dbt_query_scan_limit_gib >= 1 && var.dbt_query_scan_limit_gib <= 10240 && floor(var.dbt_query_scan_limit_gib) == var.dbt_query_scan_limit_gib
+    error_message = "dbt_query_scan_limit_gib must be a whole number between 1 and 10240 (10 TiB)."
+  }
+}
+
+variable "analyst_query_scan_limit_gib" {
+  type        = number
+  description = "GiB one analyst query may scan before Athena cancels it."
+  default     = 50
+
+  validation {
+    condition     = var.analyst_query_scan_limit_gib >= 1 && var.analyst_query_scan_limit_gib <= 10240 && floor(var.analyst_query_scan_limit_gib) == var.analyst_query_scan_limit_gib
+    error_message = "analyst_query_scan_limit_gib must be a whole number between 1 and 10240 (10 TiB)."
+  }
+}
+
+variable "ingestion_worker_type" {
+  type        = string
+  description = "Glue worker type of the ingestion job (G.1X, G.2X, G.4X or G.8X)."
+  default     = "G.1X"
+}
+
+variable "ingestion_number_of_workers" {
+  type        = number
+  description = "Number of Glue workers of the ingestion job."
+  default     = 4
+}
+
+variable "ingestion_execution_class" {
+  type        = string
+  description = "STANDARD or FLEX (cheaper, may start later) for the ingestion job."
+  default     = "STANDARD"
+}
+
+variable "ingestion_schedule" {
+  type        = string
+  description = "AWS cron expression (UTC) that starts the ingestion job, or null for no trigger."
+  default     = "cron(30 5 * * ? *)"
+}
+
+variable "ingestion_additional_python_modules" {
+  type        = list(string)
+  description = "Pinned pip requirements the ingestion job needs beyond what Glue 5.0 ships (name==version)."
+  default     = []
+}

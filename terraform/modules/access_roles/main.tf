@@ -1,0 +1,747 @@
+# IAM roles, least privilege. Each role reaches only its zones (S3 prefixes of the lake bucket),
+# its Glue databases, its own Athena workgroup and results prefix, and the lake key:
+#
+#   role            S3 read                               S3 write                           Glue         Athena
+#   delivery        (list landing/)                       landing/ (put only)                -            -         (optional)
+#   ingestion       landing/ bronze/ scripts/ingestion/   bronze/                            bronze       -
+#   transformation  bronze/ silver/ gold/                 silver/ gold/                      all four     dbt workgroup
+#   ml              gold/ ml/                             ml/ gold/customer_default_scores/  gold         -
+#   analyst         gold/                                 -                                  gold (read)  analyst workgroup
+#   crawler         bronze/                               -                                  bronze       -         (optional)
+#
+# tests/terraform/test_access.py parses this file and fails if a statement reaches further.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = data.aws_region.current.name
+  partition   = data.aws_partition.current.partition
+
+  role_names = {
+    delivery       = "${local.name_prefix}-delivery"
+    ingestion      = "${local.name_prefix}-ingestion"
+    transformation = "${local.name_prefix}-transformation"
+    ml             = "${local.name_prefix}-ml"
+    analyst        = "${local.name_prefix}-analyst"
+    crawler        = "${local.name_prefix}-crawler"
+  }
+
+  glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+  glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
+  athena_data_catalog_arn = "arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"
+  log_group_arn_prefix    = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:"
+
+  # People and tools may use the lake key only through S3 (SSE-KMS objects) and Glue (encrypted
+  # catalog), never to encrypt or decrypt arbitrary data directly.
+  kms_via_services = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
+
+  s3_object_write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+
+  glue_read = [
+    "glue:GetDatabase",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+  ]
+  glue_partition_write = [
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:BatchUpdatePartition",
+  ]
+  glue_table_write = [
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+    "glue:BatchDeleteTable",
+    "glue:GetTableVersion",
+    "glue:GetTableVersions",
+    "glue:DeleteTableVersion",
+    "glue:BatchDeleteTableVersion",
+    "glue:DeletePartition",
+    "glue:BatchDeletePartition",
+  ]
+
+  athena_query = [
+    "athena:StartQueryExecution",
+    "athena:StopQueryExecution",
+    "athena:GetQueryExecution",
+    "athena:BatchGetQueryExecution",
+    "athena:ListQueryExecutions",
+    "athena:GetQueryResults",
+    "athena:GetQueryResultsStream",
+    "athena:GetWorkGroup",
+  ]
+  athena_catalog_read = [
+    "athena:GetDataCatalog",
+    "athena:GetDatabase",
+    "athena:ListDatabases",
+    "athena:GetTableMetadata",
+    "athena:ListTableMetadata",
+  ]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Trust policies
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "glue_trust" {
+  statement {
+    sid     = "GlueServiceInThisAccount"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "delivery_trust" {
+  statement {
+    sid     = "ListedPrincipals"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.delivery_principal_arns
+    }
+  }
+}
+
+data "aws_iam_policy_document" "transformation_trust" {
+  statement {
+    sid     = "ListedPrincipals"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.transformation_principal_arns
+    }
+  }
+}
+
+data "aws_iam_policy_document" "ml_trust" {
+  statement {
+    sid     = "ListedPrincipals"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.ml_principal_arns
+    }
+  }
+}
+
+data "aws_iam_policy_document" "analyst_trust" {
+  statement {
+    sid     = "ListedPrincipals"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.analyst_principal_arns
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Delivery (optional): the core-banking export puts extracts under landing/. Nothing else.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "delivery" {
+  statement {
+    sid       = "LocateLakeBucket"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake_bucket_arn]
+  }
+
+  statement {
+    # `aws s3 sync` compares against what is already there.
+    sid       = "ListLanding"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["landing", "landing/*"]
+    }
+  }
+
+  statement {
+    # Put only: a delivery can add or replace an extract, never read one back or delete it.
+    sid       = "PutExtracts"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = ["${var.lake_bucket_arn}/landing/*"]
+  }
+
+  statement {
+    # Multipart uploads (large extracts) need Decrypt as well as GenerateDataKey; without
+    # s3:GetObject the role still cannot read an object back.
+    sid       = "EncryptWithLakeKeyThroughS3"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "delivery" {
+  count = length(var.delivery_principal_arns) > 0 ? 1 : 0
+
+  name                 = local.role_names.delivery
+  description          = "finlake extract delivery: puts files under landing/ only."
+  assume_role_policy   = data.aws_iam_policy_document.delivery_trust.json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "delivery" {
+  count = length(var.delivery_principal_arns) > 0 ? 1 : 0
+
+  name   = "lake-access"
+  role   = aws_iam_role.delivery[0].id
+  policy = data.aws_iam_policy_document.delivery.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Ingestion: the Glue job. Reads landing/, writes bronze/.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "ingestion" {
+  statement {
+    sid       = "LocateLakeBucket"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    resources = [var.lake_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListLandingAndBronze"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["landing", "landing/*", "bronze", "bronze/*"]
+    }
+  }
+
+  statement {
+    sid     = "ReadLandingAndCode"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${var.lake_bucket_arn}/landing/*",
+      "${var.lake_bucket_arn}/scripts/ingestion/*",
+    ]
+  }
+
+  statement {
+    # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
+    sid       = "ReadWriteBronze"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = ["${var.lake_bucket_arn}/bronze/*"]
+  }
+
+  statement {
+    # Client-side encryption of bookmarks (CSE-KMS) calls KMS directly, so no kms:ViaService.
+    sid       = "UseLakeKey"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+
+  statement {
+    sid     = "BronzeCatalog"
+    actions = concat(local.glue_read, local.glue_partition_write)
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
+      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
+    ]
+  }
+
+  statement {
+    # Glue names the encrypted log groups after the security configuration and this role.
+    sid = "WriteJobLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey",
+    ]
+    resources = [
+      "${local.log_group_arn_prefix}/aws-glue/jobs/${var.glue_security_configuration_name}-role/${local.role_names.ingestion}/*",
+      "${local.log_group_arn_prefix}/aws-glue/jobs/logs-v2-${var.glue_security_configuration_name}:*",
+    ]
+  }
+
+  statement {
+    # cloudwatch:PutMetricData has no resource-level permissions: the API demands Resource "*".
+    # The condition limits it to the Glue namespace (--enable-metrics).
+    sid       = "PublishJobMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+}
+
+resource "aws_iam_role" "ingestion" {
+  name                 = local.role_names.ingestion
+  description          = "finlake ingestion Glue job: reads landing/, writes bronze/."
+  assume_role_policy   = data.aws_iam_policy_document.glue_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "ingestion" {
+  name   = "lake-access"
+  role   = aws_iam_role.ingestion.id
+  policy = data.aws_iam_policy_document.ingestion.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Transformation: dbt on Athena. Reads bronze, writes silver and gold.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "transformation" {
+  statement {
+    sid       = "QueryInDbtWorkgroup"
+    actions   = local.athena_query
+    resources = [var.transformation_workgroup.arn]
+  }
+
+  statement {
+    sid       = "ReadAthenaCatalog"
+    actions   = local.athena_catalog_read
+    resources = [local.athena_data_catalog_arn]
+  }
+
+  statement {
+    # Athena requires these on the catalog and the `default` database in every policy that
+    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
+    sid     = "AthenaDefaultDatabase"
+    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/default",
+    ]
+  }
+
+  statement {
+    # Listing databases (dbt's schema discovery) needs the catalog and every database ARN; it
+    # returns names and descriptions only, never table data.
+    sid     = "ListDatabases"
+    actions = ["glue:GetDatabases"]
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/*",
+    ]
+  }
+
+  statement {
+    sid     = "ReadBronzeCatalog"
+    actions = local.glue_read
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
+      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
+    ]
+  }
+
+  statement {
+    # dbt builds silver and gold, and loads its seeds into reference.
+    sid     = "ManageSilverGoldAndReferenceCatalog"
+    actions = concat(["glue:CreateDatabase"], local.glue_read, local.glue_partition_write, local.glue_table_write)
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.silver}",
+      "${local.glue_arn_prefix}:table/${var.database_names.silver}/*",
+      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+      "${local.glue_arn_prefix}:database/${var.database_names.reference}",
+      "${local.glue_arn_prefix}:table/${var.database_names.reference}/*",
+    ]
+  }
+
+  statement {
+    sid       = "LocateBuckets"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListBronzeSilverGold"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["bronze", "bronze/*", "silver", "silver/*", "gold", "gold/*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadBronze"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.lake_bucket_arn}/bronze/*"]
+  }
+
+  statement {
+    sid     = "ReadWriteSilverAndGold"
+    actions = concat(["s3:GetObject"], local.s3_object_write)
+    resources = [
+      "${var.lake_bucket_arn}/silver/*",
+      "${var.lake_bucket_arn}/gold/*",
+    ]
+  }
+
+  statement {
+    sid       = "ListOwnQueryResults"
+    actions   = ["s3:ListBucket"]
+    resources = [var.results_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [var.transformation_workgroup.results_prefix, "${var.transformation_workgroup.results_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadWriteOwnQueryResults"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = ["${var.results_bucket_arn}/${var.transformation_workgroup.results_prefix}*"]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughS3AndGlue"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
+  }
+}
+
+resource "aws_iam_role" "transformation" {
+  name                 = local.role_names.transformation
+  description          = "finlake dbt (target prod) on Athena: reads bronze, builds silver and gold."
+  assume_role_policy   = data.aws_iam_policy_document.transformation_trust.json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "transformation" {
+  name   = "lake-access"
+  role   = aws_iam_role.transformation.id
+  policy = data.aws_iam_policy_document.transformation.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# ML: the default-model notebook. Reads gold, writes ml/ and the scores table.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "ml" {
+  statement {
+    sid     = "ReadGoldCatalog"
+    actions = local.glue_read
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+    ]
+  }
+
+  statement {
+    sid     = "ManageScoresTable"
+    actions = concat(local.glue_partition_write, local.glue_table_write)
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/customer_default_scores",
+    ]
+  }
+
+  statement {
+    sid       = "LocateLakeBucket"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    resources = [var.lake_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListGoldAndMl"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["gold", "gold/*", "ml", "ml/*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadGold"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.lake_bucket_arn}/gold/*"]
+  }
+
+  statement {
+    sid     = "ReadWriteModelAndScores"
+    actions = concat(["s3:GetObject"], local.s3_object_write)
+    resources = [
+      "${var.lake_bucket_arn}/ml/*",
+      "${var.lake_bucket_arn}/gold/customer_default_scores/*",
+    ]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughS3AndGlue"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
+  }
+}
+
+resource "aws_iam_role" "ml" {
+  name                 = local.role_names.ml
+  description          = "finlake default-model notebook: reads gold, writes ml/ and gold.customer_default_scores."
+  assume_role_policy   = data.aws_iam_policy_document.ml_trust.json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "ml" {
+  name   = "lake-access"
+  role   = aws_iam_role.ml.id
+  policy = data.aws_iam_policy_document.ml.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Analyst: reads gold through the analyst workgroup. Nothing else.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "analyst" {
+  statement {
+    sid       = "QueryInAnalystWorkgroup"
+    actions   = local.athena_query
+    resources = [var.analyst_workgroup.arn]
+  }
+
+  statement {
+    # The Athena console's workgroup, catalog and engine pickers call these list APIs, which
+    # have no resource-level permissions: the API demands Resource "*". They return names only.
+    sid       = "AthenaConsoleLists"
+    actions   = ["athena:ListWorkGroups", "athena:ListDataCatalogs", "athena:ListEngineVersions"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ReadAthenaCatalog"
+    actions   = local.athena_catalog_read
+    resources = [local.athena_data_catalog_arn]
+  }
+
+  statement {
+    # Athena requires these on the catalog and the `default` database in every policy that
+    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
+    sid     = "AthenaDefaultDatabase"
+    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/default",
+    ]
+  }
+
+  statement {
+    sid     = "ReadGoldCatalog"
+    actions = local.glue_read
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+    ]
+  }
+
+  statement {
+    sid       = "LocateBuckets"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListGold"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["gold", "gold/*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadGold"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.lake_bucket_arn}/gold/*"]
+  }
+
+  statement {
+    sid       = "ListOwnQueryResults"
+    actions   = ["s3:ListBucket"]
+    resources = [var.results_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [var.analyst_workgroup.results_prefix, "${var.analyst_workgroup.results_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadWriteOwnQueryResults"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = ["${var.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*"]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughS3AndGlue"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
+  }
+}
+
+resource "aws_iam_role" "analyst" {
+  name                 = local.role_names.analyst
+  description          = "finlake analysts: read gold through the analyst Athena workgroup."
+  assume_role_policy   = data.aws_iam_policy_document.analyst_trust.json
+  max_session_duration = var.max_session_duration
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "analyst" {
+  name   = "lake-access"
+  role   = aws_iam_role.analyst.id
+  policy = data.aws_iam_policy_document.analyst.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Crawler (optional): registers bronze partitions. Reads bronze only.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "crawler" {
+  statement {
+    sid     = "RegisterBronzePartitions"
+    actions = concat(local.glue_read, local.glue_partition_write)
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
+      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
+    ]
+  }
+
+  statement {
+    sid       = "LocateLakeBucket"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListBronze"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["bronze", "bronze/*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadBronze"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.lake_bucket_arn}/bronze/*"]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughS3AndGlue"
+    actions   = ["kms:Decrypt", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
+  }
+
+  statement {
+    # Crawler log groups are named by Glue (/aws-glue/crawlers, or a security-configuration
+    # variant of it); scoped to that family.
+    sid = "WriteCrawlerLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey",
+    ]
+    resources = ["${local.log_group_arn_prefix}/aws-glue/crawlers*"]
+  }
+}
+
+resource "aws_iam_role" "crawler" {
+  count = var.enable_crawler ? 1 : 0
+
+  name                 = local.role_names.crawler
+  description          = "finlake bronze partition crawler: reads bronze/, registers partitions."
+  assume_role_policy   = data.aws_iam_policy_document.glue_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "crawler" {
+  count = var.enable_crawler ? 1 : 0
+
+  name   = "lake-access"
+  role   = aws_iam_role.crawler[0].id
+  policy = data.aws_iam_policy_document.crawler.json
+}

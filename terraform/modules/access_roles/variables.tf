@@ -1,0 +1,169 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "lake_bucket_arn" {
+  type        = string
+  description = "ARN of the lake bucket; every S3 permission below is scoped to a prefix of it."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
+    error_message = "lake_bucket_arn must be the ARN of an S3 bucket (arn:<partition>:s3:::<name>)."
+  }
+}
+
+variable "results_bucket_arn" {
+  type        = string
+  description = "ARN of the Athena results bucket; Athena users get their own workgroup's prefix of it."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_arn))
+    error_message = "results_bucket_arn must be the ARN of an S3 bucket (arn:<partition>:s3:::<name>)."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake KMS key; the only key any role may use."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "database_names" {
+  type = object({
+    bronze    = string
+    silver    = string
+    gold      = string
+    reference = string
+  })
+  description = "Glue database name of each layer (the catalog module's database_names output)."
+
+  validation {
+    condition     = alltrue([for name in values(var.database_names) : can(regex("^[a-z0-9_]{1,255}$", name))])
+    error_message = "Each database name must be lowercase letters, digits and underscores (Athena's rule)."
+  }
+}
+
+variable "transformation_workgroup" {
+  type = object({
+    arn            = string
+    results_prefix = string
+  })
+  description = "The Athena workgroup dbt runs in (ARN) and the key prefix of its results in the results bucket, such as dbt/."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:athena:", var.transformation_workgroup.arn)) && can(regex("^[a-z0-9-]+/$", var.transformation_workgroup.results_prefix))
+    error_message = "transformation_workgroup needs an Athena workgroup ARN and a results_prefix such as dbt/ (lowercase, ending in a slash)."
+  }
+}
+
+variable "analyst_workgroup" {
+  type = object({
+    arn            = string
+    results_prefix = string
+  })
+  description = "The Athena workgroup analysts query in (ARN) and the key prefix of its results in the results bucket, such as analyst/."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:athena:", var.analyst_workgroup.arn)) && can(regex("^[a-z0-9-]+/$", var.analyst_workgroup.results_prefix))
+    error_message = "analyst_workgroup needs an Athena workgroup ARN and a results_prefix such as analyst/ (lowercase, ending in a slash)."
+  }
+}
+
+variable "glue_security_configuration_name" {
+  type        = string
+  description = "Name of the Glue security configuration of the ingestion job; Glue names the job's encrypted log groups after it."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.glue_security_configuration_name))
+    error_message = "glue_security_configuration_name must be 1-255 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "transformation_principal_arns" {
+  type        = list(string)
+  description = "IAM principals (role or user ARNs, for example the CI runner's role and the analytics engineers' SSO role) allowed to assume the transformation (dbt) role."
+
+  validation {
+    condition     = length(var.transformation_principal_arns) > 0 && alltrue([for arn in var.transformation_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "transformation_principal_arns must list at least one IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>)."
+  }
+}
+
+variable "ml_principal_arns" {
+  type        = list(string)
+  description = "IAM principals allowed to assume the ML role, for example the Databricks instance-profile role that runs the default-model notebook."
+
+  validation {
+    condition     = length(var.ml_principal_arns) > 0 && alltrue([for arn in var.ml_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "ml_principal_arns must list at least one IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>)."
+  }
+}
+
+variable "analyst_principal_arns" {
+  type        = list(string)
+  description = "IAM principals allowed to assume the analyst role, for example the risk analysts' SSO role."
+
+  validation {
+    condition     = length(var.analyst_principal_arns) > 0 && alltrue([for arn in var.analyst_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "analyst_principal_arns must list at least one IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>)."
+  }
+}
+
+variable "delivery_principal_arns" {
+  type        = list(string)
+  description = "IAM principals allowed to assume the delivery role, which may only put extracts under landing/ (for example the role of the core-banking export or of an SFTP/DataSync transfer). Empty creates no delivery role."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.delivery_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "delivery_principal_arns must hold IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name>)."
+  }
+}
+
+variable "enable_crawler" {
+  type        = bool
+  description = "Create the role of the optional bronze partition crawler (see the catalog module)."
+  default     = false
+}
+
+variable "max_session_duration" {
+  type        = number
+  description = "Longest session, in seconds, of the roles people and tools assume (transformation, ML, analyst)."
+  default     = 3600
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
+    error_message = "max_session_duration must be a whole number of seconds between 3600 and 43200."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "ARN of an IAM policy to attach as permissions boundary to every role, if the bank's landing zone requires one; null for none."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or the ARN of an IAM policy."
+  }
+}

@@ -1,0 +1,273 @@
+# Glue Data Catalog: the bronze, silver, gold and reference databases, and the bronze tables over
+# the Parquet the ingestion job writes. Bronze tables use partition projection on extract_date, so
+# new days are queryable the moment they are written: no crawler, no MSCK REPAIR, no
+# GetPartitions calls. Silver, gold and reference (dbt seeds) tables are created by dbt
+# (Iceberg) in their databases.
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+
+  # Athena and Glue database names: lowercase, underscores only.
+  database_prefix = replace(local.name_prefix, "-", "_")
+  layers          = ["bronze", "silver", "gold", "reference"]
+  database_names  = { for layer in local.layers : layer => "${local.database_prefix}_${layer}" }
+
+  # The lake zone each database's tables live in: reference data (dbt seeds) is conformed,
+  # silver-zone data that gold models join in.
+  database_zones = {
+    bronze    = "bronze"
+    silver    = "silver"
+    gold      = "gold"
+    reference = "silver"
+  }
+
+  bronze_uri = "s3://${var.lake_bucket_name}/bronze"
+
+  parquet = {
+    input_format          = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format         = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+    serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+  }
+
+  # Partition projection on extract_date: a date from var.projection_start_date up to today.
+  extract_date_projection = {
+    "projection.extract_date.type"          = "date"
+    "projection.extract_date.format"        = "yyyy-MM-dd"
+    "projection.extract_date.range"         = "${var.projection_start_date},NOW"
+    "projection.extract_date.interval"      = "1"
+    "projection.extract_date.interval.unit" = "DAYS"
+  }
+
+  # Contract columns are strings in bronze (values kept as delivered), then the load metadata.
+  bronze_entity_table_columns = {
+    for entity, columns in local.bronze_entity_columns : entity => concat(
+      [
+        for column in columns : {
+          name    = column
+          type    = "string"
+          comment = contains(local.bronze_pii_columns[entity], column) ? "PII (landing contract): as delivered; tokenised or dropped before gold." : "As delivered; typed in silver."
+          pii     = contains(local.bronze_pii_columns[entity], column)
+        }
+      ],
+      [for column in local.bronze_load_columns : merge(column, { pii = false })],
+    )
+  }
+}
+
+resource "aws_glue_catalog_database" "this" {
+  for_each = local.database_names
+
+  name         = each.value
+  description  = "finlake ${each.key} layer (${local.name_prefix})."
+  location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[each.key]}/"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Bronze tables
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_glue_catalog_table" "entity" {
+  for_each = local.bronze_entity_table_columns
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this["bronze"].name
+  description   = "Bronze ${each.key}: one row per landed line that parsed; every landing-contract column as a string, plus load metadata. Partitioned by extract_date (projected)."
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = merge(local.extract_date_projection, {
+    "EXTERNAL"                  = "TRUE"
+    "classification"            = "parquet"
+    "projection.enabled"        = "true"
+    "storage.location.template" = "${local.bronze_uri}/${each.key}/extract_date=$${extract_date}/"
+  })
+
+  partition_keys {
+    name    = "extract_date"
+    type    = "date"
+    comment = "Extract (business) date from the landed file name."
+  }
+
+  storage_descriptor {
+    location      = "${local.bronze_uri}/${each.key}/"
+    input_format  = local.parquet.input_format
+    output_format = local.parquet.output_format
+
+    ser_de_info {
+      name                  = "parquet"
+      serialization_library = local.parquet.serialization_library
+
+      parameters = {
+        "serialization.format" = "1"
+      }
+    }
+
+    dynamic "columns" {
+      for_each = each.value
+
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = columns.value.comment
+
+        parameters = {
+          "finlake.pii" = tostring(columns.value.pii)
+        }
+      }
+    }
+  }
+}
+
+resource "aws_glue_catalog_table" "malformed" {
+  name          = "_malformed"
+  database_name = aws_glue_catalog_database.this["bronze"].name
+  description   = "Lines of every entity that could not be parsed, with the reason; nothing landed is dropped. Partitioned by entity and extract_date (projected)."
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = merge(local.extract_date_projection, {
+    "EXTERNAL"                  = "TRUE"
+    "classification"            = "parquet"
+    "projection.enabled"        = "true"
+    "projection.entity.type"    = "enum"
+    "projection.entity.values"  = join(",", sort(keys(local.bronze_entity_columns)))
+    "storage.location.template" = "${local.bronze_uri}/_malformed/$${entity}/extract_date=$${extract_date}/"
+  })
+
+  partition_keys {
+    name    = "entity"
+    type    = "string"
+    comment = "Entity the line was delivered for."
+  }
+
+  partition_keys {
+    name    = "extract_date"
+    type    = "date"
+    comment = "Extract (business) date from the landed file name."
+  }
+
+  storage_descriptor {
+    location      = "${local.bronze_uri}/_malformed/"
+    input_format  = local.parquet.input_format
+    output_format = local.parquet.output_format
+
+    ser_de_info {
+      name                  = "parquet"
+      serialization_library = local.parquet.serialization_library
+
+      parameters = {
+        "serialization.format" = "1"
+      }
+    }
+
+    dynamic "columns" {
+      for_each = local.bronze_malformed_columns
+
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = columns.value.comment
+      }
+    }
+  }
+}
+
+resource "aws_glue_catalog_table" "load_log" {
+  name          = "_load_log"
+  database_name = aws_glue_catalog_database.this["bronze"].name
+  description   = "The ingestion load ledger: one row per landed file and attempt. Not partitioned."
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = {
+    "EXTERNAL"       = "TRUE"
+    "classification" = "parquet"
+  }
+
+  storage_descriptor {
+    location      = "${local.bronze_uri}/_load_log/"
+    input_format  = local.parquet.input_format
+    output_format = local.parquet.output_format
+
+    ser_de_info {
+      name                  = "parquet"
+      serialization_library = local.parquet.serialization_library
+
+      parameters = {
+        "serialization.format" = "1"
+      }
+    }
+
+    dynamic "columns" {
+      for_each = local.bronze_load_log_columns
+
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = columns.value.comment
+      }
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Optional: a crawler that registers bronze partitions for engines without partition projection
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_glue_crawler" "this" {
+  count = var.enable_crawler ? 1 : 0
+
+  name                   = "${local.name_prefix}-bronze-partitions"
+  description            = "Registers new bronze partitions in the Terraform-managed tables; never changes their schema."
+  role                   = var.crawler_role_arn
+  database_name          = aws_glue_catalog_database.this["bronze"].name
+  schedule               = var.crawler_schedule
+  security_configuration = var.security_configuration_name
+
+  # Crawl the tables defined above rather than S3 paths: the crawler only adds partitions and
+  # logs (never applies) schema differences, so Terraform stays the owner of every schema.
+  catalog_target {
+    database_name = aws_glue_catalog_database.this["bronze"].name
+    tables        = concat([for table in aws_glue_catalog_table.entity : table.name], [aws_glue_catalog_table.malformed.name])
+  }
+
+  schema_change_policy {
+    delete_behavior = "LOG"
+    update_behavior = "LOG"
+  }
+
+  recrawl_policy {
+    recrawl_behavior = "CRAWL_EVERYTHING"
+  }
+
+  configuration = jsonencode({
+    Version = 1
+    CrawlerOutput = {
+      Partitions = { AddOrUpdateBehavior = "InheritFromTable" }
+    }
+  })
+
+  lifecycle {
+    precondition {
+      condition     = var.crawler_role_arn != null
+      error_message = "enable_crawler is true but crawler_role_arn is null; create the crawler role (access_roles with enable_crawler = true) and pass its ARN."
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data Catalog encryption (account- and region-wide setting)
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_glue_data_catalog_encryption_settings" "this" {
+  count = var.encrypt_data_catalog ? 1 : 0
+
+  data_catalog_encryption_settings {
+    connection_password_encryption {
+      aws_kms_key_id                       = var.kms_key_arn
+      return_connection_password_encrypted = true
+    }
+
+    encryption_at_rest {
+      catalog_encryption_mode = "SSE-KMS"
+      sse_aws_kms_key_id      = var.kms_key_arn
+    }
+  }
+}

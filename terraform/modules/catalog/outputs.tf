@@ -1,0 +1,17 @@
+output "database_names" {
+  description = "Glue database name of each layer, keyed bronze, silver, gold and reference (for example finlake_prod_silver)."
+  value       = { for layer, database in aws_glue_catalog_database.this : layer => database.name }
+}
+
+output "bronze_table_names" {
+  description = "Names of the bronze tables: one per landing entity, plus _malformed and _load_log."
+  value = concat(
+    [for table in aws_glue_catalog_table.entity : table.name],
+    [aws_glue_catalog_table.malformed.name, aws_glue_catalog_table.load_log.name],
+  )
+}
+
+output "crawler_name" {
+  description = "Name of the bronze partition crawler, or null when enable_crawler is false."
+  value       = one(aws_glue_crawler.this[*].name)
+}

@@ -1,0 +1,88 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "lake_bucket_name" {
+  type        = string
+  description = "Name of the lake bucket; bronze tables point at s3://<lake_bucket_name>/bronze/."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_name))
+    error_message = "lake_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake KMS key; encrypts the Data Catalog metadata when encrypt_data_catalog is true."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "projection_start_date" {
+  type        = string
+  description = "First extract_date (YYYY-MM-DD) that partition projection generates for bronze; the range runs from here to NOW. Set it to the oldest extract the lake holds: earlier dates are invisible to Athena."
+
+  validation {
+    condition     = can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", var.projection_start_date)) && can(formatdate("YYYY-MM-DD", "${var.projection_start_date}T00:00:00Z"))
+    error_message = "projection_start_date must be a calendar date written YYYY-MM-DD."
+  }
+}
+
+variable "encrypt_data_catalog" {
+  type        = bool
+  description = "Encrypt the Glue Data Catalog metadata (and connection passwords) with the lake key. The setting is one per account and region: turn it off if another stack already manages it."
+  default     = true
+}
+
+variable "enable_crawler" {
+  type        = bool
+  description = "Create a Glue crawler that registers bronze partitions in the catalog, for engines that do not understand Athena partition projection (Spark, EMR, Redshift Spectrum). Athena keeps using projection either way."
+  default     = false
+}
+
+variable "crawler_role_arn" {
+  type        = string
+  description = "ARN of the IAM role the crawler runs as; required when enable_crawler is true (the access_roles module creates it)."
+  default     = null
+
+  validation {
+    condition     = var.crawler_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.crawler_role_arn))
+    error_message = "crawler_role_arn must be the ARN of an IAM role."
+  }
+}
+
+variable "crawler_schedule" {
+  type        = string
+  description = "When the crawler runs, as an AWS cron expression such as cron(15 6 * * ? *); null runs it only on demand."
+  default     = null
+
+  validation {
+    condition     = var.crawler_schedule == null || can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.crawler_schedule))
+    error_message = "crawler_schedule must be null or an AWS cron expression with six fields, for example cron(15 6 * * ? *)."
+  }
+}
+
+variable "security_configuration_name" {
+  type        = string
+  description = "Name of the Glue security configuration the crawler uses (encrypts its CloudWatch logs with the lake key)."
+}

@@ -1,0 +1,162 @@
+# The ingestion job on AWS Glue 5.0 (Spark 3.5, Python 3.11): the same code that runs locally,
+# ingestion/glue_job.py as the entry script and the finlake/ and ingestion/ packages as a zip on
+# --extra-py-files. Both are uploaded by Terraform, encrypted with the lake key, and replaced
+# whenever a source file changes.
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+
+  # This module lives at terraform/modules/ingestion_job in the repository.
+  repo_root     = abspath("${path.module}/../../..")
+  script_prefix = "scripts/ingestion"
+
+  package_files = sort(tolist(setunion(
+    fileset(local.repo_root, "finlake/**/*.py"),
+    fileset(local.repo_root, "finlake/**/*.yml"),
+    fileset(local.repo_root, "ingestion/**/*.py"),
+  )))
+  # A content hash of the sources (names and bytes), not of the zip: zip metadata must not cause
+  # a re-upload when no source changed.
+  package_hash = sha256(join("\n", [for file in local.package_files : "${file} ${filesha256("${local.repo_root}/${file}")}"]))
+
+  security_configuration_name = "${local.name_prefix}-ingestion"
+
+  # With a security configuration attached, Glue writes to these log groups (and encrypts them
+  # with its key). Creating them here sets their retention; Glue would create them without one.
+  log_group_names = {
+    output     = "/aws-glue/jobs/${local.security_configuration_name}-role/${var.role_name}/output"
+    error      = "/aws-glue/jobs/${local.security_configuration_name}-role/${var.role_name}/error"
+    continuous = "/aws-glue/jobs/logs-v2-${local.security_configuration_name}"
+  }
+
+  job_arguments = {
+    "--job-language"                     = "python"
+    "--landing_uri"                      = "s3://${var.lake_bucket_name}/landing"
+    "--bronze_uri"                       = "s3://${var.lake_bucket_name}/bronze"
+    "--extra-py-files"                   = "s3://${aws_s3_object.package.bucket}/${aws_s3_object.package.key}"
+    "--job-bookmark-option"              = "job-bookmark-disable"
+    "--enable-metrics"                   = "true"
+    "--enable-continuous-cloudwatch-log" = "true"
+  }
+  optional_job_arguments = length(var.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.additional_python_modules) } : {}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Code
+# ---------------------------------------------------------------------------------------------
+
+data "archive_file" "package" {
+  type = "zip"
+  # Inside .terraform/ (git-ignored, per working directory) so the build never dirties the tree.
+  output_path      = "${path.root}/.terraform/build/${local.name_prefix}-ingestion-packages.zip"
+  output_file_mode = "0644"
+
+  dynamic "source" {
+    for_each = toset(local.package_files)
+
+    content {
+      filename = source.value
+      content  = file("${local.repo_root}/${source.value}")
+    }
+  }
+}
+
+resource "aws_s3_object" "script" {
+  bucket                 = var.lake_bucket_name
+  key                    = "${local.script_prefix}/glue_job.py"
+  source                 = "${local.repo_root}/ingestion/glue_job.py"
+  source_hash            = filesha256("${local.repo_root}/ingestion/glue_job.py")
+  content_type           = "text/x-python"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = var.kms_key_arn
+}
+
+resource "aws_s3_object" "package" {
+  bucket                 = var.lake_bucket_name
+  key                    = "${local.script_prefix}/finlake-packages.zip"
+  source                 = data.archive_file.package.output_path
+  source_hash            = local.package_hash
+  content_type           = "application/zip"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = var.kms_key_arn
+}
+
+# ---------------------------------------------------------------------------------------------
+# Encryption and logs
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_glue_security_configuration" "this" {
+  name = local.security_configuration_name
+
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+
+    s3_encryption {
+      s3_encryption_mode = "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.log_group_names
+
+  name              = each.value
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+# ---------------------------------------------------------------------------------------------
+# Job and schedule
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_glue_job" "this" {
+  name                   = "${local.name_prefix}-ingestion"
+  description            = "finlake ingestion: landing CSV extracts to bronze Parquet, with malformed-line capture and a load ledger."
+  role_arn               = var.role_arn
+  glue_version           = "5.0"
+  worker_type            = var.worker_type
+  number_of_workers      = var.number_of_workers
+  execution_class        = var.execution_class
+  timeout                = var.timeout_minutes
+  max_retries            = var.max_retries
+  security_configuration = aws_glue_security_configuration.this.name
+
+  command {
+    name            = "glueetl"
+    script_location = "s3://${aws_s3_object.script.bucket}/${aws_s3_object.script.key}"
+    python_version  = "3"
+  }
+
+  # Job bookmarks stay off: the job keeps its own ledger (bronze/_load_log) of files loaded.
+  default_arguments = merge(local.job_arguments, local.optional_job_arguments)
+
+  # One run at a time: the load ledger assumes a single writer.
+  execution_property {
+    max_concurrent_runs = 1
+  }
+
+  depends_on = [aws_cloudwatch_log_group.this]
+}
+
+resource "aws_glue_trigger" "this" {
+  count = var.schedule == null ? 0 : 1
+
+  name              = "${local.name_prefix}-ingestion-schedule"
+  description       = "Runs the ingestion job on its schedule."
+  type              = "SCHEDULED"
+  schedule          = var.schedule
+  start_on_creation = true
+
+  actions {
+    job_name = aws_glue_job.this.name
+  }
+}

@@ -1,0 +1,147 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "lake_bucket_name" {
+  type        = string
+  description = "Name of the lake bucket: the job reads s3://<lake>/landing, writes s3://<lake>/bronze, and its code is uploaded under scripts/ingestion/."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_name))
+    error_message = "lake_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake KMS key: encrypts the uploaded code, and (through the Glue security configuration) the job's S3 output, CloudWatch logs and bookmarks."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "role_arn" {
+  type        = string
+  description = "ARN of the IAM role the job runs as (the ingestion role of the access_roles module)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.role_arn))
+    error_message = "role_arn must be the ARN of an IAM role."
+  }
+}
+
+variable "role_name" {
+  type        = string
+  description = "Name of the job's IAM role; Glue puts it in the names of the encrypted log groups, which this module creates with a retention period."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be an IAM role name (1-64 characters)."
+  }
+}
+
+variable "worker_type" {
+  type        = string
+  description = "Glue worker type: G.1X (4 vCPU, 16 GB), G.2X, G.4X or G.8X. Ingestion is I/O-bound; G.1X suits most banks."
+  default     = "G.1X"
+
+  validation {
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
+    error_message = "worker_type must be one of G.1X, G.2X, G.4X, G.8X (the Spark worker types of Glue 5.0)."
+  }
+}
+
+variable "number_of_workers" {
+  type        = number
+  description = "Number of Glue workers (one is the driver). Cost is workers x DPU per worker x hours."
+  default     = 2
+
+  validation {
+    condition     = var.number_of_workers >= 2 && var.number_of_workers <= 100 && floor(var.number_of_workers) == var.number_of_workers
+    error_message = "number_of_workers must be a whole number between 2 (Glue's minimum) and 100 (a guard against a costly typo; raise it here if a bank really needs more)."
+  }
+}
+
+variable "execution_class" {
+  type        = string
+  description = "STANDARD starts at once; FLEX runs on spare capacity, cheaper per DPU-hour but may start later. A nightly load can usually take FLEX."
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "FLEX"], var.execution_class)
+    error_message = "execution_class must be STANDARD or FLEX."
+  }
+}
+
+variable "timeout_minutes" {
+  type        = number
+  description = "Minutes after which a run is stopped (and billed no further)."
+  default     = 120
+
+  validation {
+    condition     = var.timeout_minutes >= 5 && var.timeout_minutes <= 2880 && floor(var.timeout_minutes) == var.timeout_minutes
+    error_message = "timeout_minutes must be a whole number between 5 and 2880 (Glue's maximum, 48 hours)."
+  }
+}
+
+variable "max_retries" {
+  type        = number
+  description = "Times Glue retries a failed run. Safe to retry: the job keeps its own load ledger and skips files already loaded."
+  default     = 1
+
+  validation {
+    condition     = var.max_retries >= 0 && var.max_retries <= 3 && floor(var.max_retries) == var.max_retries
+    error_message = "max_retries must be a whole number between 0 and 3."
+  }
+}
+
+variable "schedule" {
+  type        = string
+  description = "When the job runs, as an AWS cron expression in UTC such as cron(30 5 * * ? *); null creates no trigger (run it on demand or from an orchestrator)."
+  default     = null
+
+  validation {
+    condition     = var.schedule == null || can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.schedule))
+    error_message = "schedule must be null or an AWS cron expression with six fields, for example cron(30 5 * * ? *)."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the job's CloudWatch logs are kept (at least a year: they are the run history auditors ask for)."
+  default     = 365
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value of at least 365: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "additional_python_modules" {
+  type        = list(string)
+  description = "Extra pip requirements for the job beyond what Glue 5.0 ships, pinned, for example [\"pyyaml==6.0.2\"]; passed as --additional-python-modules."
+  default     = []
+
+  validation {
+    condition     = alltrue([for requirement in var.additional_python_modules : can(regex("^[A-Za-z0-9._-]+(\\[[A-Za-z0-9,._-]+\\])?==[A-Za-z0-9.+!_-]+$", requirement))])
+    error_message = "Each additional_python_modules entry must be pinned as name==version."
+  }
+}

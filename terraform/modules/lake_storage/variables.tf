@@ -1,0 +1,73 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "landing_retention_days" {
+  type        = number
+  description = "Days a landed extract stays under landing/ before it expires. Bronze keeps the loaded rows and their checksums, so this only bounds how far back a file can be re-ingested from its original bytes."
+
+  validation {
+    condition     = var.landing_retention_days >= 7 && var.landing_retention_days <= 3650 && floor(var.landing_retention_days) == var.landing_retention_days
+    error_message = "landing_retention_days must be a whole number of days between 7 and 3650."
+  }
+}
+
+variable "noncurrent_version_retention_days" {
+  type        = number
+  description = "Days an overwritten or deleted object version is kept (the undo window for accidental deletes and overwrites) before it is removed, in every bucket."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_retention_days >= 1 && var.noncurrent_version_retention_days <= 3650 && floor(var.noncurrent_version_retention_days) == var.noncurrent_version_retention_days
+    error_message = "noncurrent_version_retention_days must be a whole number of days between 1 and 3650."
+  }
+}
+
+variable "athena_results_retention_days" {
+  type        = number
+  description = "Days Athena query results are kept in the results bucket. Results can hold copies of restricted data (a query over bronze returns PII), so keep this short."
+  default     = 7
+
+  validation {
+    condition     = var.athena_results_retention_days >= 1 && var.athena_results_retention_days <= 365 && floor(var.athena_results_retention_days) == var.athena_results_retention_days
+    error_message = "athena_results_retention_days must be a whole number of days between 1 and 365."
+  }
+}
+
+variable "access_log_retention_days" {
+  type        = number
+  description = "Days S3 server access logs are kept in the access-log bucket (audit evidence of who read or wrote what)."
+  default     = 400
+
+  validation {
+    condition     = var.access_log_retention_days >= 90 && var.access_log_retention_days <= 3650 && floor(var.access_log_retention_days) == var.access_log_retention_days
+    error_message = "access_log_retention_days must be a whole number of days between 90 and 3650; audit logs kept for less than a quarter are of little use."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Waiting period, in days, between scheduling the lake key for deletion and its deletion. Deleting the key makes every object in the lake unreadable, so keep the maximum unless there is a reason."
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "kms_deletion_window_days must be a whole number between 7 and 30 (the range AWS KMS accepts)."
+  }
+}

@@ -1,0 +1,59 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "purpose" {
+  type        = string
+  description = "Who queries through this workgroup, for example dbt or analyst. Names the workgroup (<project>-<environment>-<purpose>) and its results prefix (<purpose>/), so each workload's results stay apart."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.purpose))
+    error_message = "purpose must be 2-21 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "results_bucket_name" {
+  type        = string
+  description = "Name of the Athena results bucket; results go to s3://<results_bucket_name>/<purpose>/."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_name))
+    error_message = "results_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the KMS key that encrypts query results (SSE_KMS)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "bytes_scanned_cutoff_per_query" {
+  type        = number
+  description = "Bytes a single query may scan before Athena cancels it (at 5 USD per TB scanned, 100 GB is 0.50 USD). Guards against a runaway query over bronze."
+
+  validation {
+    condition     = var.bytes_scanned_cutoff_per_query >= 10485760 && var.bytes_scanned_cutoff_per_query <= 10995116277760 && floor(var.bytes_scanned_cutoff_per_query) == var.bytes_scanned_cutoff_per_query
+    error_message = "bytes_scanned_cutoff_per_query must be a whole number of bytes between 10485760 (10 MB, Athena's minimum) and 10995116277760 (10 TB)."
+  }
+}

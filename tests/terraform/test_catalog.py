@@ -1,0 +1,141 @@
+"""The bronze Glue tables match the layout the ingestion job writes and the landing contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from finlake.contract import load_contract
+from tests.terraform.tfconfig import blocks
+
+LOAD_COLUMNS = [
+    ("_extra_columns", "string"),
+    ("_source_file", "string"),
+    ("_file_checksum", "string"),
+    ("_line_number", "bigint"),
+    ("_batch_id", "string"),
+    ("_loaded_at", "timestamp"),
+]
+MALFORMED_COLUMNS = [
+    ("_source_file", "string"),
+    ("_file_checksum", "string"),
+    ("_line_number", "bigint"),
+    ("_raw_line", "string"),
+    ("_reason", "string"),
+    ("_batch_id", "string"),
+    ("_loaded_at", "timestamp"),
+]
+LOAD_LOG_COLUMNS = [
+    ("batch_id", "string"),
+    ("entity", "string"),
+    ("source_file", "string"),
+    ("file_checksum", "string"),
+    ("extract_date", "date"),
+    ("attempt", "int"),
+    ("status", "string"),
+    ("lines_read", "bigint"),
+    ("rows_written", "bigint"),
+    ("malformed_count", "bigint"),
+    ("reject_reason", "string"),
+    ("schema_drift", "string"),
+    ("started_at", "timestamp"),
+    ("finished_at", "timestamp"),
+]
+
+
+@pytest.fixture(scope="module")
+def catalog(modules):
+    return modules["catalog"]
+
+
+def columns(local: list[dict]) -> list[tuple[str, str]]:
+    return [(c["name"], c["type"]) for c in local]
+
+
+def test_entity_columns_are_the_contract_columns_in_contract_order(catalog):
+    contract = load_contract()
+    assert catalog.locals["bronze_entity_columns"] == {
+        name: entity.column_names for name, entity in contract.entities.items()
+    }
+
+
+def test_pii_columns_are_the_contracts(catalog):
+    contract = load_contract()
+    assert catalog.locals["bronze_pii_columns"] == contract.pii_columns
+
+
+def test_load_metadata_columns_follow_the_contract_columns(catalog):
+    assert columns(catalog.locals["bronze_load_columns"]) == LOAD_COLUMNS
+
+
+def test_malformed_and_load_log_columns_match_the_job(catalog):
+    assert columns(catalog.locals["bronze_malformed_columns"]) == MALFORMED_COLUMNS
+    assert columns(catalog.locals["bronze_load_log_columns"]) == LOAD_LOG_COLUMNS
+
+
+def test_entity_tables_are_parquet_partitioned_by_a_projected_extract_date(catalog):
+    table = catalog.resources[("aws_glue_catalog_table", "entity")]
+    assert table["for_each"] == "${local.bronze_entity_table_columns}"
+    assert table["name"] == "${each.key}"
+    assert [(k["name"], k["type"]) for k in blocks(table, "partition_keys")] == [
+        ("extract_date", "date")
+    ]
+    parameters = catalog.value(table["parameters"])
+    assert parameters["projection.enabled"] == "true"
+    assert parameters["projection.extract_date.type"] == "date"
+    assert parameters["projection.extract_date.format"] == "yyyy-MM-dd"
+    assert parameters["projection.extract_date.range"] == "${var.projection_start_date},NOW"
+    assert (
+        parameters["storage.location.template"]
+        == "${local.bronze_uri}/${each.key}/extract_date=$${extract_date}/"
+    )
+    storage = blocks(table, "storage_descriptor")[0]
+    assert storage["location"] == "${local.bronze_uri}/${each.key}/"
+    assert storage["input_format"] == "${local.parquet.input_format}"
+    assert catalog.locals["parquet"]["serialization_library"].endswith("ParquetHiveSerDe")
+
+
+def test_malformed_table_projects_entity_and_extract_date(catalog):
+    table = catalog.resources[("aws_glue_catalog_table", "malformed")]
+    assert table["name"] == "_malformed"
+    assert [(k["name"], k["type"]) for k in blocks(table, "partition_keys")] == [
+        ("entity", "string"),
+        ("extract_date", "date"),
+    ]
+    parameters = catalog.value(table["parameters"])
+    assert parameters["projection.entity.type"] == "enum"
+    assert (
+        parameters["projection.entity.values"]
+        == '${join(",", sort(keys(local.bronze_entity_columns)))}'
+    )
+    assert parameters["projection.extract_date.type"] == "date"
+    assert parameters["storage.location.template"] == (
+        "${local.bronze_uri}/_malformed/$${entity}/extract_date=$${extract_date}/"
+    )
+
+
+def test_load_log_table_is_not_partitioned(catalog):
+    table = catalog.resources[("aws_glue_catalog_table", "load_log")]
+    assert table["name"] == "_load_log"
+    assert not blocks(table, "partition_keys")
+    assert blocks(table, "storage_descriptor")[0]["location"] == "${local.bronze_uri}/_load_log/"
+
+
+def test_bronze_is_read_from_the_lake_bucket(catalog):
+    assert catalog.locals["bronze_uri"] == "s3://${var.lake_bucket_name}/bronze"
+
+
+def test_database_names_are_lowercase_with_underscores(catalog):
+    assert catalog.locals["database_prefix"] == '${replace(local.name_prefix, "-", "_")}'
+    assert catalog.locals["layers"] == ["bronze", "silver", "gold", "reference"]
+    assert (
+        catalog.locals["database_names"]
+        == '${{for layer in local.layers : layer => "${local.database_prefix}_${layer}"}}'
+    )
+
+
+def test_crawler_is_optional_and_off_by_default(catalog):
+    assert catalog.variables["enable_crawler"]["default"] is False
+    crawler = catalog.resources[("aws_glue_crawler", "this")]
+    assert crawler["count"] == "${var.enable_crawler ? 1 : 0}"
+    policy = blocks(crawler, "schema_change_policy")[0]
+    assert (policy["update_behavior"], policy["delete_behavior"]) == ("LOG", "LOG")

@@ -1,0 +1,316 @@
+"""Terraform configurations parsed with python-hcl2, and just enough evaluation to check them.
+
+`terraform validate` needs the providers, which cannot be downloaded here, so the security
+checks read the HCL instead. Values stay symbolic (`${var.lake_bucket_arn}/gold/*`); the
+helpers below resolve the few constructs the configuration uses to build IAM policies
+(`local.` references, `concat()`, `for_each` keys, `source_policy_documents`) and raise
+`UnsupportedExpression` on anything else, so a check fails loudly instead of passing blind.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2 import SerializationOptions
+
+REPO = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO / "terraform"
+MODULES = TERRAFORM / "modules"
+ENVS = TERRAFORM / "envs"
+
+_OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=True)
+_WHOLE_EXPRESSION = re.compile(r"^\$\{(.*)\}$", re.S)
+_LOCAL_REF = re.compile(r"\$\{local\.([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}")
+_DOC_REF = re.compile(
+    r'^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_]+)(?:\["([A-Za-z0-9_-]+)"\])?\.json\}$'
+)
+META_KEYS = ("__is_block__", "__comments__", "__inline_comments__")
+
+
+class UnsupportedExpression(ValueError):
+    """An expression the checks cannot evaluate; rewrite it or teach tfconfig.py."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of an aws_iam_policy_document, with lists resolved."""
+
+    doc: str
+    sid: str | None
+    effect: str
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    principals: tuple[tuple[str, tuple[str, ...]], ...]
+    conditions: tuple[tuple[str, str, tuple[str, ...]], ...]
+    comments: tuple[str, ...]
+
+    def condition_values(self, variable: str) -> tuple[str, ...]:
+        return tuple(v for _, var, values in self.conditions if var == variable for v in values)
+
+    @property
+    def label(self) -> str:
+        return f"{self.doc}/{self.sid or '<no sid>'}"
+
+
+@dataclass
+class Module:
+    """Every block of the *.tf files of one directory."""
+
+    path: Path
+    resources: dict[tuple[str, str], dict] = field(default_factory=dict)
+    data: dict[tuple[str, str], dict] = field(default_factory=dict)
+    variables: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    locals: dict[str, Any] = field(default_factory=dict)
+    module_calls: dict[str, dict] = field(default_factory=dict)
+    providers: list[tuple[str, dict]] = field(default_factory=list)
+    terraform: list[dict] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def resources_of(self, rtype: str) -> dict[str, dict]:
+        return {name: body for (t, name), body in self.resources.items() if t == rtype}
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def value(self, raw: Any) -> Any:
+        """Evaluate what the configuration uses: literals, `${local.x}` and `${local.x.key}`,
+        `concat(...)`, `merge(...)`, list and map literals. References to variables, data
+        sources, resources or `each` stay symbolic (returned as written)."""
+        if not isinstance(raw, str):
+            return raw
+        whole = _WHOLE_EXPRESSION.match(raw)
+        if whole is None:
+            return self.interpolate(raw)
+        expr = whole.group(1).strip()
+        local = re.fullmatch(r"local\.([A-Za-z0-9_]+)", expr)
+        if local:
+            return self.value(self.local(local.group(1)))
+        attribute = re.fullmatch(r"local\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)", expr)
+        if attribute:
+            mapping = self.local(attribute.group(1))
+            if isinstance(mapping, dict) and attribute.group(2) in mapping:
+                return self.value(mapping[attribute.group(2)])
+            raise UnsupportedExpression(f"{self.name}: cannot resolve {expr}")
+        call = re.fullmatch(r"concat\((.*)\)", expr, re.S)
+        if call:
+            items: list[Any] = []
+            for arg in _split_arguments(call.group(1)):
+                part = self.value(_as_expression(arg))
+                if not isinstance(part, list):
+                    raise UnsupportedExpression(f"concat() argument is not a list: {arg}")
+                items.extend(part)
+            return items
+        call = re.fullmatch(r"merge\((.*)\)", expr, re.S)
+        if call:
+            merged: dict[str, Any] = {}
+            for arg in _split_arguments(call.group(1)):
+                part = self.value(_as_expression(arg))
+                if not isinstance(part, dict):
+                    raise UnsupportedExpression(f"merge() argument is not a map: {arg}")
+                merged.update(part)
+            return merged
+        if expr.startswith("{") and expr.endswith("}") and not expr.startswith("{for "):
+            parsed = hcl2.loads(f"value = {expr}\n", serialization_options=_OPTIONS)["value"]
+            return {k: v for k, v in parsed.items() if k not in META_KEYS}
+        if expr.startswith("[") and expr.endswith("]"):
+            return [self.value(_as_expression(item)) for item in _split_arguments(expr[1:-1])]
+        if re.fullmatch(r'"(?:[^"\\]|\\.)*"', expr):
+            return self.interpolate(json.loads(expr))
+        return raw  # a reference (var., data., each., aws_...) stays symbolic
+
+    def interpolate(self, text: str) -> str:
+        """Replace `${local.x}` inside a template by the local's (string) value, recursively."""
+        for _ in range(20):
+            new = _LOCAL_REF.sub(lambda m: self._string_local(m.group(1), m.group(2)), text)
+            if new == text:
+                return new
+            text = new
+        raise UnsupportedExpression(f"locals nest too deep in {text!r}")
+
+    def local(self, name: str) -> Any:
+        if name not in self.locals:
+            raise UnsupportedExpression(f"{self.name}: no local named {name}")
+        return self.locals[name]
+
+    def _string_local(self, name: str, attribute: str | None = None) -> str:
+        value = self.local(name)
+        where = f"local.{name}" if attribute is None else f"local.{name}.{attribute}"
+        if attribute is not None:
+            if isinstance(value, str) and _WHOLE_EXPRESSION.match(value):
+                return "${" + where + "}"  # a computed map (for expression): stays symbolic
+            if not isinstance(value, dict) or attribute not in value:
+                raise UnsupportedExpression(f"{self.name}: {where} is not a key of a map local")
+            value = value[attribute]
+        if not isinstance(value, str):
+            raise UnsupportedExpression(f"{self.name}: {where} is not a string")
+        return value
+
+    def string_list(self, raw: Any, where: str) -> list[str]:
+        value = self.value(raw)
+        if isinstance(value, str) and _WHOLE_EXPRESSION.match(value):
+            return [value]  # a list-typed reference such as ${var.principal_arns}
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UnsupportedExpression(f"{self.name}: {where} is not a list of strings: {raw!r}")
+        return [self.interpolate(v) for v in value]
+
+    # -- policy documents ---------------------------------------------------------------------
+
+    def statements(self, reference: str) -> list[Statement]:
+        """Statements of the document `${data.aws_iam_policy_document.NAME[KEY].json}`."""
+        match = _DOC_REF.match(reference)
+        if match is None:
+            raise UnsupportedExpression(
+                f"{self.name}: policy {reference!r} is not an aws_iam_policy_document reference"
+            )
+        return self.document_statements(match.group(1), match.group(2))
+
+    def document_statements(self, name: str, key: str | None = None) -> list[Statement]:
+        body = self.data.get(("aws_iam_policy_document", name))
+        if body is None:
+            raise UnsupportedExpression(f"{self.name}: no aws_iam_policy_document.{name}")
+        each_value = None
+        if "for_each" in body:
+            for_each = body["for_each"]
+            if not re.fullmatch(r"\$\{local\.\w+\}", str(for_each)):
+                raise UnsupportedExpression(f"{self.name}: {name} has for_each over a non-local")
+            if key is not None:
+                each_value = "${" + for_each[2:-1] + "." + key + "}"
+        statements: list[Statement] = []
+        for source in self.string_list(
+            body.get("source_policy_documents", []), f"{name}.source_policy_documents"
+        ):
+            statements.extend(self.statements(source))
+        for raw in body.get("statement", []):
+            statements.append(
+                self._statement(name if key is None else f"{name}[{key}]", raw, each_value)
+            )
+        return statements
+
+    def _statement(self, doc: str, raw: dict, each_value: str | None) -> Statement:
+        def strings(value: Any, where: str) -> tuple[str, ...]:
+            items = self.string_list(value, f"{doc}.{where}")
+            if each_value is not None:
+                items = [item.replace("${each.value}", each_value) for item in items]
+            return tuple(items)
+
+        principals = tuple(
+            (self.value(p["type"]), strings(p["identifiers"], "principals"))
+            for p in raw.get("principals", [])
+        )
+        conditions = tuple(
+            (self.value(c["test"]), self.value(c["variable"]), strings(c["values"], "condition"))
+            for c in raw.get("condition", [])
+        )
+        return Statement(
+            doc=doc,
+            sid=raw.get("sid"),
+            effect=raw.get("effect", "Allow"),
+            actions=strings(raw.get("actions", []), "actions"),
+            resources=strings(raw.get("resources", []), "resources"),
+            principals=principals,
+            conditions=conditions,
+            comments=tuple(c["value"] for c in raw.get("__comments__", [])),
+        )
+
+
+def _split_arguments(text: str) -> list[str]:
+    """Split `a, [b, c], "d,e"` at top-level commas."""
+    parts, depth, current, quoted, escaped = [], 0, [], False, False
+    for char in text:
+        if quoted:
+            current.append(char)
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+            continue
+        if char == '"':
+            quoted = True
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    tail = "".join(current).strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def _as_expression(text: str) -> str:
+    return "${" + text.strip() + "}"
+
+
+def parse_file(path: Path) -> dict:
+    return hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=_OPTIONS)
+
+
+def load_module(path: Path) -> Module:
+    """Parse every *.tf file of a directory into one Module."""
+    module = Module(path=path)
+    for file in sorted(path.glob("*.tf")):
+        module.texts[file.name] = file.read_text(encoding="utf-8")
+        parsed = parse_file(file)
+        for block in parsed.get("resource", []):
+            for rtype, named in block.items():
+                for name, body in named.items():
+                    module.resources[(rtype, name)] = body
+        for block in parsed.get("data", []):
+            for dtype, named in block.items():
+                for name, body in named.items():
+                    module.data[(dtype, name)] = body
+        for block in parsed.get("variable", []):
+            module.variables.update(block)
+        for block in parsed.get("output", []):
+            module.outputs.update(block)
+        for block in parsed.get("locals", []):
+            module.locals.update({k: v for k, v in block.items() if k not in META_KEYS})
+        for block in parsed.get("module", []):
+            module.module_calls.update(block)
+        for block in parsed.get("provider", []):
+            module.providers.extend(block.items())
+        module.terraform.extend(parsed.get("terraform", []))
+    return module
+
+
+def module_dirs() -> list[Path]:
+    return sorted(p for p in MODULES.iterdir() if p.is_dir())
+
+
+def env_dirs() -> list[Path]:
+    return sorted(p for p in ENVS.iterdir() if p.is_dir())
+
+
+def reference_name(raw: Any, rtype: str) -> str | None:
+    """`${aws_s3_bucket.lake.id}` -> `lake` (for rtype aws_s3_bucket); otherwise None."""
+    if not isinstance(raw, str):
+        return None
+    match = re.fullmatch(
+        r"\$\{" + re.escape(rtype) + r"\.([A-Za-z0-9_]+)(?:\[[^\]]+\])?\.\w+\}", raw
+    )
+    return match.group(1) if match else None
+
+
+def blocks(body: dict, name: str) -> list[dict]:
+    """Nested blocks of a body (hcl2 gives a list of dicts), [] when absent."""
+    value = body.get(name, [])
+    return value if isinstance(value, list) else [value]
+
+
+def comments(body: dict) -> list[str]:
+    return [c["value"] for c in body.get("__comments__", [])]
