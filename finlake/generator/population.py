@@ -81,10 +81,9 @@ def draw_customers(
     country = rng.choice(len(ref.HOME_COUNTRIES), size=n, p=weights / weights.sum()).astype(np.int8)
     city = np.where(country == 0, rng.integers(0, len(ref.US_CITIES), n), rng.integers(0, 2, n))
     utc_offset = np.array([c[3] for c in ref.HOME_COUNTRIES])[country]
-    # US customers spread over four time zones.
-    utc_offset = np.where(
-        country == 0, -5 - rng.choice(4, size=n, p=[0.47, 0.29, 0.07, 0.17]), utc_offset
-    )
+    # US customers live in their city's time zone (the state says which).
+    us_offset = np.array([c[3] for c in ref.US_CITIES])[np.minimum(city, len(ref.US_CITIES) - 1)]
+    utc_offset = np.where(country == 0, us_offset, utc_offset)
 
     # 80% were customers before the history window, the rest joined during it.
     joined_before = rng.random(n) < 0.8

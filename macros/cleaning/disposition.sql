@@ -1,0 +1,29 @@
+{#-
+    What happens to each bronze row, the basis of the reconciliation:
+      exact_duplicate  the same raw values were delivered earlier (kept: the first copy)
+      quarantined      the first copy breaks the contract (see _reason_codes)
+      superseded       valid, but another valid row of the same key wins
+      loaded           the row silver keeps
+    `winner_order` ranks the valid rows of one key: for master data the latest version
+    (updated_at) wins, for events the first delivery.
+-#}
+{% macro disposition(key, winner_order) -%}
+    case
+        when _copy_number > 1 then 'exact_duplicate'
+        when _reason_codes is not null then 'quarantined'
+        when row_number() over (
+            partition by ({{ key }} is not null and _copy_number = 1 and _reason_codes is null), {{ key }}
+            order by {{ winner_order }}
+        ) = 1 then 'loaded'
+        else 'superseded'
+    end
+{%- endmacro %}
+
+{#- Orders of the winning row among the valid rows of a key. -#}
+{% macro latest_version_first(version_column) -%}
+    {{ version_column }} desc, extract_date desc, _source_file desc, _line_number desc
+{%- endmacro %}
+
+{% macro first_delivery_first() -%}
+    extract_date, _source_file, _line_number
+{%- endmacro %}

@@ -1,0 +1,71 @@
+{#- One row per customer as of the latest extract: balances by account type, money in and out,
+    spending habits, credit use and repayment, tenure. -#}
+
+with
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+balances as (
+    select
+        customer_id,
+        sum(case when account_type = 'checking' and is_open then current_balance else 0 end) as checking_balance,
+        sum(case when account_type = 'savings' and is_open then current_balance else 0 end) as savings_balance,
+        sum(case when account_type = 'credit_card' and is_open then current_balance else 0 end) as card_balance_owed,
+        sum(case when account_type = 'credit_card' and is_open then credit_limit else 0 end) as card_credit_limit,
+        sum(case when is_open then 1 else 0 end) as open_account_count
+    from {{ ref('dim_accounts') }}
+    group by customer_id
+),
+
+activity as (
+    select * from {{ ref('int_customer_activity') }}
+),
+
+categories as (
+    select * from {{ ref('int_customer_spend_categories') }}
+),
+
+loans as (
+    select * from {{ ref('customer_loan_summary') }}
+),
+
+final as (
+    select
+        cast(customers.customer_id as varchar) as customer_id,
+        cast(customers.reporting_date as date) as reporting_date,
+        cast(customers.tenure_months as bigint) as tenure_months,
+        cast(coalesce(balances.open_account_count, 0) as bigint) as open_account_count,
+        cast(coalesce(balances.checking_balance, 0) as decimal(18, 2)) as checking_balance,
+        cast(coalesce(balances.savings_balance, 0) as decimal(18, 2)) as savings_balance,
+        cast(coalesce(balances.card_balance_owed, 0) as decimal(18, 2)) as card_balance_owed,
+        cast(balances.card_balance_owed / nullif(balances.card_credit_limit, 0) as double) as credit_utilisation,
+        {%- for days in [30, 90, 365] %}
+        cast(coalesce(activity.inflow_{{ days }}d, 0) as decimal(18, 2)) as inflow_{{ days }}d,
+        cast(coalesce(activity.outflow_{{ days }}d, 0) as decimal(18, 2)) as outflow_{{ days }}d,
+        cast(coalesce(activity.transaction_count_{{ days }}d, 0) as bigint) as transaction_count_{{ days }}d,
+        {%- endfor %}
+        cast(activity.average_purchase_365d as decimal(18, 2)) as average_purchase_365d,
+        cast(categories.top_spend_category_1 as varchar) as top_spend_category_1,
+        cast(categories.top_spend_category_2 as varchar) as top_spend_category_2,
+        cast(categories.top_spend_category_3 as varchar) as top_spend_category_3,
+        cast(activity.cash_share_365d as double) as cash_share_365d,
+        cast(activity.international_share_365d as double) as international_share_365d,
+        cast(coalesce(loans.loan_count, 0) as bigint) as loan_count,
+        cast(coalesce(loans.outstanding_principal, 0) as decimal(18, 2)) as outstanding_loan_principal,
+        cast(loans.on_time_payment_rate_12m as double) as on_time_payment_rate_12m,
+        cast(coalesce(loans.worst_days_past_due, 0) as bigint) as worst_days_past_due,
+        cast(coalesce(loans.is_in_arrears, false) as boolean) as is_in_arrears
+    from customers
+    left join balances
+        on customers.customer_id = balances.customer_id
+    left join activity
+        on customers.customer_id = activity.customer_id
+    left join categories
+        on customers.customer_id = categories.customer_id
+    left join loans
+        on customers.customer_id = loans.customer_id
+)
+
+select * from final

@@ -1,0 +1,55 @@
+{{ config(materialized='view', contract={'enforced': false}) }}
+
+{#- Rule F1, card testing: a burst of var('fraud_card_testing_min_count') or more card-not-present
+    purchase attempts (declined ones included: a run of declines is the tell) under
+    var('fraud_card_testing_max_amount') on one account, each within
+    var('fraud_card_testing_gap_minutes') minutes of the previous. One row per burst. -#}
+
+with
+
+small_online as (
+    select * from {{ ref('int_transactions_enriched') }}
+    where transaction_type = 'purchase'
+      and channel in ('online', 'mobile')
+      and amount < {{ var('fraud_card_testing_max_amount') }}
+),
+
+gaps as (
+    select
+        *,
+        case
+            when epoch_seconds - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
+                <= {{ var('fraud_card_testing_gap_minutes') }} * 60 then 0
+            else 1
+        end as starts_burst
+    from small_online
+),
+
+bursts as (
+    select
+        *,
+        sum(starts_burst) over (
+            partition by account_id order by epoch_seconds, transaction_id rows between unbounded preceding and current row
+        ) as burst_number
+    from gaps
+),
+
+final as (
+    select
+        'F1' as rule_id,
+        'card_testing' as rule_name,
+        customer_id,
+        account_id,
+        min(transaction_ts) as first_transaction_ts,
+        count(*) as transaction_count,
+        sum(amount) as total_amount,
+        {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids,
+        least(1.0, count(*) / 10.0) as score,
+        cast(count(*) as varchar) || ' card-not-present purchases under '
+            || cast({{ var('fraud_card_testing_max_amount') }} as varchar) || ' within minutes of each other' as reason
+    from bursts
+    group by customer_id, account_id, burst_number
+    having count(*) >= {{ var('fraud_card_testing_min_count') }}
+)
+
+select * from final

@@ -1,0 +1,40 @@
+{#- One row per customer and day whose cash in or cash out exceeds var('ctr_threshold'): the
+    candidates for a currency transaction report (cash deposits in, ATM withdrawals out,
+    aggregated over all the customer's accounts as the rule requires). -#}
+
+with
+
+cash as (
+    select * from {{ ref('int_transactions_enriched') }}
+    where is_money_moved
+      and transaction_type in ('cash_deposit', 'atm_withdrawal')
+),
+
+daily as (
+    select
+        customer_id,
+        transaction_date as business_date,
+        sum(case when transaction_type = 'cash_deposit' then amount else 0 end) as cash_in_amount,
+        sum(case when transaction_type = 'atm_withdrawal' then amount else 0 end) as cash_out_amount,
+        count(*) as transaction_count,
+        {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids
+    from cash
+    group by customer_id, transaction_date
+),
+
+final as (
+    select
+        cast(customer_id as varchar) as customer_id,
+        cast(business_date as date) as business_date,
+        cast(cash_in_amount as decimal(18, 2)) as cash_in_amount,
+        cast(cash_out_amount as decimal(18, 2)) as cash_out_amount,
+        cast(transaction_count as bigint) as transaction_count,
+        cast(cash_in_amount > {{ var('ctr_threshold') }} as boolean) as is_cash_in_over_threshold,
+        cast(cash_out_amount > {{ var('ctr_threshold') }} as boolean) as is_cash_out_over_threshold,
+        cast(transaction_ids as varchar) as transaction_ids
+    from daily
+    where cash_in_amount > {{ var('ctr_threshold') }}
+       or cash_out_amount > {{ var('ctr_threshold') }}
+)
+
+select * from final

@@ -1,0 +1,54 @@
+{{ config(materialized='view', contract={'enforced': false}) }}
+
+{#- Episodes of cash deposits just under the reporting threshold: deposits between
+    var('structuring_floor') and var('ctr_threshold') by one customer, each within
+    var('structuring_window_days') days of the previous. One row per episode; the AML report and
+    fraud rule F5 both read it, so structuring is defined once. -#}
+
+with
+
+near_threshold as (
+    select * from {{ ref('int_transactions_enriched') }}
+    where is_money_moved
+      and transaction_type = 'cash_deposit'
+      and amount >= {{ var('structuring_floor') }}
+      and amount < {{ var('ctr_threshold') }}
+),
+
+gaps as (
+    select
+        *,
+        case
+            when epoch_seconds - lag(epoch_seconds) over (partition by customer_id order by epoch_seconds, transaction_id)
+                <= {{ var('structuring_window_days') }} * 86400 then 0
+            else 1
+        end as starts_episode
+    from near_threshold
+),
+
+episodes as (
+    select
+        *,
+        sum(starts_episode) over (
+            partition by customer_id order by epoch_seconds, transaction_id rows between unbounded preceding and current row
+        ) as episode_number
+    from gaps
+),
+
+final as (
+    select
+        customer_id,
+        episode_number,
+        min(account_id) as account_id,
+        min(transaction_ts) as first_transaction_ts,
+        max(transaction_ts) as last_transaction_ts,
+        min(transaction_date) as first_deposit_date,
+        max(transaction_date) as last_deposit_date,
+        count(*) as deposit_count,
+        sum(amount) as total_amount,
+        {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids
+    from episodes
+    group by customer_id, episode_number
+)
+
+select * from final

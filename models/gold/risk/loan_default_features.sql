@@ -1,0 +1,130 @@
+{{ config(post_hook=["{{ finlake.export_to_lake(this) }}"]) }}
+
+{#- One row per borrower per monthly observation date: features from data known before the
+    date, and the label (default within var('default_label_months') months) from the window
+    after it. feature_data_max_date is the latest date any feature read; the test
+    assert_default_features_use_only_the_past holds it below the observation date. -#}
+
+with
+
+population as (
+    select * from {{ ref('int_features__population') }}
+),
+
+profile as (
+    select * from {{ ref('int_features__profile') }}
+),
+
+loans as (
+    select * from {{ ref('int_features__loans') }}
+),
+
+repayment as (
+    select * from {{ ref('int_features__repayment') }}
+),
+
+cashflow as (
+    select * from {{ ref('int_features__cashflow') }}
+),
+
+joined as (
+    select
+        population.customer_id,
+        population.observation_date,
+        population.label_window_end,
+        population.is_label_complete,
+        population.is_scoring_date,
+        population.defaults_within_window,
+        population.default_date,
+        profile.age_years,
+        profile.tenure_months,
+        profile.employment_status,
+        profile.annual_income,
+        profile.credit_score,
+        loans.active_loan_count,
+        loans.total_principal,
+        loans.monthly_instalment,
+        loans.max_interest_rate,
+        loans.primary_loan_type,
+        loans.has_mortgage,
+        loans.months_since_last_origination,
+        coalesce(repayment.instalments_due_12m, 0) as instalments_due_12m,
+        coalesce(repayment.missed_instalments_3m, 0) as missed_instalments_3m,
+        coalesce(repayment.missed_instalments_12m, 0) as missed_instalments_12m,
+        coalesce(repayment.partial_payments_12m, 0) as partial_payments_12m,
+        coalesce(repayment.late_payments_12m, 0) as late_payments_12m,
+        coalesce(repayment.days_past_due, 0) as days_past_due,
+        coalesce(cashflow.salary_inflow_90d, 0) as salary_inflow_90d,
+        coalesce(cashflow.salary_inflow_prior_90d, 0) as salary_inflow_prior_90d,
+        coalesce(cashflow.total_inflow_90d, 0) as total_inflow_90d,
+        coalesce(cashflow.total_outflow_90d, 0) as total_outflow_90d,
+        coalesce(cashflow.gambling_spend_90d, 0) as gambling_spend_90d,
+        coalesce(cashflow.cash_advance_90d, 0) as cash_advance_90d,
+        coalesce(cashflow.fees_90d, 0) as fees_90d,
+        coalesce(cashflow.card_spend_90d, 0) as card_spend_90d,
+        coalesce(cashflow.card_repaid_90d, 0) as card_repaid_90d,
+        greatest(
+            coalesce(profile.profile_known_date, cast('1900-01-01' as date)),
+            coalesce(loans.loans_known_date, cast('1900-01-01' as date)),
+            coalesce(repayment.repayment_known_date, cast('1900-01-01' as date)),
+            coalesce(cashflow.cashflow_known_date, cast('1900-01-01' as date))
+        ) as feature_data_max_date
+    from population
+    left join profile
+        on population.customer_id = profile.customer_id
+        and population.observation_date = profile.observation_date
+    left join loans
+        on population.customer_id = loans.customer_id
+        and population.observation_date = loans.observation_date
+    left join repayment
+        on population.customer_id = repayment.customer_id
+        and population.observation_date = repayment.observation_date
+    left join cashflow
+        on population.customer_id = cashflow.customer_id
+        and population.observation_date = cashflow.observation_date
+),
+
+final as (
+    select
+        cast(customer_id as varchar) as customer_id,
+        cast(observation_date as date) as observation_date,
+        cast(label_window_end as date) as label_window_end,
+        cast(is_label_complete as boolean) as is_label_complete,
+        cast(is_scoring_date as boolean) as is_scoring_date,
+        cast(defaults_within_window as boolean) as defaults_within_window,
+        cast(default_date as date) as default_date,
+        cast(age_years as integer) as age_years,
+        cast(tenure_months as bigint) as tenure_months,
+        cast(employment_status as varchar) as employment_status,
+        cast(annual_income as decimal(18, 2)) as annual_income,
+        cast(credit_score as integer) as credit_score,
+        cast(active_loan_count as bigint) as active_loan_count,
+        cast(total_principal as decimal(18, 2)) as total_principal,
+        cast(monthly_instalment as decimal(18, 2)) as monthly_instalment,
+        cast(12 * monthly_instalment / nullif(annual_income, 0) as double) as debt_to_income,
+        cast(max_interest_rate as decimal(7, 4)) as max_interest_rate,
+        cast(primary_loan_type as varchar) as primary_loan_type,
+        cast(has_mortgage as boolean) as has_mortgage,
+        cast(months_since_last_origination as bigint) as months_since_last_origination,
+        cast(instalments_due_12m as bigint) as instalments_due_12m,
+        cast(missed_instalments_3m as bigint) as missed_instalments_3m,
+        cast(missed_instalments_12m as bigint) as missed_instalments_12m,
+        cast(partial_payments_12m as bigint) as partial_payments_12m,
+        cast(late_payments_12m as bigint) as late_payments_12m,
+        cast(days_past_due as bigint) as days_past_due,
+        cast(salary_inflow_90d as decimal(18, 2)) as salary_inflow_90d,
+        cast(salary_inflow_prior_90d as decimal(18, 2)) as salary_inflow_prior_90d,
+        cast(salary_inflow_90d / nullif(salary_inflow_prior_90d, 0) as double) as salary_change_ratio,
+        cast(total_inflow_90d as decimal(18, 2)) as total_inflow_90d,
+        cast(total_outflow_90d as decimal(18, 2)) as total_outflow_90d,
+        cast(gambling_spend_90d as decimal(18, 2)) as gambling_spend_90d,
+        cast(gambling_spend_90d / nullif(total_outflow_90d, 0) as double) as gambling_share_90d,
+        cast(cash_advance_90d as decimal(18, 2)) as cash_advance_90d,
+        cast(fees_90d as decimal(18, 2)) as fees_90d,
+        cast(card_spend_90d as decimal(18, 2)) as card_spend_90d,
+        cast(card_repaid_90d / nullif(card_spend_90d, 0) as double) as card_repayment_ratio_90d,
+        cast(feature_data_max_date as date) as feature_data_max_date
+    from joined
+)
+
+select * from final

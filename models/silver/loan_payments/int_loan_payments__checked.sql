@@ -1,0 +1,36 @@
+{{ config(materialized='table') }}
+
+with
+
+typed as (
+    {{ finlake.typed_bronze('loan_payments') }}
+),
+
+loans as (
+    {{ finlake.parent_keys('loans', 'loan_id') }}
+),
+
+checked as (
+    select
+        typed.*,
+        {{ finlake.reason_codes([
+            'typed._contract_problems',
+            "case when typed.due_date > typed.extract_date then 'future_date:due_date' end",
+            "case when typed.payment_date > typed.extract_date then 'future_date:payment_date' end",
+            "case when typed.amount_due <= 0 then 'out_of_range:amount_due' end",
+            "case when typed.amount_paid < 0 then 'out_of_range:amount_paid' end",
+            finlake.reference_problem('typed.loan_id', 'loans', 'loan_id'),
+        ]) }} as _reason_codes
+    from typed
+    left join loans
+        on typed.loan_id = loans.loan_id
+),
+
+final as (
+    select
+        *,
+        {{ finlake.disposition('payment_id', finlake.first_delivery_first()) }} as _disposition
+    from checked
+)
+
+select * from final

@@ -1,0 +1,47 @@
+{#- Every bronze row that breaks the contract, with the reasons and the raw record. Rebuilt on
+    each run, so a row held back only for an unknown parent leaves when the parent arrives. -#}
+
+with
+
+{% for entity in finlake.silver_entities() %}
+{{ entity.name }} as (
+    select
+        '{{ entity.name }}' as entity,
+        {{ entity.key }} as business_key,
+        _reason_codes,
+        _raw_record,
+        extract_date,
+        _batch_id,
+        _source_file,
+        _line_number,
+        _loaded_at
+    from {{ ref('int_' ~ entity.name ~ '__checked') }}
+    where _disposition = 'quarantined'
+),
+
+{% endfor %}
+unioned as (
+    {%- for entity in finlake.silver_entities() %}
+    select * from {{ entity.name }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        entity,
+        business_key,
+        split_part(split_part(_reason_codes, ',', 1), ':', 1) as primary_reason_code,
+        _reason_codes as reason_codes,
+        _raw_record as raw_record,
+        extract_date as _extract_date,
+        _batch_id,
+        _source_file,
+        _line_number,
+        _loaded_at
+    from unioned
+)
+
+select * from final
