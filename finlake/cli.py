@@ -108,6 +108,52 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from finlake.spark import local_session
+    from ingestion.main import raise_for_problems, run
+    from ingestion.summary import print_report
+
+    lake = Lake.resolve(args.lake)
+    spark = local_session("finlake-ingest", verbose=args.verbose)
+    report = run(spark, str(lake.landing), str(lake.bronze), args.entities)
+    print_report(report, str(lake.bronze))
+    raise_for_problems(report, str(lake.load_log))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from finlake.dbt_runner import run_dbt
+    from finlake.summary import print_build
+
+    lake = Lake.resolve(args.lake)
+    extra = ["--select", *args.select] if args.select else []
+    if args.exclude:
+        extra += ["--exclude", *args.exclude]
+    result = run_dbt(
+        lake, target=args.target, command=args.command, extra_args=extra, quiet=args.quiet
+    )
+    if args.target == "dev" and args.command == "build" and not args.select:
+        print_build(lake, result)
+    else:
+        print(result.describe())
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ml.config import TrainConfig
+    from ml.train import run
+
+    lake = Lake.resolve(args.lake)
+    defaults = TrainConfig()
+    config = TrainConfig(
+        test_months=args.test_months if args.test_months is not None else defaults.test_months,
+        gap_months=args.gap_months if args.gap_months is not None else defaults.gap_months,
+        seed=args.seed if args.seed is not None else defaults.seed,
+    )
+    print(run(lake, config).describe())
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from finlake.demo import run_demo
 
@@ -134,6 +180,53 @@ def build_parser() -> argparse.ArgumentParser:
     _generate_args(p, "tiny")
     _lake_arg(p)
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser(
+        "ingest",
+        help="land new landing files as bronze Parquet (Spark)",
+        description="Parse every new file under landing/<entity>/ and write bronze Parquet, "
+        "malformed lines and the load ledger. Files already loaded are left alone.",
+    )
+    _lake_arg(p)
+    p.add_argument(
+        "--entities", nargs="+", metavar="ENTITY", default=None, help="only these entities"
+    )
+    p.add_argument("--verbose", action="store_true", help="show Spark's own logs")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "build",
+        help="run dbt (silver, gold and their tests) over the lake",
+        description="dbt build of the project on a target: dev (DuckDB over the lake folder, "
+        "the default), trino (a local Trino server, see tools/trino) or prod (Athena, from the "
+        "FINLAKE_* environment variables).",
+    )
+    _lake_arg(p)
+    p.add_argument("--target", default="dev", choices=["dev", "trino", "prod"])
+    p.add_argument(
+        "--command",
+        default="build",
+        choices=["build", "run", "test", "seed", "compile", "docs generate"],
+        help="the dbt command (default build); 'docs generate' writes the lineage site to target/",
+    )
+    p.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt --select")
+    p.add_argument("--exclude", nargs="+", metavar="SELECTOR", help="dbt --exclude")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "train",
+        help="train, validate out of time and score the default model (Spark)",
+        description="Read gold loan_default_features from the lake, train the logistic-"
+        "regression default model, write its evidence under <lake>/ml and the scores under "
+        "<lake>/gold/customer_default_scores. Then `finlake build --select customer_risk`.",
+    )
+    _lake_arg(p)
+    p.add_argument("--test-months", type=int, default=None, help="latest labelled months held out")
+    p.add_argument(
+        "--gap-months", type=int, default=None, help="months left out between train and test"
+    )
+    p.add_argument("--seed", type=int, default=None, help="random seed of the fit")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(
         "demo",

@@ -150,6 +150,9 @@ def settle(rng: np.random.Generator, cfg: GeneratorConfig, ev: Events) -> Settle
     # Not yet posted when the extract was taken: delivered as pending.
     status = np.where((status == POSTED) & (posted_day > file_day), PENDING, status)
     posted_day = np.where(np.isin(status, [POSTED, REVERSED]), posted_day, -1)
+    # A reversal the extract sees before the posting date was never posted: no posting date
+    # later than the extract that delivers it.
+    posted_day = np.where((status == REVERSED) & (posted_day > file_day), -1, posted_day)
     return Settled(
         events=ev, status=status.astype(np.int8), posted_day=posted_day, file_day=file_day
     )

@@ -1,0 +1,96 @@
+"""AWS Glue 5.0 entry point: the same `run()` as `finlake ingest`, reading and writing S3.
+
+The only module that imports `awsglue`. Job parameters (Glue passes them as `--name value`):
+
+    --landing_uri s3://<lake-bucket>/landing     where the extracts arrive
+    --bronze_uri  s3://<lake-bucket>/bronze      bronze tables, _malformed, _load_log
+    --entities    customers,accounts             optional: only these entity folders
+
+Deploy the script with the `finlake` and `ingestion` packages on `--extra-py-files` (a wheel
+or zip built from this repository) and at most one concurrent run per lake. The locations
+come from the job's parameters and S3 access from its IAM role; nothing here names a bucket
+or a credential, and the platform's Spark settings are left as they are.
+
+Outside Glue (no `awsglue` module) the same flags are read with argparse and a local Spark
+session is used: `python -m ingestion.glue_job --landing_uri lake/landing --bronze_uri
+lake/bronze` runs the job exactly as Glue would, on local folders.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from finlake.errors import FinlakeError
+from ingestion.main import LOAD_LOG_DIR, build_parser, entities_arg, raise_for_problems, run
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+REQUIRED = ("landing_uri", "bronze_uri")
+OPTIONAL = ("entities",)
+
+
+def glue_available() -> bool:
+    try:
+        import awsglue  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def resolve_options(argv: Sequence[str]) -> dict[str, str]:
+    """The job's parameters from `argv` (sys.argv: the script name first)."""
+    if glue_available():
+        from awsglue.utils import getResolvedOptions
+
+        names = [*REQUIRED, *(o for o in OPTIONAL if f"--{o}" in argv)]
+        if "--JOB_NAME" in argv:
+            names.append("JOB_NAME")
+        return dict(getResolvedOptions(list(argv), names))
+    args = build_parser().parse_args(list(argv[1:]))
+    return {k: v for k, v in vars(args).items() if v not in (None, "", False)}
+
+
+def glue_session(options: dict[str, str]):
+    """The Glue job's SparkSession and Job (the Job only when Glue passed a JOB_NAME)."""
+    from awsglue.context import GlueContext
+    from awsglue.job import Job
+    from pyspark.context import SparkContext
+
+    glue_context = GlueContext(SparkContext.getOrCreate())
+    job = None
+    if "JOB_NAME" in options:
+        job = Job(glue_context)
+        job.init(options["JOB_NAME"], options)
+    return glue_context.spark_session, job
+
+
+def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
+    from ingestion.summary import print_report
+
+    argv = list(sys.argv if argv is None else argv)
+    options = resolve_options(argv)
+    job = None
+    if spark is None and glue_available():
+        spark, job = glue_session(options)
+    elif spark is None:
+        from finlake.spark import local_session
+
+        spark = local_session("finlake-ingest", verbose=bool(options.get("verbose")))
+    bronze = options["bronze_uri"]
+    report = run(spark, options["landing_uri"], bronze, entities_arg(options.get("entities")))
+    print_report(report, bronze)
+    if job is not None:
+        job.commit()
+    raise_for_problems(report, bronze.rstrip("/") + "/" + LOAD_LOG_DIR)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except FinlakeError as exc:  # one sentence in the job's log, and a failed run
+        print(f"finlake: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,187 @@
+"""The landing contract as ingestion sees it, and the fixed layouts of bronze.
+
+Terraform's Glue tables and the dbt sources are written against these layouts; change them only
+together with those.
+
+    <bronze>/<entity>/extract_date=YYYY-MM-DD/<batch_id>.<part>.parquet
+        contract columns (string, contract order), _extra_columns, _source_file,
+        _file_checksum, _line_number, _batch_id, _loaded_at
+    <bronze>/_malformed/<entity>/extract_date=YYYY-MM-DD/<batch_id>.parquet
+        _source_file, _file_checksum, _line_number, _raw_line, _reason, _batch_id, _loaded_at
+    <bronze>/_load_log/attempt-<n>-<key>.parquet
+        one row per file and attempt (LEDGER_SCHEMA)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+from pyspark.sql import types as T
+
+from finlake.contract import FILE_NAME_PATTERN, Contract, Entity, load_contract
+
+PARTITION_COLUMN = "extract_date"
+MALFORMED_DIR = "_malformed"
+LOAD_LOG_DIR = "_load_log"
+STAGING_DIR = "_staging"
+NAME_PATTERN_TEXT = "<entity>_<YYYYMMDD>[_<seq>].csv"
+
+# Load metadata after the contract columns, in this order.
+METADATA_COLUMNS = (
+    "_extra_columns",
+    "_source_file",
+    "_file_checksum",
+    "_line_number",
+    "_batch_id",
+    "_loaded_at",
+)
+MALFORMED_COLUMNS = (
+    "_source_file",
+    "_file_checksum",
+    "_line_number",
+    "_raw_line",
+    "_reason",
+    "_batch_id",
+    "_loaded_at",
+)
+
+UTC_MICROS = pa.timestamp("us", tz="UTC")  # what Spark reads back as TimestampType
+
+MALFORMED_ARROW = pa.schema(
+    [
+        ("_source_file", pa.string()),
+        ("_file_checksum", pa.string()),
+        ("_line_number", pa.int64()),
+        ("_raw_line", pa.string()),
+        ("_reason", pa.string()),
+        ("_batch_id", pa.string()),
+        ("_loaded_at", UTC_MICROS),
+    ]
+)
+
+LEDGER_ARROW = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("entity", pa.string()),
+        ("source_file", pa.string()),
+        ("file_checksum", pa.string()),
+        ("extract_date", pa.date32()),
+        ("attempt", pa.int32()),
+        ("status", pa.string()),
+        ("lines_read", pa.int64()),
+        ("rows_written", pa.int64()),
+        ("malformed_count", pa.int64()),
+        ("reject_reason", pa.string()),
+        ("schema_drift", pa.string()),
+        ("started_at", UTC_MICROS),
+        ("finished_at", UTC_MICROS),
+    ]
+)
+
+# What the Python workers emit (one schema per entity): the well-formed rows, with the contract
+# columns, unexpected columns as a map, the line number and the file's number in the run.
+# Per-file constants (file name, checksum, batch id, extract date) are joined on `_file` in the
+# JVM instead of crossing the Python/JVM boundary on every row. Malformed records and per-range
+# counts travel separately, through an accumulator (worker.SideChannel).
+PARSED_EXTRA_ARROW = [
+    ("_extras", pa.map_(pa.string(), pa.string())),
+    ("_line_number", pa.int64()),
+    ("_file", pa.int32()),
+]
+
+
+def spark_schema_of(schema: pa.Schema) -> T.StructType:
+    """The Spark schema of an Arrow schema (ledger and malformed files)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+def contract() -> Contract:
+    return load_contract()
+
+
+def bronze_schema(entity: Entity) -> T.StructType:
+    """Columns of <bronze>/<entity>/ files (the partition column extract_date is not in them)."""
+    fields = [T.StructField(name, T.StringType()) for name in entity.column_names]
+    fields += [
+        T.StructField("_extra_columns", T.StringType()),
+        T.StructField("_source_file", T.StringType()),
+        T.StructField("_file_checksum", T.StringType()),
+        T.StructField("_line_number", T.LongType()),
+        T.StructField("_batch_id", T.StringType()),
+        T.StructField("_loaded_at", T.TimestampType()),
+    ]
+    return T.StructType(fields)
+
+
+def parsed_arrow_schema(entity: Entity) -> pa.Schema:
+    return pa.schema([(name, pa.string()) for name in entity.column_names] + PARSED_EXTRA_ARROW)
+
+
+def parsed_spark_schema(entity: Entity) -> T.StructType:
+    fields = [T.StructField(name, T.StringType()) for name in entity.column_names]
+    fields += [
+        T.StructField("_extras", T.MapType(T.StringType(), T.StringType())),
+        T.StructField("_line_number", T.LongType()),
+        T.StructField("_file", T.IntegerType()),
+    ]
+    return T.StructType(fields)
+
+
+FILES_SPARK_SCHEMA = T.StructType(
+    [
+        T.StructField("_file", T.IntegerType()),
+        T.StructField("_source_file", T.StringType()),
+        T.StructField("_file_checksum", T.StringType()),
+        T.StructField("_batch_id", T.StringType()),
+        T.StructField(PARTITION_COLUMN, T.DateType()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class LandingName:
+    """What a landing file's name says: `transactions_20250630_2.csv`."""
+
+    entity: str
+    extract_date: dt.date
+    seq: int | None
+
+    @property
+    def compact_date(self) -> str:
+        return self.extract_date.strftime("%Y%m%d")
+
+
+def parse_landing_name(name: str) -> LandingName | str:
+    """The parsed name, or a sentence saying why the name breaks the contract's pattern."""
+    match = FILE_NAME_PATTERN.match(name)
+    if match is None:
+        return f"does not match the contract's file name pattern {NAME_PATTERN_TEXT}"
+    try:
+        date = dt.datetime.strptime(match.group("date"), "%Y%m%d").date()
+    except ValueError:
+        return f"has extract date {match.group('date')} in its name, which is not a calendar date"
+    seq = match.group("seq")
+    return LandingName(match.group("entity"), date, int(seq) if seq else None)
+
+
+def file_stem(name: str) -> str:
+    return name[:-4] if name.lower().endswith(".csv") else name
+
+
+def batch_id(source_file: str, checksum: str) -> str:
+    """`<file stem>-<first 12 hex of the sha256>`: the same bytes under the same name, the same id."""
+    return f"{file_stem(source_file)}-{checksum[:12]}"
+
+
+BRONZE_FILE = re.compile(r"^(?P<batch>.+-[0-9a-f]{12})(?:\.\d+)?\.parquet$")
+
+
+def batch_of_file(name: str) -> str | None:
+    """The batch id a published bronze or malformed file belongs to (None: not ours)."""
+    match = BRONZE_FILE.match(name)
+    return match.group("batch") if match else None

@@ -1,0 +1,1 @@
+"""Fixtures for the ingestion suite: the shared SparkSession comes from tests/conftest.py."""
