@@ -9,7 +9,7 @@ select
     defaults_within_window
 from {{ ref('loan_default_features') }}
 where feature_data_max_date >= observation_date
-   or (not is_label_complete and defaults_within_window is not null)
-   or (is_label_complete and defaults_within_window is null)
-   or default_date < observation_date
-   or default_date >= label_window_end
+    or (not is_label_complete and defaults_within_window is not null)
+    or (is_label_complete and defaults_within_window is null)
+    or default_date < observation_date
+    or default_date >= label_window_end

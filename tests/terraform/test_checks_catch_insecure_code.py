@@ -415,7 +415,7 @@ def test_account_ids_regions_and_credentials_are_flagged(tmp_path):
     file.write_text(
         'provider "aws" {\n'
         '  region     = "eu-west-1"\n'
-        '  access_key = "AKIAABCDEFGHIJKLMNOP"\n'
+        '  access_key = "AKIAABCDEFGHIJKLMNOP"\n'  # pragma: allowlist secret
         "}\n"
         'locals { role = "arn:aws:iam::123456789012:role/admin" }\n',
         encoding="utf-8",

@@ -1,0 +1,43 @@
+"""The local AWS emulator: starts on a free loopback port, holds what compile needs, stops."""
+
+from __future__ import annotations
+
+import socket
+
+from tools.athena_check.moto_server import (
+    AthenaLayout,
+    MotoServer,
+    create_resources,
+    register_iceberg_tables,
+)
+
+LAYOUT = AthenaLayout("results", "lake", "wg", {"silver": "db_silver", "gold": "db_gold"})
+
+
+def test_emulator_serves_glue_s3_and_athena_then_stops():
+    with MotoServer() as server:
+        create_resources(server, LAYOUT)
+        register_iceberg_tables(server, LAYOUT.data_dir, {"db_silver": ["stg_x"]})
+        glue = server.client("glue")
+        assert {d["Name"] for d in glue.get_databases()["DatabaseList"]} == {"db_silver", "db_gold"}
+        table = glue.get_table(DatabaseName="db_silver", Name="stg_x")["Table"]
+        assert table["Parameters"]["table_type"] == "ICEBERG"
+        assert {b["Name"] for b in server.client("s3").list_buckets()["Buckets"]} == {
+            "results",
+            "lake",
+        }
+        workgroup = server.client("athena").get_work_group(WorkGroup="wg")["WorkGroup"]
+        assert (
+            workgroup["Configuration"]["ResultConfiguration"]["OutputLocation"]
+            == "s3://results/dbt/"
+        )
+        port = server.port
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the emulator still listens after stop"
+
+
+def test_client_environment_points_only_at_the_emulator():
+    server = MotoServer(port=1234)
+    env = server.client_environment()
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1234"
+    assert env["AWS_CONFIG_FILE"] == env["AWS_SHARED_CREDENTIALS_FILE"] == "/dev/null"

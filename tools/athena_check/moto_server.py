@@ -1,0 +1,185 @@
+"""A local AWS API emulator (moto's server mode) standing in for Glue, S3, STS and Athena.
+
+dbt-athena talks to AWS through boto3, which sends every call to `AWS_ENDPOINT_URL` when
+that is set. Started here on a free loopback port with dummy credentials in the server's and
+the client's environment only (never in a file), the emulator answers what compiling the
+project asks for: the Glue databases and tables it lists, the workgroup, the S3 staging
+bucket. No request leaves the machine.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from tools.sql_lint.project import child_environment
+
+# Not secrets: moto accepts any key; these only have to look like credentials to boto3.
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+REGION = "eu-west-1"
+START_TIMEOUT_SECONDS = 30.0
+
+
+class EmulatorError(RuntimeError):
+    """The emulator did not start or refused a request."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class MotoServer:
+    """`with MotoServer() as aws:` runs `python -m moto.server` until the block ends."""
+
+    port: int = field(default_factory=free_port)
+    region: str = REGION
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client_environment(self) -> dict[str, str]:
+        """What a boto3 client (or dbt-athena) needs to talk to this emulator only."""
+        return {
+            **DUMMY_CREDENTIALS,
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            # No shared config or credentials file may redirect the clients.
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def start(self) -> MotoServer:
+        env = child_environment({**DUMMY_CREDENTIALS, "AWS_DEFAULT_REGION": self.region})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise EmulatorError(f"moto server exited at start: {error.strip()[-500:]}")
+            try:
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1):
+                    return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise EmulatorError(
+            f"moto server did not answer on {self.endpoint} within {START_TIMEOUT_SECONDS:.0f}s"
+        )
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stderr:
+            self.process.stderr.close()
+        self.process = None
+
+    def __enter__(self) -> MotoServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` that can only reach this emulator."""
+        import boto3
+
+        return boto3.client(
+            service,
+            region_name=self.region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+        )
+
+
+@dataclass(frozen=True)
+class AthenaLayout:
+    """The AWS resources the prod profile names, as the emulator should hold them."""
+
+    staging_bucket: str
+    lake_bucket: str
+    workgroup: str
+    databases: Mapping[str, str]  # layer -> Glue database
+
+    @property
+    def staging_dir(self) -> str:
+        return f"s3://{self.staging_bucket}/dbt/"
+
+    @property
+    def data_dir(self) -> str:
+        return f"s3://{self.lake_bucket}/"
+
+
+def create_resources(server: MotoServer, layout: AthenaLayout) -> None:
+    """Create the buckets, the workgroup and the Glue databases in the emulator."""
+    s3 = server.client("s3")
+    for bucket in (layout.staging_bucket, layout.lake_bucket):
+        s3.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": server.region}
+        )
+    server.client("athena").create_work_group(
+        Name=layout.workgroup,
+        Configuration={"ResultConfiguration": {"OutputLocation": layout.staging_dir}},
+    )
+    glue = server.client("glue")
+    for database in layout.databases.values():
+        glue.create_database(DatabaseInput={"Name": database})
+
+
+def register_iceberg_tables(
+    server: MotoServer, data_dir: str, tables: Mapping[str, Iterable[str]]
+) -> None:
+    """Register empty Iceberg tables in Glue: `tables` maps a database to table names."""
+    glue = server.client("glue")
+    for database, names in tables.items():
+        for name in names:
+            glue.create_table(
+                DatabaseName=database,
+                TableInput={
+                    "Name": name,
+                    "TableType": "EXTERNAL_TABLE",
+                    "Parameters": {"table_type": "ICEBERG"},
+                    "StorageDescriptor": {
+                        "Columns": [{"Name": "placeholder", "Type": "string"}],
+                        "Location": f"{data_dir}{database}/{name}/",
+                    },
+                },
+            )
