@@ -19,6 +19,8 @@ from finlake.lake import Lake
 
 TARGETS = ("dev", "prod", "trino")
 PROFILE_TEMPLATE = "profiles.yml.example"
+# The Hive catalog holding bronze on the trino target (tools/trino/ configures the server).
+TRINO_BRONZE_CATALOG = "bronze"
 
 
 class DbtFailed(FinlakeError):
@@ -53,7 +55,7 @@ def prepare_environment(lake: Lake, target: str) -> dict[str, str]:
     if target not in TARGETS:
         raise ConfigError(f"--target {target} is not one of {', '.join(TARGETS)}.")
     env = {"FINLAKE_LAKE": str(lake.root), "FINLAKE_TARGET": target}
-    if target == "dev":
+    if target in ("dev", "trino"):
         missing = [
             e
             for e in [*load_contract().entities, "_load_log"]
@@ -63,8 +65,61 @@ def prepare_environment(lake: Lake, target: str) -> dict[str, str]:
             raise ConfigError(
                 f"No bronze data for {', '.join(missing)} under {lake.bronze}; run `finlake ingest --lake {lake.root}` first."
             )
+    if target == "dev":
         lake.gold.mkdir(parents=True, exist_ok=True)  # gold exports for the notebook go here
+    if target == "trino":
+        env.update(trino_environment(lake))
     return env
+
+
+def trino_environment(lake: Lake) -> dict[str, str]:
+    """The trino target: bronze is the server's Hive catalog, and the lake's empty sources.
+
+    The server (tools/trino/) reads the lake folder itself, so it must be local to it. Trino
+    cannot create a table over a folder that does not exist: optional sources without files
+    (the model's scores before the first `finlake train`) are listed so that the on-run-start
+    hook makes them empty views, as on dev.
+    """
+    host = os.environ.get("FINLAKE_TRINO_HOST", "127.0.0.1")
+    port = os.environ.get("FINLAKE_TRINO_PORT", "8080")
+    if not trino_answers(host, port):
+        raise ConfigError(
+            f"No Trino server answers at {host}:{port}; start one with "
+            "`python tools/trino/server.py start` (it prints FINLAKE_TRINO_PORT to export) "
+            "or run the build through `make trino-build`."
+        )
+    empty = [name for name, pattern in lake_sources().items() if not any(lake.root.glob(pattern))]
+    return {
+        "FINLAKE_BRONZE_DATABASE": os.environ.get("FINLAKE_BRONZE_DATABASE", TRINO_BRONZE_CATALOG),
+        "FINLAKE_TRINO_EMPTY_SOURCES": ",".join(sorted(empty)),
+    }
+
+
+def trino_answers(host: str, port: str, timeout: float = 5.0) -> bool:
+    """True when a Trino server at host:port has finished starting."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/v1/info", timeout=timeout) as reply:
+            return json.load(reply).get("starting") is False
+    except (OSError, ValueError):
+        return False
+
+
+def lake_sources() -> dict[str, str]:
+    """Each dbt source stored in the lake folder: identifier -> its `meta.lake_path` glob."""
+    import yaml
+
+    found: dict[str, str] = {}
+    for path in sorted((project_root() / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text()) or {}
+        for source in document.get("sources") or []:
+            for table in source.get("tables") or []:
+                pattern = (table.get("meta") or {}).get("lake_path")
+                if pattern:
+                    found[table.get("identifier") or table["name"]] = pattern
+    return found
 
 
 def profiles_dir(lake: Lake) -> Path:
@@ -73,6 +128,23 @@ def profiles_dir(lake: Lake) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(project_root() / PROFILE_TEMPLATE, folder / "profiles.yml")
     return folder
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a run.
+
+    dbt-duckdb holds one database instance per process between invocations; while it is open,
+    any other connection to warehouse.duckdb with other settings (read-only, as the summary and
+    the tests use) is refused. Closing it costs nothing: the next run opens it again.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # dbt-duckdb not installed: nothing held
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def run_dbt(
@@ -90,7 +162,7 @@ def run_dbt(
     env = prepare_environment(lake, target)
     root = project_root()
     args = [
-        command,
+        *command.split(),  # "build", or a group and its command: "docs generate"
         "--project-dir",
         str(root),
         "--profiles-dir",
@@ -110,6 +182,7 @@ def run_dbt(
         outcome = dbtRunner().invoke(args)
     finally:
         os.chdir(cwd)
+        release_duckdb()
         for k, v in previous.items():
             if v is None:
                 os.environ.pop(k, None)

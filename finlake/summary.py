@@ -41,3 +41,73 @@ def print_generation(report: GenerationReport, lake: Lake) -> None:
             f"{report.oracle_rows:,} borrower-months; oracle AUC {report.oracle_auc:.3f}"
         )
     print(f"  files: {lake.landing}  truth: {lake.truth}")
+
+
+def warehouse_figures(lake: Lake) -> dict:
+    """Counts per layer from the dev warehouse, for the demo summary and the notes."""
+    import duckdb
+
+    con = duckdb.connect(str(lake.warehouse), read_only=True)
+    try:
+        recon = con.execute(
+            "select entity, sum(landed_records), sum(malformed_records), sum(bronze_rows), sum(silver_rows), "
+            "sum(exact_duplicate_rows), sum(superseded_rows), sum(quarantined_rows), bool_and(is_balanced) "
+            "from silver.reconciliation group by entity order by entity"
+        ).fetchall()
+        reasons = con.execute(
+            "select primary_reason_code, count(*) from silver.quarantine group by 1 order by 2 desc"
+        ).fetchall()
+        gold = {
+            name: con.execute(f"select count(*) from gold.{name}").fetchall()[0][0]
+            for name in (
+                "dim_customers",
+                "customer_summary",
+                "loan_default_features",
+                "fraud_alerts",
+                "offers",
+                "ctr_candidates",
+                "structuring_suspicions",
+            )
+        }
+        alerts = con.execute(
+            "select rule_name, count(*) from gold.fraud_alerts group by 1 order by 1"
+        ).fetchall()
+        default_rate = con.execute(
+            "select avg(cast(defaults_within_window as double)) from gold.loan_default_features where is_label_complete"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    return {
+        "reconciliation": recon,
+        "quarantine_reasons": reasons,
+        "gold": gold,
+        "alerts": alerts,
+        "default_rate": default_rate,
+    }
+
+
+def print_build(lake: Lake, result) -> None:
+    figures = warehouse_figures(lake)
+    print(result.describe())
+    print(
+        f"  {'entity':<14}{'landed':>10}{'malformed':>10}{'bronze':>10}{'silver':>10}{'dupes':>8}"
+        f"{'older':>8}{'quarant.':>9}  balanced"
+    )
+    for entity, landed, malformed, bronze, silver, dupes, older, quarantined, balanced in figures[
+        "reconciliation"
+    ]:
+        print(
+            f"  {entity:<14}{landed:>10,}{malformed:>10,}{bronze:>10,}{silver:>10,}{dupes:>8,}{older:>8,}"
+            f"{quarantined:>9,}  {'yes' if balanced else 'NO'}"
+        )
+    print(
+        "  quarantine by reason: " + ", ".join(f"{r} {n}" for r, n in figures["quarantine_reasons"])
+    )
+    g = figures["gold"]
+    print(
+        f"  gold: {g['dim_customers']:,} customers, {g['loan_default_features']:,} default-feature rows "
+        f"(12-month default rate {figures['default_rate'] or 0:.1%}), {g['fraud_alerts']:,} fraud alerts "
+        f"({', '.join(f'{r} {n}' for r, n in figures['alerts'])}), {g['offers']:,} offers, "
+        f"{g['ctr_candidates']:,} CTR candidates, {g['structuring_suspicions']:,} structuring suspicions"
+    )
+    print(f"  warehouse: {lake.warehouse}  gold exports: {lake.gold}")

@@ -1,4 +1,14 @@
-"""Shared fixtures: one generated tiny dataset per test session, reused by every suite."""
+"""Shared fixtures: one generated tiny dataset, one SparkSession and one built warehouse per test
+session, reused by every suite.
+
+tiny_lake        the tiny preset's landing files and truth (read-only for tests)
+spark            local SparkSession, one core (tests/spark_fixture.py)
+tiny_warehouse   a copy of tiny_lake ingested by the Spark job and built by `dbt build` on dev:
+                 bronze, warehouse.duckdb (silver, gold, every dbt test passed), the gold
+                 exports and dbt's run_results.json. Tests read it; a test that writes copies it
+                 first (tests/lake_copy.py). The Trino parity suite builds the same lake on
+                 Trino and compares.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +19,15 @@ import pytest
 from finlake.generator.config import PRESETS, GeneratorConfig
 from finlake.generator.run import generate
 from finlake.lake import Lake
+from tests.lake_copy import copy_lake
+from tests.spark_fixture import spark
 
 REPO = Path(__file__).resolve().parents[1]
+# Where tiny_warehouse's dbt build leaves run_results.json (the parity suite compares its test
+# outcomes with Trino's), inside the lake folder.
+DEV_TARGET_PATH = "_dbt_target"
+
+__all__ = ["spark"]
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +43,17 @@ def tiny_report(tiny_lake):
     import json
 
     return json.loads((tiny_lake.truth / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tiny_lake, spark, tmp_path_factory) -> Lake:
+    """The tiny preset through ingestion and a full dev `dbt build` (models and tests)."""
+    from finlake.dbt_runner import run_dbt
+    from ingestion.main import raise_for_problems
+    from ingestion.main import run as ingest
+
+    lake = copy_lake(tiny_lake, tmp_path_factory.mktemp("tiny_warehouse") / "lake")
+    report = ingest(spark, str(lake.landing), str(lake.bronze))
+    raise_for_problems(report, str(lake.load_log))
+    run_dbt(lake, quiet=True, extra_args=["--target-path", str(lake.root / DEV_TARGET_PATH)])
+    return lake

@@ -16,5 +16,5 @@
 {%- endmacro %}
 
 {% macro json_escape(expr) -%}
-    replace(replace(replace(replace(replace({{ expr }}, '\', '\\'), '"', '\"'), chr(10), '\n'), chr(13), '\r'), chr(9), '\t')
+    replace(replace(replace(replace(replace({{ expr }}, chr(92), '\\'), '"', '\"'), chr(10), '\n'), chr(13), '\r'), chr(9), '\t')
 {%- endmacro %}

@@ -20,13 +20,16 @@ final as (
         cast(accounts.is_open as boolean) as is_open,
         cast(accounts.opened_date as date) as opened_date,
         cast(accounts.closed_date as date) as closed_date,
-        cast({{ dbt.datediff('accounts.opened_date', 'calendar.reporting_date', 'month') }} as bigint) as account_age_months,
+        cast(
+            {{ dbt.datediff('accounts.opened_date', 'calendar.reporting_date', 'month') }}
+            as bigint
+        ) as account_age_months,
         cast(accounts.credit_limit as decimal(18, 2)) as credit_limit,
         cast(accounts.current_balance as decimal(18, 2)) as current_balance,
-        cast(case
+        case
             when accounts.account_type = 'credit_card' and accounts.credit_limit > 0
-                then accounts.current_balance / accounts.credit_limit
-        end as double) as credit_utilisation,
+                then {{ finlake.safe_divide('accounts.current_balance', 'accounts.credit_limit') }}
+        end as credit_utilisation,
         cast(accounts.updated_at as date) as balance_date
     from accounts
     cross join calendar

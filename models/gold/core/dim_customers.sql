@@ -29,7 +29,8 @@ shaped as (
         customers.annual_income,
         customers.credit_score,
         customers.customer_since,
-        {{ dbt.datediff('customers.customer_since', 'calendar.reporting_date', 'month') }} as tenure_months,
+        {{ dbt.datediff('customers.customer_since', 'calendar.reporting_date', 'month') }}
+            as tenure_months,
         calendar.reporting_date
     from customers
     cross join calendar

@@ -11,10 +11,15 @@ loans as (
     select
         loans.*,
         least(
-            greatest({{ dbt.datediff('loans.origination_date', 'calendar.reporting_date', 'month') }}, 0),
+            greatest(
+                {{ dbt.datediff('loans.origination_date', 'calendar.reporting_date', 'month') }},
+                0
+            ),
             loans.term_months
         ) as instalments_elapsed,
-        {{ finlake.annuity_payment('loans.principal_amount', 'loans.interest_rate', 'loans.term_months') }} as scheduled_instalment,
+        {{ finlake.annuity_payment('loans.principal_amount', 'loans.interest_rate', 'loans.term_months') }}
+            as scheduled_instalment,
+        {{ finlake.safe_divide('loans.interest_rate', 1200) }} as monthly_rate,
         calendar.reporting_date
     from {{ ref('stg_loans') }} as loans
     cross join calendar
@@ -25,10 +30,10 @@ outstanding as (
         *,
         case
             when status in ('paid_off', 'charged_off') then 0
-            when interest_rate = 0 then principal_amount * (1 - instalments_elapsed / cast(term_months as double))
-            else principal_amount * power(1 + interest_rate / 1200.0, instalments_elapsed)
-                - scheduled_instalment * (power(1 + interest_rate / 1200.0, instalments_elapsed) - 1)
-                    / (interest_rate / 1200.0)
+            when interest_rate = 0
+                then principal_amount * (1 - {{ finlake.safe_divide('instalments_elapsed', 'term_months') }})
+            else principal_amount * power(1 + monthly_rate, instalments_elapsed)
+                - scheduled_instalment * (power(1 + monthly_rate, instalments_elapsed) - 1) / monthly_rate
         end as outstanding_principal
     from loans
 ),
@@ -57,12 +62,27 @@ arrears as (
             when covered_date is null or covered_date > reporting_date
                 then {{ dbt.datediff('due_date', 'reporting_date', 'day') }}
         end) as days_past_due_now,
-        max({{ dbt.datediff('due_date', 'coalesce(covered_date, reporting_date)', 'day') }}) as worst_days_past_due,
-        sum(case when {{ dbt.datediff('due_date', 'reporting_date', 'day') }} < 365 then 1 else 0 end) as instalments_due_12m,
-        sum(case
-            when {{ dbt.datediff('due_date', 'reporting_date', 'day') }} < 365
-             and covered_date is not null and covered_date <= due_date then 1 else 0
-        end) as instalments_on_time_12m
+        max(
+            {{ dbt.datediff('due_date', 'coalesce(covered_date, reporting_date)', 'day') }}
+        ) as worst_days_past_due,
+        sum(
+            case
+                when {{ dbt.datediff('due_date', 'reporting_date', 'day') }}
+                    < 365
+                    then 1
+                else 0
+            end
+        ) as instalments_due_12m,
+        sum(
+            case
+                when {{ dbt.datediff('due_date', 'reporting_date', 'day') }}
+                    < 365
+                    and covered_date is not null
+                    and covered_date <= due_date
+                    then 1
+                else 0
+            end
+        ) as instalments_on_time_12m
     from instalments
     group by instalments.customer_id
 ),
@@ -109,10 +129,12 @@ final as (
         cast(coalesce(arrears.days_past_due_now, 0) as bigint) as days_past_due_now,
         cast(coalesce(greatest(arrears.worst_days_past_due, 0), 0) as bigint) as worst_days_past_due,
         cast(coalesce(arrears.instalments_due_12m, 0) as bigint) as instalments_due_12m,
-        cast(arrears.instalments_on_time_12m / nullif(cast(arrears.instalments_due_12m as double), 0) as double)
+        {{ finlake.safe_divide('arrears.instalments_on_time_12m', 'arrears.instalments_due_12m') }}
             as on_time_payment_rate_12m,
-        cast(coalesce(arrears.days_past_due_now, 0) > 0
-            or by_customer.delinquent_loans + by_customer.default_loans > 0 as boolean) as is_in_arrears
+        cast(
+            coalesce(arrears.days_past_due_now, 0) > 0
+            or by_customer.delinquent_loans + by_customer.default_loans > 0 as boolean
+        ) as is_in_arrears
     from by_customer
     left join arrears
         on by_customer.customer_id = arrears.customer_id

@@ -40,7 +40,7 @@ final as (
         cast(coalesce(balances.checking_balance, 0) as decimal(18, 2)) as checking_balance,
         cast(coalesce(balances.savings_balance, 0) as decimal(18, 2)) as savings_balance,
         cast(coalesce(balances.card_balance_owed, 0) as decimal(18, 2)) as card_balance_owed,
-        cast(balances.card_balance_owed / nullif(balances.card_credit_limit, 0) as double) as credit_utilisation,
+        {{ finlake.safe_divide('balances.card_balance_owed', 'balances.card_credit_limit') }} as credit_utilisation,
         {%- for days in [30, 90, 365] %}
         cast(coalesce(activity.inflow_{{ days }}d, 0) as decimal(18, 2)) as inflow_{{ days }}d,
         cast(coalesce(activity.outflow_{{ days }}d, 0) as decimal(18, 2)) as outflow_{{ days }}d,

@@ -11,7 +11,11 @@ customers as (
 ),
 
 summary as (
-    select customer_id, is_in_arrears, international_share_365d from {{ ref('customer_summary') }}
+    select
+        customer_id,
+        is_in_arrears,
+        international_share_365d
+    from {{ ref('customer_summary') }}
 ),
 
 products as (
@@ -19,9 +23,17 @@ products as (
 ),
 
 holdings as (
-    select customer_id, account_type as holding from {{ ref('dim_accounts') }} where is_open
+    select
+        customer_id,
+        account_type as holding
+    from {{ ref('dim_accounts') }}
+    where is_open
     union
-    select customer_id, loan_type as holding from {{ ref('stg_loans') }} where status not in ('paid_off', 'charged_off')
+    select
+        customer_id,
+        loan_type as holding
+    from {{ ref('stg_loans') }}
+    where status not in ('paid_off', 'charged_off')
 ),
 
 segmented as (
@@ -65,7 +77,7 @@ eligible as (
         products.product_family,
         products.is_credit,
         products.priority
-            + case when products.product_id = 'P04' and segmented.international_share_365d > 0.05 then 10 else 0 end
+        + case when products.product_id = 'P04' and segmented.international_share_365d > 0.05 then 10 else 0 end
             as effective_priority
     from segmented
     inner join products
@@ -74,17 +86,17 @@ eligible as (
         on segmented.customer_id = holdings.customer_id
         and holdings.holding in (products.holding_account_type, products.holding_loan_type)
     where holdings.customer_id is null
-      and not (products.is_credit and segmented.is_in_arrears)
-      and (products.min_credit_score is null or segmented.credit_score >= products.min_credit_score)
-      and (products.min_annual_income is null or segmented.annual_income >= products.min_annual_income)
-      and (products.min_age is null or segmented.age_band_floor >= products.min_age)
-      and (products.max_age is null or segmented.age_band_ceiling <= products.max_age)
+        and not (products.is_credit and segmented.is_in_arrears)
+        and (products.min_credit_score is null or segmented.credit_score >= products.min_credit_score)
+        and (products.min_annual_income is null or segmented.annual_income >= products.min_annual_income)
+        and (products.min_age is null or segmented.age_band_floor >= products.min_age)
+        and (products.max_age is null or segmented.age_band_ceiling <= products.max_age)
 ),
 
 ranked as (
     select
         *,
-        row_number() over (partition by customer_id order by effective_priority desc, product_id) as offer_rank
+        row_number() over (partition by customer_id order by effective_priority desc, product_id asc) as offer_rank
     from eligible
 ),
 

@@ -6,7 +6,10 @@
 with
 
 population as (
-    select customer_id, observation_date from {{ ref('int_features__population') }}
+    select
+        customer_id,
+        observation_date
+    from {{ ref('int_features__population') }}
 ),
 
 transactions as (
@@ -30,7 +33,12 @@ windowed as (
     select
         population.customer_id,
         population.observation_date,
-        transactions.*,
+        transactions.account_type,
+        transactions.transaction_date,
+        transactions.transaction_type,
+        transactions.direction,
+        transactions.amount,
+        transactions.spend_category,
         transactions.transaction_date >= {{ finlake.add_days('population.observation_date', -90) }} as is_last_90_days
     from population
     inner join transactions
@@ -45,7 +53,9 @@ final as (
         observation_date,
         cast(sum(case when is_last_90_days and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2))
             as salary_inflow_90d,
-        cast(sum(case when not is_last_90_days and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2))
+        cast(
+            sum(case when not is_last_90_days and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2)
+        )
             as salary_inflow_prior_90d,
         cast(sum(case when is_last_90_days and direction = 'credit' then amount else 0 end) as decimal(18, 2))
             as total_inflow_90d,
@@ -53,14 +63,34 @@ final as (
             as total_outflow_90d,
         cast(sum(case when is_last_90_days and spend_category = 'gambling' then amount else 0 end) as decimal(18, 2))
             as gambling_spend_90d,
-        cast(sum(case when is_last_90_days and account_type = 'credit_card' and transaction_type = 'atm_withdrawal'
-            then amount else 0 end) as decimal(18, 2)) as cash_advance_90d,
+        cast(
+            sum(
+                case
+                    when is_last_90_days and account_type = 'credit_card' and transaction_type = 'atm_withdrawal'
+                        then amount
+                    else 0
+                end
+            )
+            as decimal(18, 2)
+        ) as cash_advance_90d,
         cast(sum(case when is_last_90_days and transaction_type = 'fee' then amount else 0 end) as decimal(18, 2))
             as fees_90d,
-        cast(sum(case when is_last_90_days and account_type = 'credit_card' and direction = 'debit' then amount else 0 end)
-            as decimal(18, 2)) as card_spend_90d,
-        cast(sum(case when is_last_90_days and account_type = 'credit_card' and direction = 'credit' then amount else 0 end)
-            as decimal(18, 2)) as card_repaid_90d,
+        cast(
+            sum(
+                case
+                    when is_last_90_days and account_type = 'credit_card' and direction = 'debit' then amount else 0
+                end
+            )
+            as decimal(18, 2)
+        ) as card_spend_90d,
+        cast(
+            sum(
+                case
+                    when is_last_90_days and account_type = 'credit_card' and direction = 'credit' then amount else 0
+                end
+            )
+            as decimal(18, 2)
+        ) as card_repaid_90d,
         max(transaction_date) as cashflow_known_date
     from windowed
     group by customer_id, observation_date

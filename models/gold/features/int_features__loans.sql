@@ -4,7 +4,10 @@
 with
 
 population as (
-    select customer_id, observation_date from {{ ref('int_features__population') }}
+    select
+        customer_id,
+        observation_date
+    from {{ ref('int_features__population') }}
 ),
 
 loans as (
@@ -32,7 +35,7 @@ active as (
         loans.origination_date,
         row_number() over (
             partition by population.customer_id, population.observation_date
-            order by loans.principal_amount desc, loans.origination_date
+            order by loans.principal_amount desc, loans.origination_date asc
         ) as size_rank
     from population
     inner join loans

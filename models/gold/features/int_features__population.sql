@@ -53,7 +53,7 @@ final as (
     left join defaults
         on borrowers.customer_id = defaults.customer_id
     where defaults.default_date is null
-       or defaults.default_date >= borrowers.observation_date
+        or defaults.default_date >= borrowers.observation_date
 )
 
 select * from final

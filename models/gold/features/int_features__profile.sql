@@ -4,7 +4,10 @@
 with
 
 population as (
-    select customer_id, observation_date from {{ ref('int_features__population') }}
+    select
+        customer_id,
+        observation_date
+    from {{ ref('int_features__population') }}
 ),
 
 versions as (
@@ -19,7 +22,8 @@ final as (
         versions.annual_income,
         versions.employment_status,
         cast(extract(year from population.observation_date) as integer) - versions.birth_year as age_years,
-        {{ dbt.datediff('versions.customer_since', 'population.observation_date', 'month') }} as tenure_months,
+        {{ dbt.datediff('versions.customer_since', 'population.observation_date', 'month') }}
+            as tenure_months,
         cast(versions.valid_from as date) as profile_known_date
     from population
     inner join versions

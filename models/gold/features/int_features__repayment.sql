@@ -4,7 +4,10 @@
 with
 
 population as (
-    select customer_id, observation_date from {{ ref('int_features__population') }}
+    select
+        customer_id,
+        observation_date
+    from {{ ref('int_features__population') }}
 ),
 
 instalments as (
@@ -20,7 +23,8 @@ known as (
         instalments.is_missed,
         instalments.is_partial,
         instalments.is_paid_late,
-        instalments.covered_date is null or instalments.covered_date >= population.observation_date as is_unpaid_at_observation,
+        instalments.covered_date is null
+        or instalments.covered_date >= population.observation_date as is_unpaid_at_observation,
         instalments.due_date >= {{ finlake.add_months('population.observation_date', -3) }} as is_last_3_months,
         instalments.due_date >= {{ finlake.add_months('population.observation_date', -12) }} as is_last_12_months
     from population
@@ -38,8 +42,15 @@ final as (
         sum(case when is_last_12_months and is_missed then 1 else 0 end) as missed_instalments_12m,
         sum(case when is_last_12_months and is_partial then 1 else 0 end) as partial_payments_12m,
         sum(case when is_last_12_months and is_paid_late then 1 else 0 end) as late_payments_12m,
-        coalesce(max(case when is_unpaid_at_observation then {{ dbt.datediff('due_date', 'observation_date', 'day') }} end), 0)
-            as days_past_due,
+        coalesce(
+            max(
+                case
+                    when is_unpaid_at_observation
+                        then {{ dbt.datediff('due_date', 'observation_date', 'day') }}
+                end
+            ),
+            0
+        ) as days_past_due,
         max(known_date) as repayment_known_date
     from known
     group by customer_id, observation_date

@@ -14,12 +14,12 @@ structuring as (
         deposit_count as transaction_count,
         total_amount,
         transaction_ids,
-        least(1.0, 0.4 + deposit_count / 10.0) as score,
+        least(1.0, 0.4 + {{ finlake.safe_divide('deposit_count', 10) }}) as score,
         cast(deposit_count as varchar) || ' cash deposits just under ' || cast({{ var('ctr_threshold') }} as varchar)
-            || ' totalling ' || cast(cast(total_amount as decimal(18, 2)) as varchar) as reason
+        || ' totalling ' || cast(cast(total_amount as decimal(18, 2)) as varchar) as reason
     from {{ ref('int_cash_structuring') }}
     where deposit_count >= {{ var('structuring_min_deposits') }}
-      and total_amount > {{ var('ctr_threshold') }}
+        and total_amount > {{ var('ctr_threshold') }}
 ),
 
 unioned as (

@@ -10,15 +10,16 @@ with
 small_online as (
     select * from {{ ref('int_transactions_enriched') }}
     where transaction_type = 'purchase'
-      and channel in ('online', 'mobile')
-      and amount < {{ var('fraud_card_testing_max_amount') }}
+        and channel in ('online', 'mobile')
+        and amount < {{ var('fraud_card_testing_max_amount') }}
 ),
 
 gaps as (
     select
         *,
         case
-            when epoch_seconds - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
+            when epoch_seconds
+                - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
                 <= {{ var('fraud_card_testing_gap_minutes') }} * 60 then 0
             else 1
         end as starts_burst
@@ -29,7 +30,8 @@ bursts as (
     select
         *,
         sum(starts_burst) over (
-            partition by account_id order by epoch_seconds, transaction_id rows between unbounded preceding and current row
+            partition by account_id
+            order by epoch_seconds, transaction_id rows between unbounded preceding and current row
         ) as burst_number
     from gaps
 ),
@@ -44,9 +46,9 @@ final as (
         count(*) as transaction_count,
         sum(amount) as total_amount,
         {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids,
-        least(1.0, count(*) / 10.0) as score,
+        least(1.0, {{ finlake.safe_divide('count(*)', 10) }}) as score,
         cast(count(*) as varchar) || ' card-not-present purchases under '
-            || cast({{ var('fraud_card_testing_max_amount') }} as varchar) || ' within minutes of each other' as reason
+        || cast({{ var('fraud_card_testing_max_amount') }} as varchar) || ' within minutes of each other' as reason
     from bursts
     group by customer_id, account_id, burst_number
     having count(*) >= {{ var('fraud_card_testing_min_count') }}

@@ -17,19 +17,20 @@ purchases as (
     left join {{ ref('mcc_codes') }} as mcc
         on enriched.merchant_category_code = mcc.merchant_category_code
     where enriched.is_money_moved
-      and enriched.transaction_type = 'purchase'
+        and enriched.transaction_type = 'purchase'
 ),
 
 baseline as (
     select
         *,
-        avg(amount) over (
+        -- in double: Trino and Athena average a decimal to its own scale, DuckDB does not
+        avg(cast(amount as double)) over (
             partition by customer_id order by epoch_seconds
-            range between {{ var('fraud_baseline_days') }} * 86400 preceding and 1 preceding
+            range between {{ var('fraud_baseline_days') }} * 86400 preceding and 1 preceding  -- noqa: PRS
         ) as baseline_amount,
         count(*) over (
             partition by customer_id order by epoch_seconds
-            range between {{ var('fraud_baseline_days') }} * 86400 preceding and 1 preceding
+            range between {{ var('fraud_baseline_days') }} * 86400 preceding and 1 preceding  -- noqa: PRS
         ) as baseline_purchases
     from purchases
 ),
@@ -44,15 +45,22 @@ final as (
         cast(1 as bigint) as transaction_count,
         amount as total_amount,
         transaction_id as transaction_ids,
-        least(1.0, amount / baseline_amount / (3.0 * {{ var('fraud_large_amount_multiple') }})) as score,
-        'purchase of ' || cast(amount as varchar) || ' is ' || cast(cast(amount / baseline_amount as decimal(10, 1)) as varchar)
-            || ' times the customer''s average of ' || cast(cast(baseline_amount as decimal(18, 2)) as varchar) as reason
+        least(
+            1.0, {{ finlake.safe_divide('amount', 'baseline_amount * 3 * ' ~ var('fraud_large_amount_multiple')) }}
+        ) as score,
+        'purchase of ' || cast(amount as varchar)
+        || ' is ' || cast(cast({{ finlake.safe_divide('amount', 'baseline_amount') }} as decimal(10, 1)) as varchar)
+        || ' times the customer''s average of ' || cast(cast(baseline_amount as decimal(18, 2)) as varchar) as reason
     from baseline
     where baseline_purchases >= {{ var('fraud_baseline_min_purchases') }}
-      and channel in ('online', 'mobile')
-      and spend_category in ({% for c in var('fraud_large_amount_categories') %}'{{ c }}'{% if not loop.last %}, {% endif %}{% endfor %})
-      and amount >= {{ var('fraud_large_amount_min') }}
-      and amount >= {{ var('fraud_large_amount_multiple') }} * baseline_amount
+        and channel in ('online', 'mobile')
+        and spend_category in (
+            {%- for c in var('fraud_large_amount_categories') %}
+            '{{ c }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
+        and amount >= {{ var('fraud_large_amount_min') }}
+        and amount >= {{ var('fraud_large_amount_multiple') }} * baseline_amount
 )
 
 select * from final

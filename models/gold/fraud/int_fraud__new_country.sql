@@ -13,8 +13,8 @@ with
 purchases as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
-      and transaction_type = 'purchase'
-      and merchant_country is not null
+        and transaction_type = 'purchase'
+        and merchant_country is not null
 ),
 
 history as (
@@ -33,8 +33,8 @@ new_country as (
     from first_use
     cross join history
     where first_use.merchant_country <> first_use.customer_country
-      and first_use.first_seen >= history.history_start + {{ var('fraud_new_country_history_days') }} * 86400
-      and first_use.epoch_seconds <= first_use.first_seen + {{ var('fraud_new_country_window_hours') }} * 3600
+        and first_use.first_seen >= history.history_start + {{ var('fraud_new_country_history_days') }} * 86400
+        and first_use.epoch_seconds <= first_use.first_seen + {{ var('fraud_new_country_window_hours') }} * 3600
 ),
 
 episodes as (
@@ -46,8 +46,9 @@ episodes as (
         count(*) as transaction_count,
         sum(new_country.amount) as total_amount,
         sum(case when new_country.channel in ('online', 'mobile') then 1 else 0 end) as remote_count,
-        {{ finlake.list_agg('new_country.transaction_id', ',', 'new_country.epoch_seconds, new_country.transaction_id') }}
-            as transaction_ids,
+        {{ finlake.list_agg(
+            'new_country.transaction_id', ',', 'new_country.epoch_seconds, new_country.transaction_id'
+        ) }} as transaction_ids,
         max(case when countries.is_high_risk then 1 else 0 end) = 1 as is_high_risk_country
     from new_country
     left join {{ ref('country_reference') }} as countries
@@ -65,14 +66,23 @@ final as (
         transaction_count,
         total_amount,
         transaction_ids,
-        least(1.0, 0.3 + total_amount / 5000.0 + case when is_high_risk_country then 0.4 else 0 end) as score,
-        cast(transaction_count as varchar) || ' purchases (' || cast(remote_count as varchar) || ' card-not-present) totalling ' || cast(cast(total_amount as decimal(18, 2)) as varchar)
-            || ' in ' || merchant_country || ', a country the customer had not bought in before'
-            || case when is_high_risk_country then ' (high-risk jurisdiction)' else '' end as reason
+        least(
+            1.0,
+            0.3 + {{ finlake.safe_divide('total_amount', 5000) }} + case when is_high_risk_country then 0.4 else 0 end
+        ) as score,
+        cast(transaction_count as varchar)
+        || ' purchases ('
+        || cast(remote_count as varchar)
+        || ' card-not-present) totalling '
+        || cast(cast(total_amount as decimal(18, 2)) as varchar)
+        || ' in ' || merchant_country || ', a country the customer had not bought in before'
+        || case when is_high_risk_country then ' (high-risk jurisdiction)' else '' end as reason
     from episodes
     where is_high_risk_country
-       or (remote_count >= {{ var('fraud_new_country_min_count') }}
-           and total_amount >= {{ var('fraud_new_country_min_amount') }})
+        or (
+            remote_count >= {{ var('fraud_new_country_min_count') }}
+            and total_amount >= {{ var('fraud_new_country_min_amount') }}
+        )
 )
 
 select * from final

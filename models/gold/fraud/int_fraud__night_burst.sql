@@ -9,15 +9,16 @@ with
 night as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
-      and local_hour < {{ var('fraud_night_end_hour') }}
-      and (transaction_type = 'atm_withdrawal' or (transaction_type = 'purchase' and channel in ('online', 'mobile')))
+        and local_hour < {{ var('fraud_night_end_hour') }}
+        and (transaction_type = 'atm_withdrawal' or (transaction_type = 'purchase' and channel in ('online', 'mobile')))
 ),
 
 gaps as (
     select
         *,
         case
-            when epoch_seconds - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
+            when epoch_seconds
+                - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
                 <= {{ var('fraud_night_gap_minutes') }} * 60 then 0
             else 1
         end as starts_burst
@@ -28,7 +29,8 @@ bursts as (
     select
         *,
         sum(starts_burst) over (
-            partition by account_id order by epoch_seconds, transaction_id rows between unbounded preceding and current row
+            partition by account_id
+            order by epoch_seconds, transaction_id rows between unbounded preceding and current row
         ) as burst_number
     from gaps
 ),
@@ -43,9 +45,9 @@ final as (
         count(*) as transaction_count,
         sum(amount) as total_amount,
         {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids,
-        least(1.0, count(*) / 8.0 + sum(amount) / 5000.0) as score,
+        least(1.0, {{ finlake.safe_divide('count(*)', 8) }} + {{ finlake.safe_divide('sum(amount)', 5000) }}) as score,
         cast(count(*) as varchar) || ' ATM withdrawals or online purchases between midnight and '
-            || cast({{ var('fraud_night_end_hour') }} as varchar) || ':00 local time' as reason
+        || cast({{ var('fraud_night_end_hour') }} as varchar) || ':00 local time' as reason
     from bursts
     group by customer_id, account_id, burst_number
     having count(*) >= {{ var('fraud_night_min_count') }}

@@ -9,7 +9,10 @@ calendar as (
 ),
 
 customers as (
-    select customer_id, country from {{ ref('stg_customers') }}
+    select
+        customer_id,
+        country
+    from {{ ref('stg_customers') }}
 ),
 
 transactions as (
@@ -20,7 +23,8 @@ transactions as (
         transactions.direction,
         transactions.amount,
         transactions.merchant_country,
-        {{ dbt.datediff('transactions.transaction_date', 'calendar.reporting_date', 'day') }} as age_days
+        {{ dbt.datediff('transactions.transaction_date', 'calendar.reporting_date', 'day') }}
+            as age_days
     from {{ ref('stg_transactions') }} as transactions
     inner join {{ ref('stg_accounts') }} as accounts
         on transactions.account_id = accounts.account_id
@@ -37,19 +41,28 @@ final as (
     select
         recent.customer_id,
         {%- for days in [30, 90, 365] %}
-        cast(sum(case when age_days < {{ days }} and direction = 'credit' then amount else 0 end) as decimal(18, 2)) as inflow_{{ days }}d,
-        cast(sum(case when age_days < {{ days }} and direction = 'debit' then amount else 0 end) as decimal(18, 2)) as outflow_{{ days }}d,
-        cast(sum(case when age_days < {{ days }} then 1 else 0 end) as bigint) as transaction_count_{{ days }}d,
+        cast(
+            sum(case when recent.age_days < {{ days }} and recent.direction = 'credit' then recent.amount else 0 end)
+            as decimal(18, 2)
+        ) as inflow_{{ days }}d,
+        cast(
+            sum(case when recent.age_days < {{ days }} and recent.direction = 'debit' then recent.amount else 0 end)
+            as decimal(18, 2)
+        ) as outflow_{{ days }}d,
+        cast(sum(case when recent.age_days < {{ days }} then 1 else 0 end) as bigint) as transaction_count_{{ days }}d,
         {%- endfor %}
-        cast(avg(case when transaction_type = 'purchase' then amount end) as decimal(18, 2)) as average_purchase_365d,
         cast(
-            sum(case when transaction_type in ('atm_withdrawal', 'cash_deposit') then amount else 0 end)
-            / nullif(sum(amount), 0) as double
-        ) as cash_share_365d,
-        cast(
-            sum(case when transaction_type = 'purchase' and recent.merchant_country <> customers.country then 1 else 0 end)
-            / nullif(cast(sum(case when transaction_type = 'purchase' then 1 else 0 end) as double), 0) as double
-        ) as international_share_365d
+            avg(case when recent.transaction_type = 'purchase' then recent.amount end) as decimal(18, 2)
+        ) as average_purchase_365d,
+        {{ finlake.safe_divide(
+            "sum(case when recent.transaction_type in ('atm_withdrawal', 'cash_deposit') then recent.amount else 0 end)",
+            'sum(recent.amount)'
+        ) }} as cash_share_365d,
+        {{ finlake.safe_divide(
+            "sum(case when recent.transaction_type = 'purchase' and recent.merchant_country <> customers.country"
+            ~ " then 1 else 0 end)",
+            "sum(case when recent.transaction_type = 'purchase' then 1 else 0 end)"
+        ) }} as international_share_365d
     from recent
     inner join customers
         on recent.customer_id = customers.customer_id

@@ -10,13 +10,13 @@ calendar as (
 
 arrears as (
     select
-        customer_id,
-        min(ninety_days_past_due_date) as default_date
-    from {{ ref('int_loan_instalments') }}
+        instalments.customer_id,
+        min(instalments.ninety_days_past_due_date) as default_date
+    from {{ ref('int_loan_instalments') }} as instalments
     cross join calendar
-    where reached_ninety_days_past_due
-      and ninety_days_past_due_date <= calendar.reporting_date
-    group by customer_id
+    where instalments.reached_ninety_days_past_due
+        and instalments.ninety_days_past_due_date <= calendar.reporting_date
+    group by instalments.customer_id
 ),
 
 recorded as (

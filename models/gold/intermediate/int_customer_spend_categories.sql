@@ -19,15 +19,16 @@ spend as (
         on transactions.merchant_category_code = mcc.merchant_category_code
     cross join calendar
     where transactions.transaction_type = 'purchase'
-      and transactions.status in ('posted', 'pending')
-      and {{ dbt.datediff('transactions.transaction_date', 'calendar.reporting_date', 'day') }} < 365
+        and transactions.status in ('posted', 'pending')
+        and {{ dbt.datediff('transactions.transaction_date', 'calendar.reporting_date', 'day') }}
+        < 365
     group by accounts.customer_id, coalesce(mcc.spend_category, 'other')
 ),
 
 ranked as (
     select
         *,
-        row_number() over (partition by customer_id order by amount desc, spend_category) as category_rank
+        row_number() over (partition by customer_id order by amount desc, spend_category asc) as category_rank
     from spend
 ),
 

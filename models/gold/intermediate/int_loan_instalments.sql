@@ -35,7 +35,7 @@ paid as (
         ) as cumulative_paid
     from payments
     where payment_date is not null
-      and amount_paid > 0
+        and amount_paid > 0
 ),
 
 coverage as (
@@ -65,7 +65,8 @@ final as (
         coverage.covered_date,
         {{ finlake.add_days('instalments.due_date', 90) }} as ninety_days_past_due_date,
         coverage.covered_date is null
-            or coverage.covered_date > {{ finlake.add_days('instalments.due_date', 90) }} as reached_ninety_days_past_due
+        or coverage.covered_date > {{ finlake.add_days('instalments.due_date', 90) }}
+            as reached_ninety_days_past_due
     from instalments
     inner join coverage
         on instalments.payment_id = coverage.payment_id

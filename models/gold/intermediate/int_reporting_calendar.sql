@@ -42,12 +42,12 @@ final as (
         bounds.reporting_date,
         {{ finlake.add_months('observations.observation_date', var('default_label_months')) }} as label_window_end,
         {{ finlake.add_months('observations.observation_date', var('default_label_months')) }}
-            <= {{ finlake.add_days('bounds.reporting_date', 1) }} as is_label_complete,
+        <= {{ finlake.add_days('bounds.reporting_date', 1) }} as is_label_complete,
         observations.observation_date = bounds.scoring_observation as is_scoring_date
     from observations
     cross join bounds
     where observations.observation_date >= bounds.first_observation
-      and observations.observation_date <= bounds.scoring_observation
+        and observations.observation_date <= bounds.scoring_observation
 )
 
 select * from final

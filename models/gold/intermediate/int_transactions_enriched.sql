@@ -9,11 +9,19 @@ transactions as (
 ),
 
 accounts as (
-    select account_id, customer_id, account_type from {{ ref('stg_accounts') }}
+    select
+        account_id,
+        customer_id,
+        account_type
+    from {{ ref('stg_accounts') }}
 ),
 
 customers as (
-    select customer_id, country, state from {{ ref('stg_customers') }}
+    select
+        customer_id,
+        country,
+        state
+    from {{ ref('stg_customers') }}
 ),
 
 offsets as (
@@ -38,7 +46,8 @@ final as (
         transactions.transaction_ts,
         transactions.transaction_date,
         {{ finlake.epoch_seconds('transactions.transaction_ts') }} as epoch_seconds,
-        extract(hour from {{ dbt.dateadd('hour', 'offsets.utc_offset_hours', 'transactions.transaction_ts') }}) as local_hour,
+        extract(hour from {{ dbt.dateadd('hour', 'offsets.utc_offset_hours', 'transactions.transaction_ts') }})
+            as local_hour,
         transactions.amount,
         transactions.direction,
         transactions.transaction_type,

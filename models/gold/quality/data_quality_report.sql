@@ -37,11 +37,10 @@ final as (
         {%- for code in finlake.dq_reason_codes() %}
         cast(coalesce(reasons.quarantined_{{ code }}, 0) as bigint) as quarantined_{{ code }},
         {%- endfor %}
-        cast(
-            1 - reconciliation.quarantined_rows
-                / nullif(cast(reconciliation.bronze_rows - reconciliation.exact_duplicate_rows as double), 0)
-            as double
-        ) as pass_rate,
+        1 - {{ finlake.safe_divide(
+            'reconciliation.quarantined_rows',
+            'reconciliation.bronze_rows - reconciliation.exact_duplicate_rows'
+        ) }} as pass_rate,
         cast(reconciliation.is_balanced as boolean) as is_balanced
     from reconciliation
     left join reasons

@@ -7,7 +7,7 @@ with
 cash as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
-      and transaction_type in ('cash_deposit', 'atm_withdrawal')
+        and transaction_type in ('cash_deposit', 'atm_withdrawal')
 ),
 
 daily as (
@@ -34,7 +34,7 @@ final as (
         cast(transaction_ids as varchar) as transaction_ids
     from daily
     where cash_in_amount > {{ var('ctr_threshold') }}
-       or cash_out_amount > {{ var('ctr_threshold') }}
+        or cash_out_amount > {{ var('ctr_threshold') }}
 )
 
 select * from final

@@ -10,16 +10,17 @@ with
 near_threshold as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
-      and transaction_type = 'cash_deposit'
-      and amount >= {{ var('structuring_floor') }}
-      and amount < {{ var('ctr_threshold') }}
+        and transaction_type = 'cash_deposit'
+        and amount >= {{ var('structuring_floor') }}
+        and amount < {{ var('ctr_threshold') }}
 ),
 
 gaps as (
     select
         *,
         case
-            when epoch_seconds - lag(epoch_seconds) over (partition by customer_id order by epoch_seconds, transaction_id)
+            when epoch_seconds
+                - lag(epoch_seconds) over (partition by customer_id order by epoch_seconds, transaction_id)
                 <= {{ var('structuring_window_days') }} * 86400 then 0
             else 1
         end as starts_episode
@@ -30,7 +31,8 @@ episodes as (
     select
         *,
         sum(starts_episode) over (
-            partition by customer_id order by epoch_seconds, transaction_id rows between unbounded preceding and current row
+            partition by customer_id
+            order by epoch_seconds, transaction_id rows between unbounded preceding and current row
         ) as episode_number
     from gaps
 ),

@@ -8,7 +8,7 @@ with
 episodes as (
     select * from {{ ref('int_cash_structuring') }}
     where deposit_count >= {{ var('structuring_min_deposits') }}
-      and total_amount > {{ var('ctr_threshold') }}
+        and total_amount > {{ var('ctr_threshold') }}
 ),
 
 final as (

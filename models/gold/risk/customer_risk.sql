@@ -10,7 +10,12 @@ summary as (
 ),
 
 customers as (
-    select customer_id, credit_score_band, age_band, region from {{ ref('dim_customers') }}
+    select
+        customer_id,
+        credit_score_band,
+        age_band,
+        region
+    from {{ ref('dim_customers') }}
 ),
 
 scores as (
@@ -30,8 +35,10 @@ final as (
         cast(summary.is_in_arrears as boolean) as is_in_arrears,
         cast(scores.probability_of_default as double) as probability_of_default,
         cast(coalesce(scores.risk_band, 'unscored') as varchar) as risk_band,
-        cast(scores.probability_of_default * summary.outstanding_loan_principal * {{ var('loss_given_default') }}
-            as decimal(18, 2)) as expected_loss_12m,
+        cast(
+            scores.probability_of_default * summary.outstanding_loan_principal * {{ var('loss_given_default') }}
+            as decimal(18, 2)
+        ) as expected_loss_12m,
         cast(scores.model_version as varchar) as model_version,
         cast(scores.observation_date as date) as scored_as_of
     from summary

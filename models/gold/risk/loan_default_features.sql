@@ -101,7 +101,7 @@ final as (
         cast(active_loan_count as bigint) as active_loan_count,
         cast(total_principal as decimal(18, 2)) as total_principal,
         cast(monthly_instalment as decimal(18, 2)) as monthly_instalment,
-        cast(12 * monthly_instalment / nullif(annual_income, 0) as double) as debt_to_income,
+        {{ finlake.safe_divide('12 * monthly_instalment', 'annual_income') }} as debt_to_income,
         cast(max_interest_rate as decimal(7, 4)) as max_interest_rate,
         cast(primary_loan_type as varchar) as primary_loan_type,
         cast(has_mortgage as boolean) as has_mortgage,
@@ -114,15 +114,15 @@ final as (
         cast(days_past_due as bigint) as days_past_due,
         cast(salary_inflow_90d as decimal(18, 2)) as salary_inflow_90d,
         cast(salary_inflow_prior_90d as decimal(18, 2)) as salary_inflow_prior_90d,
-        cast(salary_inflow_90d / nullif(salary_inflow_prior_90d, 0) as double) as salary_change_ratio,
+        {{ finlake.safe_divide('salary_inflow_90d', 'salary_inflow_prior_90d') }} as salary_change_ratio,
         cast(total_inflow_90d as decimal(18, 2)) as total_inflow_90d,
         cast(total_outflow_90d as decimal(18, 2)) as total_outflow_90d,
         cast(gambling_spend_90d as decimal(18, 2)) as gambling_spend_90d,
-        cast(gambling_spend_90d / nullif(total_outflow_90d, 0) as double) as gambling_share_90d,
+        {{ finlake.safe_divide('gambling_spend_90d', 'total_outflow_90d') }} as gambling_share_90d,
         cast(cash_advance_90d as decimal(18, 2)) as cash_advance_90d,
         cast(fees_90d as decimal(18, 2)) as fees_90d,
         cast(card_spend_90d as decimal(18, 2)) as card_spend_90d,
-        cast(card_repaid_90d / nullif(card_spend_90d, 0) as double) as card_repayment_ratio_90d,
+        {{ finlake.safe_divide('card_repaid_90d', 'card_spend_90d') }} as card_repayment_ratio_90d,
         cast(feature_data_max_date as date) as feature_data_max_date
     from joined
 )

@@ -1,5 +1,9 @@
 {{ config(materialized='table') }}
 
+{#- A payment made early is delivered before its due date, so a due date up to one instalment
+    (31 days) after the extract is fine when the payment has been made; later, or unpaid, it
+    is a future date. -#}
+
 with
 
 typed as (
@@ -15,7 +19,9 @@ checked as (
         typed.*,
         {{ finlake.reason_codes([
             'typed._contract_problems',
-            "case when typed.due_date > typed.extract_date then 'future_date:due_date' end",
+            "case when typed.due_date > " ~ finlake.add_days('typed.extract_date', 31)
+            ~ " or (typed.due_date > typed.extract_date and typed.payment_date is null)"
+            ~ " then 'future_date:due_date' end",
             "case when typed.payment_date > typed.extract_date then 'future_date:payment_date' end",
             "case when typed.amount_due <= 0 then 'out_of_range:amount_due' end",
             "case when typed.amount_paid < 0 then 'out_of_range:amount_paid' end",

@@ -63,11 +63,20 @@ silver as (
 ),
 
 batches as (
-    select entity, batch_id from ledger
+    select
+        entity,
+        batch_id
+    from ledger
     union
-    select entity, batch_id from bronze
+    select
+        entity,
+        batch_id
+    from bronze
     union
-    select entity, batch_id from silver
+    select
+        entity,
+        batch_id
+    from silver
 ),
 
 counted as (
