@@ -15,8 +15,14 @@ CHECKOV_VENV := $(TOOLS)/checkov
 LAKE ?= lake
 PRESET ?= small
 PYTEST_ARGS ?=
+# Environment for the pytest run of `make test-python`; areas add to it (mk/trino.mk).
+PYTEST_ENV :=
 # Checks `make test` runs, in order. Each area's mk/<area>.mk appends its own steps.
 TEST_STEPS := lint test-python
+# Checks `make test` runs beside TEST_STEPS, each in the background with its own log printed
+# at the end: they share no files with the pytest run (dbt target and log folders are their
+# own), and the pytest run leaves a core idle much of the time (JVM starts, Trino queries).
+TEST_SIDE_STEPS :=
 
 include $(sort $(wildcard mk/*.mk))
 
@@ -40,14 +46,30 @@ demo: install ## generate the small preset and run every stage end to end
 	$(BIN)/finlake demo --preset $(PRESET) --lake $(LAKE)
 
 test: install ## run every check (what CI runs)
-	@for step in $(TEST_STEPS); do \
+	@logs=$$(mktemp -d); status=0; \
+	for step in $(TEST_SIDE_STEPS); do \
+		echo "== make $$step: started beside the others (log printed at the end)"; \
+		( start=$$(date +%s); \
+		  if $(MAKE) --no-print-directory $$step > $$logs/$$step.log 2>&1; \
+		  then echo "ok in $$(( $$(date +%s) - start ))s" > $$logs/$$step.status; \
+		  else echo "FAILED after $$(( $$(date +%s) - start ))s" > $$logs/$$step.status; fi ) & \
+	done; \
+	for step in $(TEST_STEPS); do \
 		echo "== make $$step"; start=$$(date +%s); \
-		$(MAKE) --no-print-directory $$step || { echo "finlake: 'make $$step' failed." >&2; exit 1; }; \
+		if ! $(MAKE) --no-print-directory $$step; then \
+			echo "finlake: 'make $$step' failed." >&2; status=1; break; fi; \
 		echo "== make $$step: ok in $$(( $$(date +%s) - start ))s"; \
-	done
+	done; \
+	wait; \
+	for step in $(TEST_SIDE_STEPS); do \
+		echo "== make $$step (ran beside the others):"; cat $$logs/$$step.log; \
+		echo "== make $$step: $$(cat $$logs/$$step.status)"; \
+		grep -q '^ok' $$logs/$$step.status || { echo "finlake: 'make $$step' failed." >&2; status=1; }; \
+	done; \
+	rm -rf $$logs; exit $$status
 
 test-python: install ## the pytest suites
-	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; exit 1; fi; exit $$status
 
 lint: install ## ruff on the Python code

@@ -39,4 +39,4 @@ tf-check: tf-fmt tf-checkov ## Terraform static checks: fmt and checkov
 tf-test: $(STAMP) ## the Terraform pytest suite alone (make test-python runs it too)
 	$(PY) -m pytest tests/terraform $(PYTEST_ARGS)
 
-TEST_STEPS += tf-check
+TEST_SIDE_STEPS += tf-check

