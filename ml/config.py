@@ -1,0 +1,61 @@
+"""Settings of a training run; every one is recorded in metrics.json and in the model version."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from finlake.errors import ConfigError
+
+LABEL_WINDOW_MONTHS = 12  # var('default_label_months') of the dbt project
+
+# Version of the model code. It is part of every model version hash: bump it when a change to
+# this package changes what a model learns from the same data.
+MODEL_CODE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How the model is validated and fitted.
+
+    test_months: the latest labelled observation months held out as the out-of-time test set.
+    gap_months: labelled months between training and test that neither uses (see split.py).
+    seed: fixes the cross-validation folds; with the same data, the same model and scores.
+    num_folds: cross-validation folds over the training period, grouped by customer.
+    reg_params, elastic_net_params: the regularisation grid (regParam x elasticNetParam).
+    parallelism: models cross-validation fits at the same time (1-2 on a laptop).
+    """
+
+    test_months: int = 2
+    gap_months: int = 0
+    seed: int = 42
+    num_folds: int = 3
+    reg_params: tuple[float, ...] = (0.001, 0.01, 0.1)
+    elastic_net_params: tuple[float, ...] = (0.0, 0.5)
+    parallelism: int = 2
+    max_iter: int = 100
+    label_window_months: int = LABEL_WINDOW_MONTHS
+    min_train_months: int = 1
+
+    def __post_init__(self) -> None:
+        if self.test_months < 1:
+            raise ConfigError(f"test_months must be at least 1, not {self.test_months}.")
+        if self.gap_months < 0:
+            raise ConfigError(f"gap_months must be 0 or more, not {self.gap_months}.")
+        if self.num_folds < 2:
+            raise ConfigError(f"num_folds must be at least 2, not {self.num_folds}.")
+        if self.parallelism < 1:
+            raise ConfigError(f"parallelism must be at least 1, not {self.parallelism}.")
+        if not self.reg_params or any(r <= 0 for r in self.reg_params):
+            # regParam > 0 keeps the coefficients unique: every observed category has its own
+            # one-hot column, which with an intercept is collinear without a penalty.
+            raise ConfigError(f"reg_params must be positive numbers, not {self.reg_params}.")
+        if not self.elastic_net_params or any(not 0 <= a <= 1 for a in self.elastic_net_params):
+            raise ConfigError(
+                f"elastic_net_params must lie between 0 and 1, not {self.elastic_net_params}."
+            )
+
+    def as_dict(self) -> dict:
+        values = asdict(self)
+        values["reg_params"] = list(self.reg_params)
+        values["elastic_net_params"] = list(self.elastic_net_params)
+        return values

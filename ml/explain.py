@@ -1,0 +1,181 @@
+"""The model as odds ratios: what each input does to the odds of default, with its name.
+
+Works on any fitted or loaded model of pipeline.py. The final log-odds is
+
+    slope * (b0 + sum_j beta_j x_j) + intercept        (scorecard, then calibration)
+
+so the effective coefficient of input j is slope * beta_j, and its odds ratio exp(that).
+Numeric inputs are standardised: their odds ratio is per one standard deviation of the input
+(the SD, and the input's definition, are listed beside it). 0/1 inputs: odds ratio when the
+flag is 1 against 0. Categories: every category seen in training has its own column, which the
+penalty makes unique; the table re-expresses them against the most frequent category (the
+reference, odds ratio 1), moving the reference's coefficient into the intercept. That is the
+same model, written the way a scorecard reviewer reads it. A category never seen in training
+scores like a borrower with the intercept's baseline for that variable, i.e. with odds ratio
+exp(-beta_reference) against the reference.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from pyspark.ml import PipelineModel
+from pyspark.ml.classification import LogisticRegressionModel
+from pyspark.ml.feature import ImputerModel, StandardScalerModel, StringIndexerModel
+
+from finlake.errors import FinlakeError
+from ml.features import describe_feature, feature_spec, input_column
+
+
+@dataclass(frozen=True)
+class Term:
+    feature: str
+    kind: str  # numeric | indicator | category | intercept
+    description: str
+    coefficient: float  # effective log-odds coefficient (after calibration)
+    odds_ratio: float
+    scale: float | None = None  # numeric: the SD one step stands for
+    centre: float | None = None  # numeric: the training mean (value at 0)
+    imputed_with: float | None = None  # numeric: the training median used for missing values
+
+
+@dataclass(frozen=True)
+class ModelParts:
+    scorecard: LogisticRegressionModel
+    calibrator: LogisticRegressionModel
+    indexer: StringIndexerModel
+    scaler: StandardScalerModel
+    imputer: ImputerModel
+
+
+def model_parts(model: PipelineModel) -> ModelParts:
+    stages = model.stages
+    regressions = [s for s in stages if isinstance(s, LogisticRegressionModel)]
+
+    def one(kind):
+        found = [s for s in stages if isinstance(s, kind)]
+        if len(found) != 1:
+            raise FinlakeError(f"The saved model has {len(found)} {kind.__name__} stages, not 1.")
+        return found[0]
+
+    if len(regressions) != 2:
+        raise FinlakeError(f"The saved model has {len(regressions)} logistic stages, not 2.")
+    return ModelParts(
+        scorecard=regressions[0],
+        calibrator=regressions[1],
+        indexer=one(StringIndexerModel),
+        scaler=one(StandardScalerModel),
+        imputer=one(ImputerModel),
+    )
+
+
+def effective_coefficients(
+    beta: list[float], b0: float, slope: float, intercept: float
+) -> tuple[list[float], float]:
+    """Fold the calibration into the scorecard: the final model's coefficients and intercept."""
+    return [slope * b for b in beta], slope * b0 + intercept
+
+
+def reference_coded(
+    levels: list[str], coefficients: list[float], reference: str
+) -> tuple[dict[str, float], float]:
+    """Coefficients of one categorical's levels against `reference`, and the amount the
+    intercept absorbs (the reference's coefficient), leaving every prediction unchanged."""
+    by_level = dict(zip(levels, coefficients, strict=True))
+    shift = by_level[reference]
+    return {level: c - shift for level, c in by_level.items()}, shift
+
+
+def feature_names(parts: ModelParts) -> list[str]:
+    """Names of the scorecard's inputs, in vector order (pipeline.feature_stages)."""
+    spec = feature_spec()
+    names = [*spec.numeric, *spec.indicators]
+    for column, labels in zip(spec.categorical, parts.indexer.labelsArray, strict=True):
+        names.extend(f"{column}={label}" for label in labels)
+    if len(names) != parts.scorecard.numFeatures:
+        raise FinlakeError(
+            f"The model has {parts.scorecard.numFeatures} inputs but the feature spec names "
+            f"{len(names)}; the saved model does not match ml/features.py."
+        )
+    return names
+
+
+def odds_ratio_table(model: PipelineModel) -> list[Term]:
+    parts = model_parts(model)
+    spec = feature_spec()
+    names = feature_names(parts)
+    beta, intercept = effective_coefficients(
+        list(parts.scorecard.coefficients.toArray()),
+        parts.scorecard.intercept,
+        float(parts.calibrator.coefficients[0]),
+        parts.calibrator.intercept,
+    )
+    means = parts.scaler.mean.toArray()
+    sds = parts.scaler.std.toArray()
+    medians = parts.imputer.surrogateDF.first().asDict()
+
+    terms: list[Term] = []
+    position = 0
+    for index, feature in enumerate(spec.numeric):
+        coefficient = beta[position]
+        terms.append(
+            Term(
+                feature=feature,
+                kind="numeric",
+                description=describe_feature(feature)
+                + ("" if sds[index] > 0 else " (constant in training: no effect)"),
+                coefficient=coefficient,
+                odds_ratio=math.exp(coefficient),
+                scale=float(sds[index]),
+                centre=float(means[index]),
+                imputed_with=medians.get(input_column(feature)),
+            )
+        )
+        position += 1
+    for feature in spec.indicators:
+        coefficient = beta[position]
+        terms.append(
+            Term(
+                feature, "indicator", describe_feature(feature), coefficient, math.exp(coefficient)
+            )
+        )
+        position += 1
+    for column, labels in zip(spec.categorical, parts.indexer.labelsArray, strict=True):
+        levels = list(labels)
+        coded, shift = reference_coded(levels, beta[position : position + len(levels)], levels[0])
+        intercept += shift
+        for level in levels:
+            description = (
+                f"reference category of {column}"
+                if level == levels[0]
+                else f"{column} is {level}, against {levels[0]}"
+            )
+            terms.append(
+                Term(
+                    f"{column}={level}",
+                    "category",
+                    description,
+                    coded[level],
+                    math.exp(coded[level]),
+                )
+            )
+        position += len(levels)
+    if position != len(names):
+        raise FinlakeError("The odds-ratio table does not cover every model input.")
+    terms.insert(
+        0,
+        Term(
+            "intercept",
+            "intercept",
+            "log-odds at the training mean of every numeric input, every flag 0, every "
+            "category at its reference",
+            intercept,
+            math.exp(intercept),
+        ),
+    )
+    return terms
+
+
+def as_records(terms: list[Term]) -> list[dict]:
+    return [asdict(t) for t in terms]
