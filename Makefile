@@ -17,6 +17,8 @@ PRESET ?= small
 PYTEST_ARGS ?=
 # Environment for the pytest run of `make test-python`; areas add to it (mk/trino.mk).
 PYTEST_ENV :=
+# Suites `make test-python` leaves to a step of their own (areas add to it, mk/sql.mk).
+PYTEST_IGNORE :=
 # Checks `make test` runs, in order. Each area's mk/<area>.mk appends its own steps.
 TEST_STEPS := lint test-python
 # Checks `make test` runs beside TEST_STEPS, each in the background with its own log printed
@@ -68,8 +70,8 @@ test: install ## run every check (what CI runs)
 	done; \
 	rm -rf $$logs; exit $$status
 
-test-python: install ## the pytest suites
-	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+test-python: install ## the pytest suites (but those PYTEST_IGNORE leaves to their own step)
+	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_ARGS); status=$$?; \
 		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; exit 1; fi; exit $$status
 
 lint: install ## ruff on the Python code

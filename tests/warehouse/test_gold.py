@@ -7,7 +7,7 @@ import json
 import pytest
 
 from finlake.contract import load_contract
-from finlake.dbt_runner import project_root
+from tests.conftest import DEV_TARGET_PATH
 from tests.generator.landing_files import column_order, read_records
 from tests.warehouse.warehouse import connect, rows
 
@@ -61,7 +61,7 @@ def test_no_gold_column_is_named_or_holds_a_readable_pii_value(tiny_warehouse, c
 
 
 def test_every_gold_model_traces_back_to_bronze(tiny_warehouse):
-    manifest = json.loads((project_root() / "target" / "manifest.json").read_text())
+    manifest = json.loads((tiny_warehouse.root / DEV_TARGET_PATH / "manifest.json").read_text())
     nodes = {**manifest["nodes"], **manifest["sources"]}
 
     def upstream_sources(node_id, seen=None):
