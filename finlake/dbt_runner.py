@@ -46,7 +46,7 @@ class BuildResult:
     seconds: float = 0.0
 
     def describe(self) -> str:
-        parts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
+        parts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "done"
         return f"dbt on target {self.target}: {parts} in {self.seconds:.0f}s"
 
 

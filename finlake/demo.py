@@ -85,8 +85,12 @@ def run_demo(args: argparse.Namespace) -> int:
         + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items())
         + ")"
     )
+    print(f"  warehouse (DuckDB, schemas silver and gold): {lake.warehouse}")
+    m = trained.metrics
+    oracle = f", oracle AUC {m['oracle_auc']:.3f}" if "oracle_auc" in m else ""
     print(
-        f"  warehouse (DuckDB): {lake.warehouse}  — e.g. duckdb {lake.warehouse} 'from gold.customer_risk limit 5'"
+        f"  default model {trained.model_version}: out-of-time AUC {m['auc_roc']:.3f}{oracle}, "
+        f"KS {m['ks']:.3f}, Brier {m['brier']:.4f}"
     )
     print(
         f"  model evidence: {trained.artifacts} (metrics.json, model_card.md, roc.png, calibration.png)"
