@@ -1,4 +1,4 @@
-"""The notebook on the tiny preset, run as a script: evidence, scores, and a second run.
+"""The notebook on the tiny preset, run as a script: evidence, scores, and the saved model.
 
 The tiny preset has about 50 borrowers per observation date, so the out-of-time test set
 (two months) holds about 90 borrower-months with about 9 defaults. With 9 defaults against 81

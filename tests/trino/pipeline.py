@@ -1,8 +1,10 @@
 """The parity pipeline: the tiny preset through bronze, built on dev (DuckDB) and on trino.
 
-Bronze comes from the shared tiny pipeline: `finlake generate --preset tiny`, then
-`finlake ingest`. FINLAKE_PARITY_BRONZE_CMD replaces the ingest step with another command
-(`{lake}` is replaced by the lake folder), e.g. to try parity against hand-made bronze.
+By default the dev side is the test session's tiny warehouse (tests/conftest.py) and only the
+trino build runs here (`build`), its dev outcomes read back with `recorded_build`. With
+FINLAKE_PARITY_BRONZE_CMD set, `make_tiny_lake` generates the tiny preset and runs that command
+instead of `finlake ingest` (`{lake}` is replaced by the lake folder), e.g. to try parity
+against hand-made bronze, and dev is built here too.
 
 Each target is built in two dbt invocations so that a failing data test cannot skip the models
 after it (parity needs every table): `dbt build` of seeds and models, then `dbt test` (data
