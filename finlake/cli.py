@@ -72,6 +72,15 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
     parser.add_argument(
         "--workers", type=int, default=None, metavar="N", help="worker processes (default: up to 2)"
     )
+    from finlake.generator.profiles import DEFAULT_PROFILE, PROFILES
+
+    parser.add_argument(
+        "--profile",
+        choices=list(PROFILES),
+        default=DEFAULT_PROFILE,
+        help="which bank delivers the extracts: "
+        + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()),
+    )
     parser.add_argument(
         "--force",
         action="store_true",
@@ -89,6 +98,7 @@ def _generator_config(args: argparse.Namespace):
         days=args.days,
         dirty_rate=args.dirty_rate,
         customers=args.customers,
+        profile=getattr(args, "profile", "default"),
     )
 
 
@@ -129,9 +139,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     extra = ["--select", *args.select] if args.select else []
     if args.exclude:
         extra += ["--exclude", *args.exclude]
-    result = run_dbt(
-        lake, target=args.target, command=args.command, extra_args=extra, quiet=args.quiet
-    )
+    try:
+        result = run_dbt(
+            lake, target=args.target, command=args.command, extra_args=extra, quiet=args.quiet
+        )
+    except FinlakeError:
+        if args.target == "dev" and args.command == "build":
+            from finlake.summary import print_reconciliation
+
+            print_reconciliation(lake)  # what was lost or held back, also when the build fails
+        raise
     if args.target == "dev" and args.command == "build" and not args.select:
         print_build(lake, result)
     else:

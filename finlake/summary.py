@@ -43,20 +43,27 @@ def print_generation(report: GenerationReport, lake: Lake) -> None:
     print(f"  files: {lake.landing}  truth: {lake.truth}")
 
 
+def _silver_figures(con) -> dict:
+    """The reconciliation per entity and the quarantine by reason (silver only)."""
+    recon = con.execute(
+        "select entity, sum(landed_records), sum(malformed_records), sum(bronze_rows), sum(silver_rows), "
+        "sum(exact_duplicate_rows), sum(superseded_rows), sum(quarantined_rows), bool_and(is_balanced) "
+        "from silver.reconciliation group by entity order by entity"
+    ).fetchall()
+    reasons = con.execute(
+        "select primary_reason_code, count(*) from silver.quarantine group by 1 order by 2 desc"
+    ).fetchall()
+    return {"reconciliation": recon, "quarantine_reasons": reasons}
+
+
 def warehouse_figures(lake: Lake) -> dict:
     """Counts per layer from the dev warehouse, for the demo summary and the notes."""
     import duckdb
 
     con = duckdb.connect(str(lake.warehouse), read_only=True)
     try:
-        recon = con.execute(
-            "select entity, sum(landed_records), sum(malformed_records), sum(bronze_rows), sum(silver_rows), "
-            "sum(exact_duplicate_rows), sum(superseded_rows), sum(quarantined_rows), bool_and(is_balanced) "
-            "from silver.reconciliation group by entity order by entity"
-        ).fetchall()
-        reasons = con.execute(
-            "select primary_reason_code, count(*) from silver.quarantine group by 1 order by 2 desc"
-        ).fetchall()
+        figures = _silver_figures(con)
+        recon, reasons = figures["reconciliation"], figures["quarantine_reasons"]
         gold = {
             name: con.execute(f"select count(*) from gold.{name}").fetchall()[0][0]
             for name in (
@@ -86,9 +93,53 @@ def warehouse_figures(lake: Lake) -> dict:
     }
 
 
-def print_build(lake: Lake, result) -> None:
-    figures = warehouse_figures(lake)
-    print(result.describe())
+def quality_warnings(lake: Lake) -> list[str]:
+    """One sentence per reference gap and per entity whose pass rate is below the warning level."""
+    import duckdb
+
+    out: list[str] = []
+    con = duckdb.connect(str(lake.warehouse), read_only=True)
+    try:
+        for (message,) in con.execute(
+            "select message from gold.reference_gaps order by silver_rows desc, message"
+        ).fetchall():
+            out.append(message)
+        for entity, rate, status, reasons in con.execute(
+            "select entity, pass_rate, pass_rate_status, top_reasons from silver.pass_rates "
+            "where pass_rate_status <> 'ok' order by pass_rate"
+        ).fetchall():
+            level = "fails the build" if status == "error" else "is below the warning level"
+            out.append(
+                f"{entity}: only {rate:.1%} of the delivered rows pass into silver, which {level} "
+                f"(pass_rate_warn_below / pass_rate_error_below in dbt_project.yml); "
+                f"top reasons: {reasons or 'none'}."
+            )
+    except duckdb.Error:
+        pass  # the build stopped before these tables existed: nothing to add
+    finally:
+        con.close()
+    return out
+
+
+def print_reconciliation(lake: Lake) -> None:
+    """The reconciliation table, also after a failed build (when silver got that far)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(lake.warehouse), read_only=True)
+        try:
+            figures = _silver_figures(con)
+        finally:
+            con.close()
+    except duckdb.Error:
+        print("  reconciliation: not available (the build stopped before silver.reconciliation)")
+        return
+    _print_reconciliation(figures)
+    for line in quality_warnings(lake):
+        print(f"  warning: {line}")
+
+
+def _print_reconciliation(figures: dict) -> None:
     print(
         f"  {'entity':<14}{'landed':>10}{'malformed':>10}{'bronze':>10}{'silver':>10}{'dupes':>8}"
         f"{'older':>8}{'quarant.':>9}  balanced"
@@ -103,6 +154,14 @@ def print_build(lake: Lake, result) -> None:
     print(
         "  quarantine by reason: " + ", ".join(f"{r} {n}" for r, n in figures["quarantine_reasons"])
     )
+
+
+def print_build(lake: Lake, result) -> None:
+    figures = warehouse_figures(lake)
+    print(result.describe())
+    _print_reconciliation(figures)
+    for line in quality_warnings(lake):
+        print(f"  warning: {line}")
     g = figures["gold"]
     print(
         f"  gold: {g['dim_customers']:,} customers, {g['loan_default_features']:,} default-feature rows "

@@ -8,6 +8,9 @@ tiny_warehouse   a copy of tiny_lake ingested by the Spark job and built by `dbt
                  exports and dbt's run_results.json. Tests read it; a test that writes copies it
                  first (tests/lake_copy.py). The Trino parity suite builds the same lake on
                  Trino and compares.
+koruna_lake      the koruna bank profile (CZK, date-only events, no income or scores, stale
+                 history, its own loan statuses), 120 customers, with its truth files
+koruna_warehouse koruna_lake ingested and built on dev the same way
 """
 
 from __future__ import annotations
@@ -53,6 +56,31 @@ def tiny_warehouse(tiny_lake, spark, tmp_path_factory) -> Lake:
     from ingestion.main import run as ingest
 
     lake = copy_lake(tiny_lake, tmp_path_factory.mktemp("tiny_warehouse") / "lake")
+    report = ingest(spark, str(lake.landing), str(lake.bronze))
+    raise_for_problems(report, str(lake.load_log))
+    run_dbt(lake, quiet=True, extra_args=["--target-path", str(lake.root / DEV_TARGET_PATH)])
+    return lake
+
+
+@pytest.fixture(scope="session")
+def koruna_lake(tmp_path_factory) -> Lake:
+    """The koruna bank profile (another bank's shape, see finlake/generator/profiles.py), small:
+    120 customers and three daily deltas (about a second)."""
+    lake = Lake.resolve(tmp_path_factory.mktemp("koruna") / "lake")
+    cfg = GeneratorConfig(PRESETS["tiny"], customers=120, days=3, profile="koruna")
+    generate(cfg, lake, show_progress=False, workers=1)
+    return lake
+
+
+@pytest.fixture(scope="session")
+def koruna_warehouse(koruna_lake, spark, tmp_path_factory) -> Lake:
+    """The koruna profile through ingestion and a full dev `dbt build`; the build must succeed
+    (warnings allowed), its run_results.json is kept in the lake folder."""
+    from finlake.dbt_runner import run_dbt
+    from ingestion.main import raise_for_problems
+    from ingestion.main import run as ingest
+
+    lake = copy_lake(koruna_lake, tmp_path_factory.mktemp("koruna_warehouse") / "lake")
     report = ingest(spark, str(lake.landing), str(lake.bronze))
     raise_for_problems(report, str(lake.load_log))
     run_dbt(lake, quiet=True, extra_args=["--target-path", str(lake.root / DEV_TARGET_PATH)])

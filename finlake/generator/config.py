@@ -69,8 +69,12 @@ class GeneratorConfig:
     dirty_rate: float = DEFAULT_DIRTY_RATE
     customers: int | None = None  # overrides the preset's count (tests, benchmarks)
     chunk_customers: int = CHUNK_CUSTOMERS
+    profile: str = "default"  # a bank profile of finlake.generator.profiles
 
     def __post_init__(self) -> None:
+        from finlake.generator.profiles import get_profile
+
+        get_profile(self.profile)  # a one-sentence ConfigError for an unknown name
         if not 0 <= self.days <= 60:
             raise ConfigError(f"--days {self.days} is out of range; use 0 to 60 daily deltas.")
         if not 0 <= self.dirty_rate <= 0.2:
@@ -98,6 +102,18 @@ class GeneratorConfig:
     def snapshot_day(self) -> int:
         """Extract date of the initial full snapshot; deltas follow one per day."""
         return self.as_of_day - self.days
+
+    @cached_property
+    def extract_lag(self) -> int:
+        """Days between the end of the history and the extract dates (0: the history is fresh)."""
+        from finlake.generator.profiles import get_profile
+
+        return get_profile(self.profile).extract_lag_days
+
+    @cached_property
+    def file_days(self) -> np.ndarray:
+        """The extract date of each landing file set: extract_days moved by extract_lag."""
+        return self.extract_days + self.extract_lag
 
     @cached_property
     def delta_days(self) -> np.ndarray:

@@ -72,9 +72,10 @@ class FilePlan:
         dirty = cfg.dirty_rate > 0
         for name, entity in contract.entities.items():
             specs = []
-            for day in cfg.extract_days.tolist():
+            for day in cfg.file_days.tolist():
                 specs.append(FileSpec(name, day, None, entity.column_names, entity.column_names))
-                if name == "transactions" and day == cfg.as_of_day and cfg.days > 0:
+                last = cfg.as_of_day + cfg.extract_lag
+                if name == "transactions" and day == last and cfg.days > 0:
                     specs.append(FileSpec(name, day, 2, entity.column_names, entity.column_names))
             if dirty:
                 for i, spec in enumerate(specs):

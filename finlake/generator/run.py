@@ -25,6 +25,7 @@ from finlake.generator.chunk import build_chunk
 from finlake.generator.config import GeneratorConfig, from_day
 from finlake.generator.defects import EXPECTED, DefectInjector
 from finlake.generator.files import DefectLog, FilePlan, Sink
+from finlake.generator.profiles import DEFAULT_PROFILE, apply_profile, get_profile, profile_truth
 from finlake.generator.writer import render_entity
 from finlake.lake import Lake
 from finlake.progress import progress
@@ -67,7 +68,7 @@ def config_fingerprint(cfg: GeneratorConfig) -> dict:
         "dirty_rate": cfg.dirty_rate,
         "snapshot_date": from_day(cfg.snapshot_day).isoformat(),
         "window_start": from_day(cfg.window_start_day).isoformat(),
-    }
+    } | ({} if cfg.profile == DEFAULT_PROFILE else {"profile": cfg.profile})
 
 
 def existing_manifest(lake: Lake) -> dict | None:
@@ -214,6 +215,8 @@ def generate(
         / 1024,
         1,
     )
+    if cfg.profile != DEFAULT_PROFILE:
+        profile_truth(cfg, truth)
     (truth / MANIFEST).write_text(json.dumps(asdict(report), indent=2) + "\n")
     publish(staging, lake)
     return report
@@ -234,10 +237,13 @@ def render_chunk(job) -> RenderedChunk:
         cfg, chunk, first + 1, size, np.random.SeedSequence([cfg.seed, cfg.as_of_day, chunk])
     )
     rng = np.random.default_rng([cfg.seed, cfg.as_of_day, chunk, 1])
+    if cfg.profile != DEFAULT_PROFILE:
+        profile_rng = np.random.default_rng([cfg.seed, cfg.as_of_day, chunk, 2])
+        apply_profile(get_profile(cfg.profile), result.entities, result.truth, profile_rng)
     blocks = {}
     for name in ENTITY_ORDER:
         entity = contract.entity(name)
-        injector = DefectInjector(rng, entity, cfg.dirty_rate, cfg.as_of_day)
+        injector = DefectInjector(rng, entity, cfg.dirty_rate, cfg.as_of_day + cfg.extract_lag)
         blocks[name] = render_entity(result.entities[name], entity, plan, rng, injector)
     return RenderedChunk(blocks=blocks, truth=result.truth, counts=result.counts)
 

@@ -13,12 +13,22 @@
     ever delivered (or only as a duplicate), parent_quarantined when the parent was delivered but
     is itself in quarantine. Either way the row waits in quarantine and returns to silver on the
     run after its parent is loaded.
+    Only a required link cascades a parent's quarantine (required=false: an optional link, a
+    `references` on a column the contract does not require): the child is valid on its own, so
+    it is kept and the link is flagged instead (link_quarantined).
 -#}
-{% macro reference_problem(child_column, parent_alias, parent_key) -%}
+{% macro reference_problem(child_column, parent_alias, parent_key, required=true) -%}
     case
         when {{ child_column }} is not null and {{ parent_alias }}.{{ parent_key }} is null
             then 'orphan_key:{{ child_column.split(".")[-1] }}'
+        {%- if required %}
         when {{ child_column }} is not null and not {{ parent_alias }}.is_loaded
             then 'parent_quarantined:{{ child_column.split(".")[-1] }}'
+        {%- endif %}
     end
+{%- endmacro %}
+
+{#- True when an optional link points at a parent that is delivered but in quarantine. -#}
+{% macro link_quarantined(child_column, parent_alias, parent_key) -%}
+    coalesce({{ child_column }} is not null and {{ parent_alias }}.{{ parent_key }} is not null and not {{ parent_alias }}.is_loaded, false)
 {%- endmacro %}

@@ -7,7 +7,7 @@ accounts as (
 ),
 
 calendar as (
-    select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}
+    select max(reporting_date) as reporting_date from {{ ref('int_data_reach') }}
 ),
 
 final as (

@@ -12,7 +12,7 @@ countries as (
 ),
 
 calendar as (
-    select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}
+    select max(reporting_date) as reporting_date from {{ ref('int_data_reach') }}
 ),
 
 shaped as (
@@ -25,6 +25,7 @@ shaped as (
         customers.state,
         customers.country,
         coalesce(countries.region, 'Unknown') as region,
+        countries.country_code is not null as is_country_known,
         customers.employment_status,
         customers.annual_income,
         customers.credit_score,
@@ -50,9 +51,11 @@ final as (
             when age_years < 45 then '35-44'
             when age_years < 55 then '45-54'
             when age_years < 65 then '55-64'
-            else '65+'
+            when age_years >= 65 then '65+'
+            else 'unknown'
         end as varchar) as age_band,
         cast(case when country = 'US' then 'US-' || coalesce(state, 'NA') else region end as varchar) as region,
+        cast(is_country_known as boolean) as is_country_known,
         cast(country as varchar) as country,
         cast(employment_status as varchar) as employment_status,
         cast(case

@@ -4,7 +4,8 @@
 with
 
 calendar as (
-    select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}
+    -- The day the data reaches, not the extract date: windows end where the history ends.
+    select max(as_of_date) as reporting_date from {{ ref('int_data_reach') }}
 ),
 
 loans as (

@@ -1,5 +1,7 @@
 {#- One row per customer as of the latest extract: balances by account type, money in and out,
-    spending habits, credit use and repayment, tenure. -#}
+    spending habits, credit use and repayment, tenure. Activity windows end on as_of_date, the
+    day the data reaches (int_data_reach), and is_stale says when that is more than
+    var('staleness_days') before the extract. -#}
 
 with
 
@@ -31,10 +33,19 @@ loans as (
     select * from {{ ref('customer_loan_summary') }}
 ),
 
+reach as (
+    select
+        max(as_of_date) as as_of_date,
+        max(case when is_lake_stale then 1 else 0 end) = 1 as is_stale
+    from {{ ref('int_data_reach') }}
+),
+
 final as (
     select
         cast(customers.customer_id as varchar) as customer_id,
         cast(customers.reporting_date as date) as reporting_date,
+        cast(reach.as_of_date as date) as as_of_date,
+        cast(reach.is_stale as boolean) as is_stale,
         cast(customers.tenure_months as bigint) as tenure_months,
         cast(coalesce(balances.open_account_count, 0) as bigint) as open_account_count,
         cast(coalesce(balances.checking_balance, 0) as decimal(18, 2)) as checking_balance,
@@ -66,6 +77,7 @@ final as (
         on customers.customer_id = categories.customer_id
     left join loans
         on customers.customer_id = loans.customer_id
+    cross join reach
 )
 
 select * from final

@@ -45,11 +45,11 @@ segmented as (
         -- straddles a product's age limit is not offered that product.
         case customers.age_band
             when '18-24' then 18 when '25-34' then 25 when '35-44' then 35
-            when '45-54' then 45 when '55-64' then 55 else 65
+            when '45-54' then 45 when '55-64' then 55 when '65+' then 65
         end as age_band_floor,
         case customers.age_band
             when '18-24' then 24 when '25-34' then 34 when '35-44' then 44
-            when '45-54' then 54 when '55-64' then 64 else 120
+            when '45-54' then 54 when '55-64' then 64 when '65+' then 120
         end as age_band_ceiling,
         summary.is_in_arrears,
         case

@@ -15,11 +15,12 @@ structuring as (
         total_amount,
         transaction_ids,
         least(1.0, 0.4 + {{ finlake.safe_divide('deposit_count', 10) }}) as score,
-        cast(deposit_count as varchar) || ' cash deposits just under ' || cast({{ var('ctr_threshold') }} as varchar)
+        cast(deposit_count as varchar) || ' cash deposits just under '
+        || cast(cast(ctr_threshold as decimal(18, 2)) as varchar) || ' ' || currency
         || ' totalling ' || cast(cast(total_amount as decimal(18, 2)) as varchar) as reason
     from {{ ref('int_cash_structuring') }}
     where deposit_count >= {{ var('structuring_min_deposits') }}
-        and total_amount > {{ var('ctr_threshold') }}
+        and total_amount > ctr_threshold
 ),
 
 unioned as (

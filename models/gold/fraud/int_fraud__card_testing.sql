@@ -2,8 +2,9 @@
 
 {#- Rule F1, card testing: a burst of var('fraud_card_testing_min_count') or more card-not-present
     purchase attempts (declined ones included: a run of declines is the tell) under
-    var('fraud_card_testing_max_amount') on one account, each within
-    var('fraud_card_testing_gap_minutes') minutes of the previous. One row per burst. -#}
+    var('fraud_card_testing_max_amount') USD (amount_usd) on one account, each within
+    var('fraud_card_testing_gap_minutes') minutes of the previous. One row per burst. Minutes
+    apart need a time: rows with a date only (has_time_of_day false) are left out. -#}
 
 with
 
@@ -11,7 +12,8 @@ small_online as (
     select * from {{ ref('int_transactions_enriched') }}
     where transaction_type = 'purchase'
         and channel in ('online', 'mobile')
-        and amount < {{ var('fraud_card_testing_max_amount') }}
+        and amount_usd < {{ var('fraud_card_testing_max_amount') }}
+        and has_time_of_day
 ),
 
 gaps as (

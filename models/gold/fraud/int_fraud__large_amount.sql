@@ -2,7 +2,7 @@
 
 {#- Rule F3, amount far above the customer's own baseline: a card-not-present purchase of goods
     that resell easily (spend categories var('fraud_large_amount_categories')) of at least
-    var('fraud_large_amount_min'), and var('fraud_large_amount_multiple') times or more the
+    var('fraud_large_amount_min') USD (amount_usd), and var('fraud_large_amount_multiple') times or more the
     customer's average purchase over the previous var('fraud_baseline_days') days (at least
     var('fraud_baseline_min_purchases') purchases to compare with). Large genuine purchases are
     common, so this rule trades recall for a queue a reviewer can work; see fraud_alerts.yml. -#}
@@ -59,7 +59,7 @@ final as (
             '{{ c }}'{% if not loop.last %},{% endif %}
             {%- endfor %}
         )
-        and amount >= {{ var('fraud_large_amount_min') }}
+        and amount_usd >= {{ var('fraud_large_amount_min') }}
         and amount >= {{ var('fraud_large_amount_multiple') }} * baseline_amount
 )
 

@@ -4,7 +4,7 @@
     before (after at least var('fraud_new_country_history_days') days of history), outside their
     home country, within var('fraud_new_country_window_hours') hours of the first, with
     var('fraud_new_country_min_count') or more made card-not-present (online or in an app)
-    together reaching var('fraud_new_country_min_amount'), or in a country the AML policy lists
+    together reaching var('fraud_new_country_min_amount') USD (amount_usd), or in a country the AML policy lists
     as high risk. Card-present spend abroad is what travellers do; remote spend from a country
     the customer never used is what a stolen card looks like. One row per customer and country. -#}
 
@@ -45,6 +45,7 @@ episodes as (
         min(new_country.transaction_ts) as first_transaction_ts,
         count(*) as transaction_count,
         sum(new_country.amount) as total_amount,
+        sum(new_country.amount_usd) as total_amount_usd,
         sum(case when new_country.channel in ('online', 'mobile') then 1 else 0 end) as remote_count,
         {{ finlake.list_agg(
             'new_country.transaction_id', ',', 'new_country.epoch_seconds, new_country.transaction_id'
@@ -68,7 +69,8 @@ final as (
         transaction_ids,
         least(
             1.0,
-            0.3 + {{ finlake.safe_divide('total_amount', 5000) }} + case when is_high_risk_country then 0.4 else 0 end
+            0.3 + coalesce({{ finlake.safe_divide('total_amount_usd', 5000) }}, 0)
+            + case when is_high_risk_country then 0.4 else 0 end
         ) as score,
         cast(transaction_count as varchar)
         || ' purchases ('
@@ -81,7 +83,7 @@ final as (
     where is_high_risk_country
         or (
             remote_count >= {{ var('fraud_new_country_min_count') }}
-            and total_amount >= {{ var('fraud_new_country_min_amount') }}
+            and total_amount_usd >= {{ var('fraud_new_country_min_amount') }}
         )
 )
 

@@ -2,13 +2,16 @@
 
 {#- Rule F4, night burst: var('fraud_night_min_count') or more ATM withdrawals or card-not-present
     purchases on one account between midnight and var('fraud_night_end_hour'):00 local time,
-    each within var('fraud_night_gap_minutes') minutes of the previous. One row per burst. -#}
+    each within var('fraud_night_gap_minutes') minutes of the previous. One row per burst.
+    Only transactions whose timestamp carries a time of day (has_time_of_day) are read: a
+    date-only T00:00:00Z would otherwise read as a night-time transaction. -#}
 
 with
 
 night as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
+        and has_time_of_day
         and local_hour < {{ var('fraud_night_end_hour') }}
         and (transaction_type = 'atm_withdrawal' or (transaction_type = 'purchase' and channel in ('online', 'mobile')))
 ),

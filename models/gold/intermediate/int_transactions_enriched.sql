@@ -1,6 +1,12 @@
 {#- One row per transaction, with whether it moved money (posted or pending, not declined or
     reversed: declined attempts matter to card-testing detection), its customer, the customer's country, the local hour (customer's time zone, time_zones and country_reference
-    seeds) and seconds since epoch for time windows. The base of the fraud and AML rules. -#}
+    seeds) and seconds since epoch for time windows. The base of the fraud and AML rules.
+    has_time_of_day is false for a timestamp at exactly 00:00:00.000000 UTC: banks that deliver
+    dates only write them so (T00:00:00Z), and rules about the time of day or minutes between
+    transactions must not read them (a genuine transaction at that very microsecond is dropped
+    from those rules too, a negligible loss). The cash-reporting thresholds come per currency
+    from the currency_thresholds seed (null when the currency has none); amount_usd converts the
+    amount through the currency_rates seed for the fraud rules' thresholds, stated in USD. -#}
 
 with
 
@@ -36,6 +42,14 @@ offsets as (
         on customers.country = countries.country_code
 ),
 
+thresholds as (
+    select * from {{ ref('currency_thresholds') }}
+),
+
+rates as (
+    select * from {{ ref('currency_rates') }}
+),
+
 final as (
     select
         transactions.transaction_id,
@@ -48,7 +62,13 @@ final as (
         {{ finlake.epoch_seconds('transactions.transaction_ts') }} as epoch_seconds,
         extract(hour from {{ dbt.dateadd('hour', 'offsets.utc_offset_hours', 'transactions.transaction_ts') }})
             as local_hour,
+        transactions.transaction_ts <> cast(transactions.transaction_date as {{ finlake.type_timestamp_us() }})
+            as has_time_of_day,
         transactions.amount,
+        transactions.currency,
+        transactions.amount / rates.units_per_usd as amount_usd,
+        thresholds.ctr_threshold,
+        thresholds.structuring_floor,
         transactions.direction,
         transactions.transaction_type,
         transactions.channel,
@@ -64,6 +84,10 @@ final as (
         on accounts.customer_id = customers.customer_id
     inner join offsets
         on accounts.customer_id = offsets.customer_id
+    left join thresholds
+        on transactions.currency = thresholds.currency_code
+    left join rates
+        on transactions.currency = rates.currency_code
 )
 
 select * from final

@@ -1,6 +1,8 @@
-{#- One row per customer and day whose cash in or cash out exceeds var('ctr_threshold'): the
-    candidates for a currency transaction report (cash deposits in, ATM withdrawals out,
-    aggregated over all the customer's accounts as the rule requires). -#}
+{#- One row per customer, day and currency whose cash in or cash out exceeds the reporting
+    threshold of that currency (currency_thresholds seed): the candidates for a currency
+    transaction report (cash deposits in, ATM withdrawals out, aggregated over all the
+    customer's accounts in the currency as the rule requires). Cash in a currency without a
+    threshold is not judged. -#}
 
 with
 
@@ -8,33 +10,38 @@ cash as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
         and transaction_type in ('cash_deposit', 'atm_withdrawal')
+        and ctr_threshold is not null
 ),
 
 daily as (
     select
         customer_id,
         transaction_date as business_date,
+        currency,
+        max(ctr_threshold) as ctr_threshold,
         sum(case when transaction_type = 'cash_deposit' then amount else 0 end) as cash_in_amount,
         sum(case when transaction_type = 'atm_withdrawal' then amount else 0 end) as cash_out_amount,
         count(*) as transaction_count,
         {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids
     from cash
-    group by customer_id, transaction_date
+    group by customer_id, transaction_date, currency
 ),
 
 final as (
     select
         cast(customer_id as varchar) as customer_id,
         cast(business_date as date) as business_date,
+        cast(currency as varchar) as currency,
+        cast(ctr_threshold as decimal(18, 2)) as ctr_threshold,
         cast(cash_in_amount as decimal(18, 2)) as cash_in_amount,
         cast(cash_out_amount as decimal(18, 2)) as cash_out_amount,
         cast(transaction_count as bigint) as transaction_count,
-        cast(cash_in_amount > {{ var('ctr_threshold') }} as boolean) as is_cash_in_over_threshold,
-        cast(cash_out_amount > {{ var('ctr_threshold') }} as boolean) as is_cash_out_over_threshold,
+        cast(cash_in_amount > ctr_threshold as boolean) as is_cash_in_over_threshold,
+        cast(cash_out_amount > ctr_threshold as boolean) as is_cash_out_over_threshold,
         cast(transaction_ids as varchar) as transaction_ids
     from daily
-    where cash_in_amount > {{ var('ctr_threshold') }}
-        or cash_out_amount > {{ var('ctr_threshold') }}
+    where cash_in_amount > ctr_threshold
+        or cash_out_amount > ctr_threshold
 )
 
 select * from final

@@ -1,7 +1,8 @@
 {{ config(materialized='view', contract={'enforced': false}) }}
 
-{#- Episodes of cash deposits just under the reporting threshold: deposits between
-    var('structuring_floor') and var('ctr_threshold') by one customer, each within
+{#- Episodes of cash deposits just under the reporting threshold: deposits between the
+    currency's structuring_floor and ctr_threshold (currency_thresholds seed) by one customer in
+    one currency, each within
     var('structuring_window_days') days of the previous. One row per episode; the AML report and
     fraud rule F5 both read it, so structuring is defined once. -#}
 
@@ -11,8 +12,8 @@ near_threshold as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
         and transaction_type = 'cash_deposit'
-        and amount >= {{ var('structuring_floor') }}
-        and amount < {{ var('ctr_threshold') }}
+        and amount >= structuring_floor
+        and amount < ctr_threshold
 ),
 
 gaps as (
@@ -20,7 +21,7 @@ gaps as (
         *,
         case
             when epoch_seconds
-                - lag(epoch_seconds) over (partition by customer_id order by epoch_seconds, transaction_id)
+                - lag(epoch_seconds) over (partition by customer_id, currency order by epoch_seconds, transaction_id)
                 <= {{ var('structuring_window_days') }} * 86400 then 0
             else 1
         end as starts_episode
@@ -31,7 +32,7 @@ episodes as (
     select
         *,
         sum(starts_episode) over (
-            partition by customer_id
+            partition by customer_id, currency
             order by epoch_seconds, transaction_id rows between unbounded preceding and current row
         ) as episode_number
     from gaps
@@ -40,7 +41,9 @@ episodes as (
 final as (
     select
         customer_id,
+        currency,
         episode_number,
+        max(ctr_threshold) as ctr_threshold,
         min(account_id) as account_id,
         min(transaction_ts) as first_transaction_ts,
         max(transaction_ts) as last_transaction_ts,
@@ -50,7 +53,7 @@ final as (
         sum(amount) as total_amount,
         {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids
     from episodes
-    group by customer_id, episode_number
+    group by customer_id, currency, episode_number
 )
 
 select * from final

@@ -1,5 +1,5 @@
 {#- One row per suspected structuring episode: var('structuring_min_deposits') or more cash
-    deposits just under the var('ctr_threshold') reporting threshold, each within
+    deposits just under the reporting threshold of their currency (currency_thresholds seed), each within
     var('structuring_window_days') days of the previous, together above the threshold. For the
     AML team's suspicious-activity review. -#}
 
@@ -8,7 +8,7 @@ with
 episodes as (
     select * from {{ ref('int_cash_structuring') }}
     where deposit_count >= {{ var('structuring_min_deposits') }}
-        and total_amount > {{ var('ctr_threshold') }}
+        and total_amount > ctr_threshold
 ),
 
 final as (
@@ -16,6 +16,7 @@ final as (
         cast({{ finlake.md5_hex("customer_id || '|' || transaction_ids") }} as varchar) as suspicion_id,
         cast(customer_id as varchar) as customer_id,
         cast(account_id as varchar) as account_id,
+        cast(currency as varchar) as currency,
         cast(first_deposit_date as date) as first_deposit_date,
         cast(last_deposit_date as date) as last_deposit_date,
         cast(deposit_count as bigint) as deposit_count,

@@ -26,8 +26,9 @@ checked as (
             "case when typed.interest_rate < 0 or typed.interest_rate > 100 then 'out_of_range:interest_rate' end",
             "case when typed.term_months not between 1 and 600 then 'out_of_range:term_months' end",
             finlake.reference_problem('typed.customer_id', 'customers', 'customer_id'),
-            finlake.reference_problem('typed.account_id', 'accounts', 'account_id'),
-        ]) }} as _reason_codes
+            finlake.reference_problem('typed.account_id', 'accounts', 'account_id', required=false),
+        ]) }} as _reason_codes,
+        {{ finlake.link_quarantined('typed.account_id', 'accounts', 'account_id') }} as is_account_link_quarantined
     from typed
     left join customers
         on typed.customer_id = customers.customer_id

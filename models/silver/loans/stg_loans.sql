@@ -13,6 +13,7 @@ final as (
         loan_id,
         customer_id,
         account_id,
+        is_account_link_quarantined,
         loan_type,
         principal_amount,
         interest_rate,

@@ -1,0 +1,77 @@
+{#- One row per entity: the share of its delivered rows (exact duplicates aside) that pass the
+    contract and reach silver (loaded, or valid but superseded by a later version), its three
+    most frequent quarantine reasons, and where it stands against the settings
+    var('pass_rate_warn_below') and var('pass_rate_error_below'). The tests on pass_rate_status
+    warn or fail the build; `finlake build` prints the entities below the warning level with
+    their reasons. -#}
+
+with
+
+{% for entity in finlake.silver_entities() %}
+{{ entity.name }}_rows as (
+    select
+        '{{ entity.name }}' as entity,
+        sum(case when _disposition <> 'exact_duplicate' then 1 else 0 end) as checked_rows,
+        sum(case when _disposition in ('loaded', 'superseded') then 1 else 0 end) as passed_rows
+    from {{ ref('int_' ~ entity.name ~ '__checked') }}
+),
+
+{% endfor %}
+counted as (
+    {%- for entity in finlake.silver_entities() %}
+    select * from {{ entity.name }}_rows
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+reasons as (
+    select
+        entity,
+        split_part(reason_codes, ',', 1) as reason,
+        count(*) as quarantined_rows
+    from {{ ref('quarantine') }}
+    group by entity, split_part(reason_codes, ',', 1)
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by entity order by quarantined_rows desc, reason asc) as reason_rank
+    from reasons
+),
+
+top_reasons as (
+    select
+        entity,
+        {{ finlake.list_agg("reason || ' ' || cast(quarantined_rows as varchar)", ', ', 'reason_rank') }} as top_reasons
+    from ranked
+    where reason_rank <= 3
+    group by entity
+),
+
+rated as (
+    select
+        counted.entity,
+        counted.checked_rows,
+        counted.passed_rows,
+        {{ finlake.safe_divide('counted.passed_rows', 'counted.checked_rows') }} as pass_rate,
+        top_reasons.top_reasons
+    from counted
+    left join top_reasons
+        on counted.entity = top_reasons.entity
+),
+
+final as (
+    select
+        *,
+        case
+            when pass_rate < {{ var('pass_rate_error_below') }} then 'error'
+            when pass_rate < {{ var('pass_rate_warn_below') }} then 'warn'
+            else 'ok'
+        end as pass_rate_status
+    from rated
+)
+
+select * from final
