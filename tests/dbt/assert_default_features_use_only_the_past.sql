@@ -1,15 +1,105 @@
--- Invariant 4, point-in-time correctness: no feature of loan_default_features reads a record
--- dated on or after its observation date, and no label is given before its window is complete.
--- Returns the offending rows.
-select
-    customer_id,
-    observation_date,
-    feature_data_max_date,
-    is_label_complete,
-    defaults_within_window
-from {{ ref('loan_default_features') }}
-where feature_data_max_date >= observation_date
-    or (not is_label_complete and defaults_within_window is not null)
-    or (is_label_complete and defaults_within_window is null)
-    or default_date < observation_date
-    or default_date >= label_window_end
+-- Invariant 4, point-in-time correctness. Returns the offending rows of loan_default_features:
+-- (1) a repayment count that differs from a recount, straight from the instalment records, of
+--     what the bank knew at the observation date: every instalment due before the date, with a
+--     payment counted only when it was made before the date (an instalment paid later was
+--     unpaid at the date). A feature that hides late payments, or reads one before it happened,
+--     fails here - unlike feature_data_max_date < observation_date, which the features' own
+--     filters make true whatever they read (tests/warehouse/test_point_in_time.py rebuilds
+--     every feature on a lake cut at the date);
+-- (2) a label given before its window is complete, or missing after, or a default date outside
+--     the window.
+with
+
+features as (
+    select * from {{ ref('loan_default_features') }}
+),
+
+loans as (
+    select
+        loan_id,
+        customer_id
+    from {{ ref('stg_loans') }}
+),
+
+payments as (
+    select
+        loans.customer_id,
+        payments.due_date,
+        payments.payment_date,
+        payments.amount_due,
+        coalesce(payments.amount_paid, 0) as amount_paid
+    from {{ ref('stg_loan_payments') }} as payments
+    inner join loans
+        on payments.loan_id = loans.loan_id
+),
+
+recount as (
+    select
+        features.customer_id,
+        features.observation_date,
+        sum(
+            case when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }} then 1 else 0 end
+        ) as instalments_due_12m,
+        sum(
+            case
+                when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }}
+                    and payments.amount_due >= {{ var('arrears_materiality_amount') }}
+                    and not coalesce(
+                        payments.payment_date < features.observation_date and payments.amount_paid > 0, false
+                    )
+                    then 1
+                else 0
+            end
+        ) as missed_instalments_12m,
+        sum(
+            case
+                when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }}
+                    and payments.payment_date < features.observation_date
+                    and payments.payment_date > payments.due_date
+                    then 1
+                else 0
+            end
+        ) as late_payments_12m
+    from features
+    inner join payments
+        on features.customer_id = payments.customer_id
+        and payments.due_date < features.observation_date
+    group by features.customer_id, features.observation_date
+),
+
+repayment_leaks as (
+    select
+        features.customer_id,
+        features.observation_date,
+        'repayment counts differ from the records known at the date' as problem
+    from features
+    left join recount
+        on features.customer_id = recount.customer_id
+        and features.observation_date = recount.observation_date
+    where features.instalments_due_12m is not null
+        and (
+            features.instalments_due_12m <> coalesce(recount.instalments_due_12m, 0)
+            or features.missed_instalments_12m <> coalesce(recount.missed_instalments_12m, 0)
+            or features.late_payments_12m <> coalesce(recount.late_payments_12m, 0)
+        )
+),
+
+label_leaks as (
+    select
+        customer_id,
+        observation_date,
+        'label outside its window' as problem
+    from features
+    where (not is_label_complete and defaults_within_window is not null)
+        or (is_label_complete and defaults_within_window is null)
+        or default_date < observation_date
+        or default_date >= label_window_end
+),
+
+final as (
+    select * from repayment_leaks
+    union all
+    select * from label_leaks
+)
+
+select * from final

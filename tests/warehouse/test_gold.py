@@ -123,3 +123,18 @@ def test_reconciliation_and_data_quality_report_agree(con):
         "select sum(bronze_rows), sum(quarantined_rows), sum(silver_rows) from gold.data_quality_report",
     )[0]
     assert recon == report and recon[0] > 0
+
+
+def test_age_and_tenure_are_known_from_the_first_observation(con):
+    """Birth year and customer-since never change: every borrower with a customer record has an
+    age and a tenure at every observation date, even before the first version's valid_from (a
+    first full snapshot's extract date)."""
+    missing = rows(
+        con,
+        "select count(*), count(f.age_years), count(f.tenure_months) "
+        "from gold.loan_default_features f "
+        "inner join silver.stg_customers c on f.customer_id = c.customer_id "
+        "where c.birth_year is not null and c.customer_since is not null",
+    )[0]
+    assert missing[0] > 0
+    assert missing[1:] == (missing[0], missing[0]), missing

@@ -1,7 +1,9 @@
 {#- Account activity of each borrower in the 90 days before each observation date (and the 90
     before those, to see income stop): salary, spending on gambling, cash advances on cards,
     fees, and how much of the card spend was paid back. Declined and reversed transactions are
-    left out; nothing on or after the observation date is read. -#}
+    left out; nothing on or after the observation date is read. Sums over a window the
+    transaction data does not fully cover (it starts before the history delivered, or ends past
+    its reach: int_features__data_reach) are null, not 0. -#}
 
 with
 
@@ -29,6 +31,10 @@ transactions as (
     where transactions.status in ('posted', 'pending')
 ),
 
+reach as (
+    select * from {{ ref('int_features__data_reach') }}
+),
+
 windowed as (
     select
         population.customer_id,
@@ -47,7 +53,7 @@ windowed as (
         and transactions.transaction_date >= {{ finlake.add_days('population.observation_date', -180) }}
 ),
 
-final as (
+sums as (
     select
         customer_id,
         observation_date,
@@ -94,6 +100,40 @@ final as (
         max(transaction_date) as cashflow_known_date
     from windowed
     group by customer_id, observation_date
+),
+
+coverage as (
+    select
+        population.customer_id,
+        population.observation_date,
+        {{ finlake.add_days('population.observation_date', -90) }} >= reach.transactions_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.transactions_reach_date as is_90_days_covered,
+        {{ finlake.add_days('population.observation_date', -180) }} >= reach.transactions_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.transactions_reach_date as is_180_days_covered
+    from population
+    cross join reach
+),
+
+final as (
+    select
+        coverage.customer_id,
+        coverage.observation_date,
+        coverage.is_90_days_covered,
+        {%- for column in ['salary_inflow_90d', 'total_inflow_90d', 'total_outflow_90d', 'gambling_spend_90d',
+                           'cash_advance_90d', 'fees_90d', 'card_spend_90d', 'card_repaid_90d'] %}
+        case when coverage.is_90_days_covered then coalesce(sums.{{ column }}, 0) end as {{ column }},
+        {%- endfor %}
+        case when coverage.is_180_days_covered then coalesce(sums.salary_inflow_prior_90d, 0) end
+            as salary_inflow_prior_90d,
+        sums.cashflow_known_date
+    from coverage
+    left join sums
+        on coverage.customer_id = sums.customer_id
+        and coverage.observation_date = sums.observation_date
 )
 
 select * from final

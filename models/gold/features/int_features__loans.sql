@@ -1,5 +1,6 @@
 {#- Loan book of each borrower at each observation date, from contractual terms only (fixed at
-    origination): how many loans, how much was lent, the scheduled monthly instalment. -#}
+    origination): how many loans, how much was lent, the scheduled monthly instalment. A loan
+    ends on maturity or on the day the bank recorded it closed (int_loan_status_events). -#}
 
 with
 
@@ -10,18 +11,33 @@ population as (
     from {{ ref('int_features__population') }}
 ),
 
+closures as (
+    select
+        loan_id,
+        min(event_date) as closed_date
+    from {{ ref('int_loan_status_events') }}
+    where is_closed
+    group by loan_id
+),
+
 loans as (
     select
-        customer_id,
-        loan_type,
-        principal_amount,
-        interest_rate,
-        term_months,
-        origination_date,
-        coalesce(maturity_date, {{ finlake.add_months('origination_date', 'term_months') }}) as maturity_date,
-        case when status in ('paid_off', 'charged_off') then cast(updated_at as date) end as closed_date,
-        {{ finlake.annuity_payment('principal_amount', 'interest_rate', 'term_months') }} as scheduled_instalment
-    from {{ ref('stg_loans') }}
+        stg_loans.customer_id,
+        stg_loans.loan_type,
+        stg_loans.principal_amount,
+        stg_loans.interest_rate,
+        stg_loans.term_months,
+        stg_loans.origination_date,
+        coalesce(
+            stg_loans.maturity_date,
+            {{ finlake.add_months('stg_loans.origination_date', 'stg_loans.term_months') }}
+        ) as maturity_date,
+        closures.closed_date,
+        {{ finlake.annuity_payment('stg_loans.principal_amount', 'stg_loans.interest_rate', 'stg_loans.term_months') }}
+            as scheduled_instalment
+    from {{ ref('stg_loans') }} as stg_loans
+    left join closures
+        on stg_loans.loan_id = closures.loan_id
 ),
 
 active as (

@@ -1,7 +1,9 @@
 {#- One row per borrower and observation date: customers with a loan that had started before the
-    date and had not yet matured, been paid off or charged off, and who had not already
-    defaulted. Carries the label: default within var('default_label_months') months, taken
-    only from the window after the date, and only where that window is complete. -#}
+    date and had not yet matured or closed (repaid, charged off: int_loan_status_events), and who
+    had not already defaulted. Carries the label: default within var('default_label_months')
+    months (int_customer_defaults), taken only from the window after the date, and only where
+    that window is complete - inside the delivered history and within the reach of the
+    instalment data (int_features__data_reach). -#}
 
 with
 
@@ -9,13 +11,31 @@ calendar as (
     select * from {{ ref('int_reporting_calendar') }}
 ),
 
+reach as (
+    select * from {{ ref('int_features__data_reach') }}
+),
+
+closures as (
+    select
+        loan_id,
+        min(event_date) as closed_date
+    from {{ ref('int_loan_status_events') }}
+    where is_closed
+    group by loan_id
+),
+
 loans as (
     select
-        customer_id,
-        origination_date,
-        coalesce(maturity_date, {{ finlake.add_months('origination_date', 'term_months') }}) as maturity_date,
-        case when status in ('paid_off', 'charged_off') then cast(updated_at as date) end as closed_date
-    from {{ ref('stg_loans') }}
+        stg_loans.customer_id,
+        stg_loans.origination_date,
+        coalesce(
+            stg_loans.maturity_date,
+            {{ finlake.add_months('stg_loans.origination_date', 'stg_loans.term_months') }}
+        ) as maturity_date,
+        closures.closed_date
+    from {{ ref('stg_loans') }} as stg_loans
+    left join closures
+        on stg_loans.loan_id = closures.loan_id
 ),
 
 defaults as (
@@ -33,23 +53,38 @@ borrowers as (
         and (loans.closed_date is null or loans.closed_date >= calendar.observation_date)
 ),
 
+windows as (
+    select
+        calendar.observation_date,
+        calendar.label_window_end,
+        calendar.is_scoring_date,
+        calendar.is_label_complete
+        and calendar.label_window_end <= {{ finlake.add_days('reach.instalments_reach_date', 1) }}
+            as is_label_complete
+    from calendar
+    cross join reach
+),
+
 final as (
     select
         borrowers.customer_id,
         borrowers.observation_date,
-        calendar.label_window_end,
-        calendar.is_label_complete,
-        calendar.is_scoring_date,
+        windows.label_window_end,
+        windows.is_label_complete,
+        windows.is_scoring_date,
         case
-            when calendar.is_label_complete
-                then coalesce(defaults.default_date < calendar.label_window_end, false)
+            when windows.is_label_complete
+                then coalesce(defaults.default_date < windows.label_window_end, false)
         end as defaults_within_window,
         case
-            when defaults.default_date < calendar.label_window_end then defaults.default_date
-        end as default_date
+            when defaults.default_date < windows.label_window_end then defaults.default_date
+        end as default_date,
+        case
+            when defaults.default_date < windows.label_window_end then defaults.default_date_basis
+        end as default_date_basis
     from borrowers
-    inner join calendar
-        on borrowers.observation_date = calendar.observation_date
+    inner join windows
+        on borrowers.observation_date = windows.observation_date
     left join defaults
         on borrowers.customer_id = defaults.customer_id
     where defaults.default_date is null

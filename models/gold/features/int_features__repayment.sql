@@ -1,5 +1,9 @@
-{#- Repayment behaviour of each borrower before each observation date, from instalment records
-    known by then (a missed instalment is known on its due date, a payment on its payment date). -#}
+{#- Repayment behaviour of each borrower before each observation date, from the status of every
+    instalment as known then: every instalment due before the date, with only what was credited
+    against it before the date (a payment is known from its payment date), so an instalment
+    paid after the date counts as unpaid at it. Counts over a window the instalment data does
+    not fully cover (it starts before the history delivered, or ends past its reach:
+    int_features__data_reach) are null, not a truncated count. -#}
 
 with
 
@@ -14,26 +18,67 @@ instalments as (
     select * from {{ ref('int_loan_instalments') }}
 ),
 
-known as (
+reach as (
+    select * from {{ ref('int_features__data_reach') }}
+),
+
+as_of as (
     select
         population.customer_id,
         population.observation_date,
+        instalments.loan_id,
         instalments.due_date,
-        instalments.known_date,
-        instalments.is_missed,
-        instalments.is_partial,
-        instalments.is_paid_late,
+        instalments.amount_due,
+        instalments.cumulative_due,
+        case when instalments.credited_date < population.observation_date then instalments.credited_amount else 0 end
+            as credited_by_observation,
+        case when instalments.payment_date < population.observation_date then instalments.amount_paid else 0 end
+            as paid_by_observation,
+        instalments.payment_date < population.observation_date
+        and instalments.payment_date > instalments.due_date as is_paid_late,
         instalments.covered_date is null
         or instalments.covered_date >= population.observation_date as is_unpaid_at_observation,
         instalments.due_date >= {{ finlake.add_months('population.observation_date', -3) }} as is_last_3_months,
-        instalments.due_date >= {{ finlake.add_months('population.observation_date', -12) }} as is_last_12_months
+        instalments.due_date >= {{ finlake.add_months('population.observation_date', -12) }} as is_last_12_months,
+        case
+            when instalments.credited_date < population.observation_date
+                then greatest(instalments.due_date, instalments.credited_date)
+            else instalments.due_date
+        end as read_date
     from population
     inner join instalments
         on population.customer_id = instalments.customer_id
-        and instalments.known_date < population.observation_date
+        and instalments.due_date < population.observation_date
 ),
 
-final as (
+flagged as (
+    select
+        *,
+        paid_by_observation = 0 and credited_by_observation = 0 as is_missed,
+        paid_by_observation > 0 and credited_by_observation < amount_due as is_partial
+    from as_of
+),
+
+loan_arrears as (
+    select
+        customer_id,
+        observation_date,
+        loan_id,
+        greatest(max(cumulative_due) - sum(credited_by_observation), 0) as arrears_amount
+    from flagged
+    group by customer_id, observation_date, loan_id
+),
+
+arrears as (
+    select
+        customer_id,
+        observation_date,
+        sum(arrears_amount) as arrears_amount
+    from loan_arrears
+    group by customer_id, observation_date
+),
+
+counted as (
     select
         customer_id,
         observation_date,
@@ -51,9 +96,55 @@ final as (
             ),
             0
         ) as days_past_due,
-        max(known_date) as repayment_known_date
-    from known
+        max(read_date) as repayment_known_date
+    from flagged
     group by customer_id, observation_date
+),
+
+coverage as (
+    select
+        population.customer_id,
+        population.observation_date,
+        {{ finlake.add_months('population.observation_date', -3) }} >= reach.instalments_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.instalments_reach_date as is_3_months_covered,
+        {{ finlake.add_months('population.observation_date', -12) }} >= reach.instalments_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.instalments_reach_date as is_12_months_covered,
+        least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.instalments_reach_date as is_reached
+    from population
+    cross join reach
+),
+
+final as (
+    select
+        coverage.customer_id,
+        coverage.observation_date,
+        coverage.is_12_months_covered,
+        case when coverage.is_12_months_covered then coalesce(counted.instalments_due_12m, 0) end
+            as instalments_due_12m,
+        case when coverage.is_3_months_covered then coalesce(counted.missed_instalments_3m, 0) end
+            as missed_instalments_3m,
+        case when coverage.is_12_months_covered then coalesce(counted.missed_instalments_12m, 0) end
+            as missed_instalments_12m,
+        case when coverage.is_12_months_covered then coalesce(counted.partial_payments_12m, 0) end
+            as partial_payments_12m,
+        case when coverage.is_12_months_covered then coalesce(counted.late_payments_12m, 0) end
+            as late_payments_12m,
+        case when coverage.is_reached then coalesce(counted.days_past_due, 0) end as days_past_due,
+        case when coverage.is_reached then coalesce(arrears.arrears_amount, 0) end as arrears_amount,
+        counted.repayment_known_date
+    from coverage
+    left join counted
+        on coverage.customer_id = counted.customer_id
+        and coverage.observation_date = counted.observation_date
+    left join arrears
+        on coverage.customer_id = arrears.customer_id
+        and coverage.observation_date = arrears.observation_date
 )
 
 select * from final

@@ -1,31 +1,36 @@
 {#- One row per customer who has defaulted: the first day any of their loans was 90 days past
-    due on an instalment, or was recorded as in default or charged off (whichever is earlier).
-    The default definition of the label in loan_default_features. -#}
+    due on a material arrear (int_loan_instalments), or the bank recorded one of their loans in
+    a status its vocabulary maps to default (int_loan_status_events, dated by the event),
+    whichever is earlier, and what that date rests on. The default definition of the label in
+    loan_default_features. An arrears default counts only when the instalment data reaches its
+    date (int_features__data_reach). -#}
 
 with
 
-calendar as (
-    select distinct reporting_date from {{ ref('int_reporting_calendar') }}
+reach as (
+    select * from {{ ref('int_features__data_reach') }}
 ),
 
 arrears as (
     select
         instalments.customer_id,
-        min(instalments.ninety_days_past_due_date) as default_date
+        instalments.ninety_days_past_due_date as default_date,
+        'arrears_90_days' as default_date_basis,
+        1 as basis_rank
     from {{ ref('int_loan_instalments') }} as instalments
-    cross join calendar
+    cross join reach
     where instalments.reached_ninety_days_past_due
-        and instalments.ninety_days_past_due_date <= calendar.reporting_date
-    group by instalments.customer_id
+        and instalments.ninety_days_past_due_date <= reach.instalments_reach_date
 ),
 
 recorded as (
     select
         customer_id,
-        min(cast(updated_at as date)) as default_date
-    from {{ ref('stg_loans') }}
-    where status in ('default', 'charged_off')
-    group by customer_id
+        event_date as default_date,
+        date_basis as default_date_basis,
+        case when date_basis = 'snapshot_date' then 3 else 2 end as basis_rank
+    from {{ ref('int_loan_status_events') }}
+    where is_default_onset
 ),
 
 unioned as (
@@ -34,12 +39,23 @@ unioned as (
     select * from recorded
 ),
 
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by default_date, basis_rank
+        ) as default_rank
+    from unioned
+),
+
 final as (
     select
         customer_id,
-        min(default_date) as default_date
-    from unioned
-    group by customer_id
+        default_date,
+        default_date_basis
+    from ranked
+    where default_rank = 1
 )
 
 select * from final

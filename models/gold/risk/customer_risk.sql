@@ -1,7 +1,10 @@
-{#- One row per customer: the default model's probability and risk band next to the facts a
-    risk analyst checks them against, and the expected 12-month loss on the loan book
-    (probability x outstanding principal x var('loss_given_default')). Customers the model has
-    not scored (no loan at the scoring date, or before the first `finlake train`) have nulls. -#}
+{#- One row per customer: the probability of default and risk band next to the facts a risk
+    analyst checks them against, and the expected 12-month loss: probability of default x the
+    sum over the customer's exposures of exposure at default x loss given default
+    (int_risk_exposures: per product LGD, arrears, undrawn card limits). A customer already in
+    default (int_customer_defaults, up to the reporting date) has probability 1 and risk band
+    'defaulted', scored or not; other customers the model has not scored (no loan at the
+    scoring date, or before the first `finlake train`) have nulls. -#}
 
 with
 
@@ -22,6 +25,51 @@ scores as (
     select * from {{ ref('stg_customer_default_scores') }}
 ),
 
+calendar as (
+    select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}
+),
+
+defaulted as (
+    select
+        customer_defaults.customer_id,
+        customer_defaults.default_date
+    from {{ ref('int_customer_defaults') }} as customer_defaults
+    cross join calendar
+    where customer_defaults.default_date <= calendar.reporting_date
+),
+
+exposures as (
+    select
+        customer_id,
+        sum(exposure_at_default) as exposure_at_default,
+        sum(loss_if_default) as loss_if_default
+    from {{ ref('int_risk_exposures') }}
+    group by customer_id
+),
+
+probabilities as (
+    select
+        summary.customer_id,
+        defaulted.default_date,
+        case
+            when defaulted.customer_id is not null then 1.0
+            else scores.probability_of_default
+        end as probability_of_default,
+        case
+            when defaulted.customer_id is not null then 'defaulted'
+            when scores.probability_of_default is not null then 'model'
+        end as probability_source,
+        case
+            when defaulted.customer_id is not null then 'defaulted'
+            else coalesce(scores.risk_band, 'unscored')
+        end as risk_band
+    from summary
+    left join defaulted
+        on summary.customer_id = defaulted.customer_id
+    left join scores
+        on summary.customer_id = scores.customer_id
+),
+
 final as (
     select
         cast(summary.customer_id as varchar) as customer_id,
@@ -33,19 +81,26 @@ final as (
         cast(summary.credit_utilisation as double) as credit_utilisation,
         cast(summary.worst_days_past_due as bigint) as worst_days_past_due,
         cast(summary.is_in_arrears as boolean) as is_in_arrears,
-        cast(scores.probability_of_default as double) as probability_of_default,
-        cast(coalesce(scores.risk_band, 'unscored') as varchar) as risk_band,
+        cast(probabilities.probability_of_default as double) as probability_of_default,
+        cast(probabilities.risk_band as varchar) as risk_band,
         cast(
-            scores.probability_of_default * summary.outstanding_loan_principal * {{ var('loss_given_default') }}
-            as decimal(18, 2)
+            probabilities.probability_of_default * coalesce(exposures.loss_if_default, 0) as decimal(18, 2)
         ) as expected_loss_12m,
         cast(scores.model_version as varchar) as model_version,
-        cast(scores.observation_date as date) as scored_as_of
+        cast(scores.observation_date as date) as scored_as_of,
+        cast(probabilities.probability_source as varchar) as probability_source,
+        cast(probabilities.default_date as date) as default_date,
+        cast(coalesce(exposures.exposure_at_default, 0) as decimal(18, 2)) as exposure_at_default,
+        cast(coalesce(exposures.loss_if_default, 0) as decimal(18, 2)) as loss_given_default_amount
     from summary
     inner join customers
         on summary.customer_id = customers.customer_id
+    inner join probabilities
+        on summary.customer_id = probabilities.customer_id
     left join scores
         on summary.customer_id = scores.customer_id
+    left join exposures
+        on summary.customer_id = exposures.customer_id
 )
 
 select * from final

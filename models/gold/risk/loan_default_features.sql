@@ -2,8 +2,10 @@
 
 {#- One row per borrower per monthly observation date: features from data known before the
     date, and the label (default within var('default_label_months') months) from the window
-    after it. feature_data_max_date is the latest date any feature read; the test
-    assert_default_features_use_only_the_past holds it below the observation date. -#}
+    after it. Window features the data does not cover are null, not 0. feature_data_max_date is
+    the latest date any feature read; tests/dbt/assert_default_features_use_only_the_past
+    recomputes the repayment features from the instalment records as known at the date, and
+    tests/warehouse/test_point_in_time.py rebuilds the features on a lake cut at the date. -#}
 
 with
 
@@ -36,6 +38,7 @@ joined as (
         population.is_scoring_date,
         population.defaults_within_window,
         population.default_date,
+        population.default_date_basis,
         profile.age_years,
         profile.tenure_months,
         profile.employment_status,
@@ -48,21 +51,22 @@ joined as (
         loans.primary_loan_type,
         loans.has_mortgage,
         loans.months_since_last_origination,
-        coalesce(repayment.instalments_due_12m, 0) as instalments_due_12m,
-        coalesce(repayment.missed_instalments_3m, 0) as missed_instalments_3m,
-        coalesce(repayment.missed_instalments_12m, 0) as missed_instalments_12m,
-        coalesce(repayment.partial_payments_12m, 0) as partial_payments_12m,
-        coalesce(repayment.late_payments_12m, 0) as late_payments_12m,
-        coalesce(repayment.days_past_due, 0) as days_past_due,
-        coalesce(cashflow.salary_inflow_90d, 0) as salary_inflow_90d,
-        coalesce(cashflow.salary_inflow_prior_90d, 0) as salary_inflow_prior_90d,
-        coalesce(cashflow.total_inflow_90d, 0) as total_inflow_90d,
-        coalesce(cashflow.total_outflow_90d, 0) as total_outflow_90d,
-        coalesce(cashflow.gambling_spend_90d, 0) as gambling_spend_90d,
-        coalesce(cashflow.cash_advance_90d, 0) as cash_advance_90d,
-        coalesce(cashflow.fees_90d, 0) as fees_90d,
-        coalesce(cashflow.card_spend_90d, 0) as card_spend_90d,
-        coalesce(cashflow.card_repaid_90d, 0) as card_repaid_90d,
+        repayment.instalments_due_12m,
+        repayment.missed_instalments_3m,
+        repayment.missed_instalments_12m,
+        repayment.partial_payments_12m,
+        repayment.late_payments_12m,
+        repayment.days_past_due,
+        repayment.arrears_amount,
+        cashflow.salary_inflow_90d,
+        cashflow.salary_inflow_prior_90d,
+        cashflow.total_inflow_90d,
+        cashflow.total_outflow_90d,
+        cashflow.gambling_spend_90d,
+        cashflow.cash_advance_90d,
+        cashflow.fees_90d,
+        cashflow.card_spend_90d,
+        cashflow.card_repaid_90d,
         greatest(
             coalesce(profile.profile_known_date, cast('1900-01-01' as date)),
             coalesce(loans.loans_known_date, cast('1900-01-01' as date)),
@@ -93,6 +97,7 @@ final as (
         cast(is_scoring_date as boolean) as is_scoring_date,
         cast(defaults_within_window as boolean) as defaults_within_window,
         cast(default_date as date) as default_date,
+        cast(default_date_basis as varchar) as default_date_basis,
         cast(age_years as integer) as age_years,
         cast(tenure_months as bigint) as tenure_months,
         cast(employment_status as varchar) as employment_status,
@@ -112,6 +117,7 @@ final as (
         cast(partial_payments_12m as bigint) as partial_payments_12m,
         cast(late_payments_12m as bigint) as late_payments_12m,
         cast(days_past_due as bigint) as days_past_due,
+        cast(arrears_amount as decimal(18, 2)) as arrears_amount,
         cast(salary_inflow_90d as decimal(18, 2)) as salary_inflow_90d,
         cast(salary_inflow_prior_90d as decimal(18, 2)) as salary_inflow_prior_90d,
         {{ finlake.safe_divide('salary_inflow_90d', 'salary_inflow_prior_90d') }} as salary_change_ratio,

@@ -1,0 +1,138 @@
+{#- One row per credit exposure at the reporting date - each loan and each open credit card -
+    with its exposure at default (EAD) and loss given default (LGD). A loan's EAD is its
+    scheduled outstanding principal plus its arrears (everything due and not credited by the
+    reporting date); a loan recorded closed (repaid, charged or written off) has none. A card's
+    EAD is the balance owed plus the credit conversion factor times the undrawn limit. LGD and
+    CCF come per product from the loss_given_default_by_product seed (var('loss_given_default')
+    for a product missing there). -#}
+
+with
+
+calendar as (
+    select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}
+),
+
+products as (
+    select * from {{ ref('loss_given_default_by_product') }}
+),
+
+closures as (
+    select
+        events.loan_id,
+        min(events.event_date) as closed_date
+    from {{ ref('int_loan_status_events') }} as events
+    cross join calendar
+    where events.is_closed
+        and events.event_date <= calendar.reporting_date
+    group by events.loan_id
+),
+
+instalments as (
+    select
+        instalments.loan_id,
+        sum(instalments.amount_due) as amount_due,
+        sum(case when instalments.credited_date <= calendar.reporting_date then instalments.credited_amount else 0 end)
+            as amount_credited
+    from {{ ref('int_loan_instalments') }} as instalments
+    cross join calendar
+    where instalments.due_date <= calendar.reporting_date
+    group by instalments.loan_id
+),
+
+loans as (
+    select
+        stg_loans.loan_id,
+        stg_loans.customer_id,
+        stg_loans.loan_type,
+        stg_loans.principal_amount,
+        stg_loans.interest_rate,
+        stg_loans.term_months,
+        closures.closed_date,
+        least(
+            greatest({{ dbt.datediff('stg_loans.origination_date', 'calendar.reporting_date', 'month') }}, 0),
+            stg_loans.term_months
+        ) as instalments_elapsed,
+        {{ finlake.annuity_payment('stg_loans.principal_amount', 'stg_loans.interest_rate', 'stg_loans.term_months') }}
+            as scheduled_instalment,
+        {{ finlake.safe_divide('stg_loans.interest_rate', 1200) }} as monthly_rate,
+        greatest(coalesce(instalments.amount_due, 0) - coalesce(instalments.amount_credited, 0), 0) as arrears_amount
+    from {{ ref('stg_loans') }} as stg_loans
+    cross join calendar
+    left join closures
+        on stg_loans.loan_id = closures.loan_id
+    left join instalments
+        on stg_loans.loan_id = instalments.loan_id
+    where stg_loans.origination_date <= calendar.reporting_date
+),
+
+loan_exposures as (
+    select
+        loan_id as exposure_id,
+        'loan' as exposure_type,
+        customer_id,
+        loan_type as product,
+        case
+            when closed_date is not null then 0
+            when interest_rate = 0
+                then principal_amount * (1 - {{ finlake.safe_divide('instalments_elapsed', 'term_months') }})
+            else greatest(
+                    principal_amount * power(1 + monthly_rate, instalments_elapsed)
+                    - scheduled_instalment * (power(1 + monthly_rate, instalments_elapsed) - 1) / monthly_rate,
+                    0
+                )
+        end as drawn_amount,
+        case when closed_date is not null then 0 else arrears_amount end as arrears_amount,
+        cast(0 as decimal(18, 2)) as undrawn_amount
+    from loans
+),
+
+card_exposures as (
+    select
+        account_id as exposure_id,
+        'credit_card' as exposure_type,
+        customer_id,
+        'credit_card' as product,
+        greatest(coalesce(current_balance, 0), 0) as drawn_amount,
+        cast(0 as decimal(18, 2)) as arrears_amount,
+        greatest(coalesce(credit_limit, 0) - greatest(coalesce(current_balance, 0), 0), 0) as undrawn_amount
+    from {{ ref('dim_accounts') }}
+    where account_type = 'credit_card'
+        and is_open
+),
+
+exposures as (
+    select * from loan_exposures
+    union all
+    select * from card_exposures
+),
+
+final as (
+    select
+        cast(exposures.exposure_id as varchar) as exposure_id,
+        cast(exposures.exposure_type as varchar) as exposure_type,
+        cast(exposures.customer_id as varchar) as customer_id,
+        cast(exposures.product as varchar) as product,
+        cast(exposures.drawn_amount as decimal(18, 2)) as drawn_amount,
+        cast(exposures.arrears_amount as decimal(18, 2)) as arrears_amount,
+        cast(exposures.undrawn_amount as decimal(18, 2)) as undrawn_amount,
+        cast(coalesce(products.credit_conversion_factor, 0) as double) as credit_conversion_factor,
+        cast(
+            exposures.drawn_amount + exposures.arrears_amount
+            + coalesce(products.credit_conversion_factor, 0) * exposures.undrawn_amount
+            as decimal(18, 2)
+        ) as exposure_at_default,
+        cast(coalesce(products.loss_given_default, {{ var('loss_given_default') }}) as double) as loss_given_default,
+        cast(
+            (
+                exposures.drawn_amount + exposures.arrears_amount
+                + coalesce(products.credit_conversion_factor, 0) * exposures.undrawn_amount
+            )
+            * coalesce(products.loss_given_default, {{ var('loss_given_default') }})
+            as decimal(18, 2)
+        ) as loss_if_default
+    from exposures
+    left join products
+        on exposures.product = products.product
+)
+
+select * from final
