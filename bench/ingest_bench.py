@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(p.stat().st_size for p in files)
 
     shutil.rmtree(lake / "bronze", ignore_errors=True)
-    cmd = [sys.executable, "-m", "finlake", "ingest", "--lake", str(lake)]
+    cmd = [sys.executable, "-m", "finlake", "ingest", "--lake", str(lake), "--dev-pii-key"]
     with CpuByProcess() as cpu:
         result, seconds, peak = run_measured(cmd)
     print(result.stdout, end="")

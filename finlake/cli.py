@@ -125,7 +125,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     lake = Lake.resolve(args.lake)
     spark = local_session("finlake-ingest", verbose=args.verbose)
-    report = run(spark, str(lake.landing), str(lake.bronze), args.entities)
+    report = run(
+        spark, str(lake.landing), str(lake.bronze), args.entities, dev_pii_key=args.dev_pii_key
+    )
     print_report(report, str(lake.bronze))
     raise_for_problems(report, str(lake.load_log))
     return 0
@@ -139,6 +141,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     extra = ["--select", *args.select] if args.select else []
     if args.exclude:
         extra += ["--exclude", *args.exclude]
+    if args.full_refresh:
+        extra += ["--full-refresh"]
     try:
         result = run_dbt(
             lake, target=args.target, command=args.command, extra_args=extra, quiet=args.quiet
@@ -149,6 +153,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
             print_reconciliation(lake)  # what was lost or held back, also when the build fails
         raise
+    if args.select and not result.statuses and args.command != "docs generate":
+        raise ConfigError(
+            f"--select {' '.join(args.select)} matches no model, seed or test of the dbt project; "
+            "check the names (models/README.md lists them)."
+        )
     if args.target == "dev" and args.command == "build" and not args.select:
         print_build(lake, result)
     else:
@@ -209,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--entities", nargs="+", metavar="ENTITY", default=None, help="only these entities"
     )
     p.add_argument("--verbose", action="store_true", help="show Spark's own logs")
+    p.add_argument(
+        "--dev-pii-key",
+        action="store_true",
+        help="tokenise personal data with the public development key when FINLAKE_PII_KEY is "
+        "unset (development lakes only; also FINLAKE_DEV_PII_KEY=1)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser(
@@ -228,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt --select")
     p.add_argument("--exclude", nargs="+", metavar="SELECTOR", help="dbt --exclude")
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild incremental models from all of bronze instead of adding new rows",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -256,12 +276,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that write the lake folder hold its lease (finlake/lease.py) while they run; a
+# build on prod works on S3 and Athena, not on the lake folder. generate and demo may create it.
+LEASED = {"generate": True, "ingest": False, "build": False, "train": False, "demo": True}
+
+
+def _run_leased(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from finlake.lease import lake_lease, stale_notice
+
+    if args.command not in LEASED or getattr(args, "target", "dev") == "prod":
+        return func(args)
+    lake = Lake.resolve(args.lake)
+    with lake_lease(lake.root, args.command, create=LEASED[args.command]) as previous:
+        notice = stale_notice(previous)
+        if notice:
+            print(f"warning: {notice}", file=sys.stderr)
+        return func(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        return _run_leased(func, args)
     except FinlakeError as exc:
         print(f"finlake: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -44,10 +44,17 @@ class BuildResult:
     statuses: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    development_pii_key: bool = False  # bronze's tokens were made with the public development key
 
     def describe(self) -> str:
         parts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "done"
-        return f"dbt on target {self.target}: {parts} in {self.seconds:.0f}s"
+        text = f"dbt on target {self.target}: {parts} in {self.seconds:.0f}s"
+        if self.development_pii_key:
+            text += (
+                "\n  warning: personal data in this lake was tokenised with the public development"
+                " key (--dev-pii-key); its tokens protect nothing."
+            )
+        return text
 
 
 def prepare_environment(lake: Lake, target: str) -> dict[str, str]:
@@ -65,11 +72,33 @@ def prepare_environment(lake: Lake, target: str) -> dict[str, str]:
             raise ConfigError(
                 f"No bronze data for {', '.join(missing)} under {lake.bronze}; run `finlake ingest --lake {lake.root}` first."
             )
+        unreadable_bronze(lake)
     if target == "dev":
+        if lake.warehouse.exists() and not lake.warehouse.is_file():
+            raise ConfigError(
+                f"{lake.warehouse} is a folder, not a DuckDB database file; move it out of the "
+                "lake and build again."
+            )
         lake.gold.mkdir(parents=True, exist_ok=True)  # gold exports for the notebook go here
     if target == "trino":
         env.update(trino_environment(lake))
     return env
+
+
+def unreadable_bronze(lake: Lake) -> None:
+    """Stop, naming the file, when a bronze or ledger Parquet file has no readable footer (a
+    truncated copy, a disk that filled up), before dbt fails somewhere less clear."""
+    import pyarrow.parquet as pq
+
+    for path in sorted(lake.bronze.rglob("*.parquet")):
+        try:
+            pq.read_metadata(path)
+        except Exception as exc:  # ArrowInvalid, OSError: the file is not readable Parquet
+            raise FinlakeError(
+                f"Bronze file {path} is not readable Parquet ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:120]}); restore it, or follow 'Repairing bronze' in "
+                "ingestion/README.md to load its landing file again."
+            ) from None
 
 
 def trino_environment(lake: Lake) -> dict[str, str]:
@@ -147,6 +176,52 @@ def release_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+STAGING_WAREHOUSE = "warehouse.staging.duckdb"
+# A failed build's staged warehouse, kept for inspection (its reconciliation says what was held
+# back) and never read by consumers; the next build replaces it.
+FAILED_WAREHOUSE = "warehouse.failed.duckdb"
+STAGING_GOLD = "_gold_staging"
+
+
+def bronze_is_settled(lake: Lake) -> None:
+    """Refuse to build over bronze an interrupted ingest left: its staging area, or published
+    files of a batch the ledger does not record as loaded (the next ingest removes both)."""
+    import pyarrow.parquet as pq
+
+    from ingestion.schemas import LOAD_LOG_DIR, STAGING_DIR, batch_of_file
+
+    advice = f"run `finlake ingest --lake {lake.root}` (it cleans up first) and build again."
+    staging = lake.bronze / STAGING_DIR
+    if staging.exists():
+        raise FinlakeError(f"An interrupted ingest left {staging}; {advice}")
+    loaded = set()
+    for path in (lake.bronze / LOAD_LOG_DIR).glob("*.parquet"):
+        table = pq.read_table(path, columns=["batch_id", "status"]).to_pylist()
+        loaded |= {r["batch_id"] for r in table if r["status"] == "loaded"}
+    for path in sorted(lake.bronze.rglob("*.parquet")):
+        if LOAD_LOG_DIR in path.parts or path.parent.name == "_pii_key":
+            continue
+        batch = batch_of_file(path.name)
+        if batch is not None and batch not in loaded:
+            raise FinlakeError(
+                f"Bronze file {path} belongs to batch {batch}, which the ledger does not record "
+                f"as loaded (an ingest stopped between publishing and recording); {advice}"
+            )
+
+
+def publish_gold_exports(lake: Lake, staged: Path) -> None:
+    """Move each staged export into <lake>/gold, replacing the previous one folder by folder."""
+    for folder in sorted(p for p in staged.iterdir() if p.is_dir()):
+        target = lake.gold / folder.name
+        old = lake.gold / f".{folder.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        folder.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
 def run_dbt(
     lake: Lake,
     target: str = "dev",
@@ -154,12 +229,76 @@ def run_dbt(
     extra_args: list[str] | None = None,
     quiet: bool = False,
 ) -> BuildResult:
-    """Run `dbt <command>` for `target`; raise DbtFailed naming what failed."""
+    """Run `dbt <command>` for `target`; raise DbtFailed naming what failed.
+
+    On dev, commands that write (build, run, seed) write-audit-publish: dbt works on a copy of
+    warehouse.duckdb and stages the gold exports; the copy replaces the warehouse (one rename)
+    and the exports replace <lake>/gold/<model>/ only when every model and test passed. When
+    anything failed, consumers keep the previous, consistent warehouse and exports."""
+    env = prepare_environment(lake, target)
+    staged = target == "dev" and command.split()[0] in ("build", "run", "seed")
+    if not staged:
+        return _invoke(lake, target, command, extra_args, quiet, env)
+    bronze_is_settled(lake)
+    staging_db = lake.root / STAGING_WAREHOUSE
+    staging_gold = lake.root / STAGING_GOLD
+    staging_db.unlink(missing_ok=True)  # a killed build's leftover: never published
+    for kept in (lake.root / FAILED_WAREHOUSE, lake.root / (FAILED_WAREHOUSE + ".wal")):
+        kept.unlink(missing_ok=True)
+    shutil.rmtree(staging_gold, ignore_errors=True)
+    if lake.warehouse.is_file():
+        shutil.copyfile(lake.warehouse, staging_db)
+        wal = lake.warehouse.with_name(lake.warehouse.name + ".wal")
+        if wal.is_file():  # a log not yet checkpointed belongs with its database
+            shutil.copyfile(wal, staging_db.with_name(staging_db.name + ".wal"))
+    staging_gold.mkdir(parents=True)
+    env = {
+        **env,
+        "FINLAKE_WAREHOUSE": str(staging_db),
+        "FINLAKE_GOLD_EXPORT_DIR": str(staging_gold),
+    }
+    try:
+        result = _invoke(lake, target, command, extra_args, quiet, env)
+    except DbtFailed as failed:
+        failed_db = lake.root / FAILED_WAREHOUSE
+        for staged_file, kept in (
+            (staging_db, failed_db),
+            (
+                staging_db.with_name(staging_db.name + ".wal"),
+                failed_db.with_name(failed_db.name + ".wal"),
+            ),
+        ):
+            kept.unlink(missing_ok=True)
+            if staged_file.is_file():
+                os.replace(staged_file, kept)
+        shutil.rmtree(staging_gold, ignore_errors=True)
+        raise DbtFailed(
+            f"{str(failed).rstrip('.')}; nothing was published: {lake.warehouse} and "
+            f"{lake.gold} still hold the previous build."
+        ) from None
+    os.replace(staging_db, lake.warehouse)
+    stale_wal = lake.warehouse.with_name(lake.warehouse.name + ".wal")
+    staged_wal = staging_db.with_name(staging_db.name + ".wal")
+    if staged_wal.is_file():
+        os.replace(staged_wal, stale_wal)
+    else:
+        stale_wal.unlink(missing_ok=True)
+    publish_gold_exports(lake, staging_gold)
+    return result
+
+
+def _invoke(
+    lake: Lake,
+    target: str,
+    command: str,
+    extra_args: list[str] | None,
+    quiet: bool,
+    env: dict[str, str],
+) -> BuildResult:
     import time
 
     from dbt.cli.main import dbtRunner
 
-    env = prepare_environment(lake, target)
     root = project_root()
     args = [
         *command.split(),  # "build", or a group and its command: "docs generate"
@@ -189,6 +328,10 @@ def run_dbt(
             else:
                 os.environ[k] = v
     result = BuildResult(target=target, seconds=time.perf_counter() - started)
+    if target in ("dev", "trino"):
+        from ingestion.pii import recorded_development_key
+
+        result.development_pii_key = recorded_development_key(str(lake.bronze))
     if outcome.exception is not None:
         raise DbtFailed(f"dbt {command} could not run on target {target}: {outcome.exception}")
     for r in getattr(outcome.result, "results", None) or []:

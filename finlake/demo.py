@@ -58,7 +58,7 @@ def run_demo(args: argparse.Namespace) -> int:
     _stage(2)
     t0 = time.perf_counter()
     spark = local_session("finlake-demo")
-    ingested = ingest(spark, str(lake.landing), str(lake.bronze))
+    ingested = ingest(spark, str(lake.landing), str(lake.bronze), dev_pii_key=True)
     print_report(ingested, str(lake.bronze))
     raise_for_problems(ingested, str(lake.load_log))
     timed("ingest", t0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from finlake.generator.run import GenerationReport
 from finlake.lake import Lake
 
@@ -93,12 +95,12 @@ def warehouse_figures(lake: Lake) -> dict:
     }
 
 
-def quality_warnings(lake: Lake) -> list[str]:
+def quality_warnings(lake: Lake, warehouse: Path | None = None) -> list[str]:
     """One sentence per reference gap and per entity whose pass rate is below the warning level."""
     import duckdb
 
     out: list[str] = []
-    con = duckdb.connect(str(lake.warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse or lake.warehouse), read_only=True)
     try:
         for (message,) in con.execute(
             "select message from gold.reference_gaps order by silver_rows desc, message"
@@ -122,11 +124,16 @@ def quality_warnings(lake: Lake) -> list[str]:
 
 
 def print_reconciliation(lake: Lake) -> None:
-    """The reconciliation table, also after a failed build (when silver got that far)."""
+    """The reconciliation table, also after a failed build (when silver got that far): then it
+    is read from the failed build's kept copy, not from the previous build still published."""
     import duckdb
 
+    from finlake.dbt_runner import FAILED_WAREHOUSE
+
+    failed = lake.root / FAILED_WAREHOUSE
+    warehouse = failed if failed.is_file() else lake.warehouse
     try:
-        con = duckdb.connect(str(lake.warehouse), read_only=True)
+        con = duckdb.connect(str(warehouse), read_only=True)
         try:
             figures = _silver_figures(con)
         finally:
@@ -135,7 +142,7 @@ def print_reconciliation(lake: Lake) -> None:
         print("  reconciliation: not available (the build stopped before silver.reconciliation)")
         return
     _print_reconciliation(figures)
-    for line in quality_warnings(lake):
+    for line in quality_warnings(lake, warehouse):
         print(f"  warning: {line}")
 
 

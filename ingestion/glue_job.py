@@ -5,6 +5,8 @@ The only module that imports `awsglue`. Job parameters (Glue passes them as `--n
     --landing_uri s3://<lake-bucket>/landing     where the extracts arrive
     --bronze_uri  s3://<lake-bucket>/bronze      bronze tables, _malformed, _load_log
     --entities    customers,accounts             optional: only these entity folders
+    --pii_key_secret_id finlake-pii-key           Secrets Manager secret with the tokenisation
+                                                 key (hex); the job role may read only it
 
 Deploy the script with the `finlake` and `ingestion` packages on `--extra-py-files` (a wheel
 or zip built from this repository) and at most one concurrent run per lake. The locations
@@ -23,13 +25,20 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from finlake.errors import FinlakeError
-from ingestion.main import LOAD_LOG_DIR, build_parser, entities_arg, raise_for_problems, run
+from ingestion.main import (
+    LOAD_LOG_DIR,
+    build_parser,
+    entities_arg,
+    key_from_secret,
+    raise_for_problems,
+    run,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 REQUIRED = ("landing_uri", "bronze_uri")
-OPTIONAL = ("entities",)
+OPTIONAL = ("entities", "pii_key_secret_id")
 
 
 def glue_available() -> bool:
@@ -80,7 +89,14 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
 
         spark = local_session("finlake-ingest", verbose=bool(options.get("verbose")))
     bronze = options["bronze_uri"]
-    report = run(spark, options["landing_uri"], bronze, entities_arg(options.get("entities")))
+    report = run(
+        spark,
+        options["landing_uri"],
+        bronze,
+        entities_arg(options.get("entities")),
+        pii_key=key_from_secret(options.get("pii_key_secret_id")),
+        dev_pii_key=bool(options.get("dev_pii_key")),
+    )
     print_report(report, bronze)
     if job is not None:
         job.commit()

@@ -70,6 +70,10 @@ class LakeIO(Protocol):
         """Every Parquet file directly inside `location` as one table (empty when none)."""
         ...
 
+    def read_parquet_file(self, location: str, schema: pa.Schema) -> pa.Table:
+        """One Parquet file as a table (raises when it is not readable Parquet)."""
+        ...
+
     def parquet_rows(self, location: str) -> int:
         """Rows in the Parquet files directly inside `location`, from their footers (0: none)."""
         ...
@@ -142,6 +146,9 @@ class LocalIO:
         if not files:
             return schema.empty_table()
         return pa.concat_tables(pq.read_table(f, schema=schema) for f in files)
+
+    def read_parquet_file(self, location: str, schema: pa.Schema) -> pa.Table:
+        return pq.read_table(location, schema=schema)
 
     def parquet_rows(self, location: str) -> int:
         files = [e.uri for e in self.list_dir(location) if e.name.endswith(".parquet")]
@@ -221,6 +228,12 @@ class HadoopIO:
         from ingestion.schemas import spark_schema_of
 
         rows = self.spark.read.schema(spark_schema_of(schema)).parquet(*files).collect()
+        return pa.Table.from_pylist([r.asDict() for r in rows], schema=schema)
+
+    def read_parquet_file(self, location: str, schema: pa.Schema) -> pa.Table:
+        from ingestion.schemas import spark_schema_of
+
+        rows = self.spark.read.schema(spark_schema_of(schema)).parquet(location).collect()
         return pa.Table.from_pylist([r.asDict() for r in rows], schema=schema)
 
     def parquet_rows(self, location: str) -> int:

@@ -3,7 +3,10 @@ drives.
 
 Statuses: `loaded` (rows and malformed lines published), `skipped_duplicate` (the same bytes
 were already loaded under another name), `rejected` (the file breaks the contract as a whole;
-nothing from it is loaded), `failed` (the load broke off; the next run tries again).
+nothing from it is loaded), `failed` (the load broke off; the next run tries again), `empty`
+(0 bytes or only a byte order mark: not even a header, so likely a failed upstream extract; a
+warning, or `rejected` with FINLAKE_REJECT_EMPTY=1). `lines_read` of a rejected file is its
+physical lines after the header (it is not parsed); of a duplicate, the first copy's records.
 
 A file is identified by (entity folder, file name, sha256). Once it has a final status
 (loaded, skipped_duplicate or rejected) later runs leave it alone and add no rows, so running
@@ -26,7 +29,8 @@ import pyarrow.parquet as pq
 from ingestion.schemas import LEDGER_ARROW
 
 LOADED, SKIPPED_DUPLICATE, REJECTED, FAILED = "loaded", "skipped_duplicate", "rejected", "failed"
-FINAL = (LOADED, SKIPPED_DUPLICATE, REJECTED)
+EMPTY = "empty"  # 0 bytes, or only a byte order mark: delivered, but not even a header
+FINAL = (LOADED, SKIPPED_DUPLICATE, REJECTED, EMPTY)
 
 
 @dataclass

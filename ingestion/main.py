@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 import uuid
@@ -35,6 +36,7 @@ from finlake.contract import Contract, Entity, load_contract
 from finlake.errors import ConfigError, FinlakeError
 from ingestion import ledger as L
 from ingestion.io import LakeIO, has_scheme, lake_io
+from ingestion.pii import KEY_VARIABLE, PiiKey, check_and_record_key, resolve_key
 from ingestion.schemas import (
     FILES_SPARK_SCHEMA,
     LEDGER_ARROW,
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 CODEC = "snappy"
+REJECT_EMPTY_VARIABLE = "FINLAKE_REJECT_EMPTY"
 # Spark sorts rows by partition before a partitioned write unless it may keep several files
 # open; each task writes one batch, so a few open writers avoid a needless sort of every row.
 # Timestamps as Parquet TIMESTAMP(MICROS, UTC) like the ledger and malformed files, not INT96.
@@ -90,11 +93,18 @@ class FilesNotLoaded(FinlakeError):
 
 
 def raise_for_problems(report: IngestReport, ledger_location: str) -> None:
-    """After the summary: one sentence and a non-zero exit when files could not be loaded."""
+    """After the summary: one sentence and a non-zero exit when files could not be loaded, also
+    when they were rejected by an earlier run and are still in landing (a retry must not pass)."""
     if report.problems:
+        names = ", ".join(
+            f"{a.entity}/{a.source_file}" if a.entity else a.source_file
+            for a in report.problems[:3]
+        )
+        more = f" and {len(report.problems) - 3} more" if len(report.problems) > 3 else ""
         raise FilesNotLoaded(
-            f"{len(report.problems)} landing file(s) were rejected or failed (reasons above); "
-            f"nothing from them was loaded, and each is recorded in {ledger_location}."
+            f"{len(report.problems)} landing file(s) were rejected or failed ({names}{more}; "
+            f"reasons above), nothing from them was loaded, each is recorded in "
+            f"{ledger_location}; fix them or move them out of landing."
         )
 
 
@@ -141,25 +151,39 @@ class IngestReport:
 
     attempts: list[L.Attempt] = field(default_factory=list)
     unchanged: int = 0
+    # Files rejected by an earlier run and still in landing: every run fails until they leave.
+    unresolved: list[L.Attempt] = field(default_factory=list)
+    # Second copies of a file loaded in this same run: (their attempt, the first copy).
+    deferred_duplicates: list[tuple[L.Attempt, Candidate]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     bronze: dict[str, dict[str, int]] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    development_pii_key: bool = False  # tokens made with the public development key
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.attempts if a.status == status)
 
     @property
     def problems(self) -> list[L.Attempt]:
-        return [a for a in self.attempts if a.status in (L.REJECTED, L.FAILED)]
+        """Files rejected or failed in this run, and rejected ones still waiting in landing."""
+        return [a for a in self.attempts if a.status in (L.REJECTED, L.FAILED)] + self.unresolved
 
     def by_entity(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for a in self.attempts:
             row = out.setdefault(
                 a.entity or "(none)",
-                {"loaded": 0, "skipped": 0, "rejected": 0, "failed": 0, "rows": 0, "malformed": 0},
+                {
+                    "loaded": 0,
+                    "skipped": 0,
+                    "rejected": 0,
+                    "failed": 0,
+                    "empty": 0,
+                    "rows": 0,
+                    "malformed": 0,
+                },
             )
             key = {L.SKIPPED_DUPLICATE: "skipped"}.get(a.status, a.status)
             row[key] += 1
@@ -181,12 +205,17 @@ def run(
     split_bytes: int = SPLIT_BYTES,
     block_bytes: int = BLOCK_BYTES,
     contract: Contract | None = None,
+    pii_key: PiiKey | None = None,
+    dev_pii_key: bool = False,
 ) -> IngestReport:
     """Load every new file under `landing` into `bronze`; see the module docstring.
 
     `landing` and `bronze` are folders or URIs (s3://…); `entities` limits the run to some
     entity folders. Files are recorded in the ledger one by one, so an interrupted run loses
     only the batches it had not recorded, and the next run removes and reloads those.
+    `pii_key` tokenises personal data (ingestion/pii.py); when None and a file with personal
+    data is to be loaded it is resolved from FINLAKE_PII_KEY, or the development key when
+    `dev_pii_key` (or FINLAKE_DEV_PII_KEY=1) opts in.
     """
     started = time.perf_counter()
     contract = contract or load_contract()
@@ -198,13 +227,18 @@ def run(
         )
     report = IngestReport()
     clock = _PhaseClock(report.phases)
-    ledger = L.Ledger.from_table(store.read_parquet(store.join(bronze, LOAD_LOG_DIR), LEDGER_ARROW))
+    ledger = read_ledger(store, store.join(bronze, LOAD_LOG_DIR))
     report.recovered = recover(store, bronze, ledger, contract)
     candidates = discover(source, landing, contract, wanted, report.warnings)
     clock("list")
     surveys = survey_all(spark, candidates, split_bytes)
     loads = decide(candidates, surveys, ledger, contract, report, store, bronze)
     clock("survey")
+    if pii_key is None and any(contract.entity(x.candidate.entity).pii_columns for x in loads):
+        pii_key = resolve_key(dev_pii_key)
+    if pii_key is not None and loads:
+        check_and_record_key(store, bronze, pii_key)
+    report.development_pii_key = bool(pii_key and pii_key.development)
     if loads:
         with _sql_settings(spark, WRITE_SETTINGS):
             load_all(
@@ -218,10 +252,32 @@ def run(
                 split_bytes,
                 block_bytes,
                 clock,
+                pii_key,
             )
+    settle_duplicates(store, bronze, ledger, report)
     report.bronze = ledger.totals()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_ledger(store: LakeIO, location: str) -> L.Ledger:
+    """The ledger; an IngestError naming the file when one of its files cannot be read."""
+    try:
+        return L.Ledger.from_table(store.read_parquet(location, LEDGER_ARROW))
+    except Exception as exc:  # find the file: the ledger is one small file per attempt
+        bad = location
+        for entry in store.list_dir(location):
+            if entry.name.endswith(".parquet"):
+                try:
+                    store.read_parquet_file(entry.uri, LEDGER_ARROW)
+                except Exception:
+                    bad = entry.uri
+                    break
+        raise IngestError(
+            f"Ledger file {bad} cannot be read ({type(exc).__name__}); nothing was loaded: "
+            "restore it from a backup, or move it out of the ledger folder and delete the "
+            "bronze files of its batch so the file loads again."
+        ) from None
 
 
 def _wanted_entities(contract: Contract, entities: Sequence[str] | None) -> list[str] | None:
@@ -428,8 +484,11 @@ def decide(
     for cand in candidates:
         sv = surveys[cand.location]
         key = (cand.entity, cand.name, sv.checksum)
-        if sv.error is None and ledger.final_attempt(key) is not None:
+        settled = ledger.final_attempt(key) if sv.error is None else None
+        if settled is not None:
             report.unchanged += 1
+            if settled.status == L.REJECTED:  # still in landing: not resolved until it leaves
+                report.unresolved.append(settled)
             continue
         attempt = L.Attempt(
             batch_id=batch_id(cand.name, sv.checksum) if sv.checksum else cand.name,
@@ -442,8 +501,15 @@ def decide(
             started_at=now,
         )
 
-        def settle(status: str, why: str | None = None, attempt: L.Attempt = attempt) -> None:
+        def settle(
+            status: str,
+            why: str | None = None,
+            attempt: L.Attempt = attempt,
+            lines: int = max(sv.lines - 1, 0),
+        ) -> None:
             attempt.status, attempt.reject_reason = status, why
+            if status == L.REJECTED:
+                attempt.lines_read = lines  # physical lines after the header: never parsed
             record(store, bronze, ledger, report, attempt)
 
         if sv.error is not None:
@@ -457,8 +523,20 @@ def decide(
         if header.problem:
             settle(L.REJECTED, f"{cand.label} {header.problem}; nothing from it was loaded.")
             continue
-        if header.names is None:  # an empty file: nothing to load, but it was delivered
-            settle(L.LOADED)
+        if header.names is None:  # 0 bytes or a BOM only: not even a header
+            what = "has 0 bytes" if sv.size == 0 else "holds only a byte order mark"
+            if reject_empty():
+                settle(
+                    L.REJECTED,
+                    f"{cand.label} {what} (no header); nothing was loaded "
+                    f"({REJECT_EMPTY_VARIABLE}=1 rejects empty files).",
+                )
+            else:
+                report.warnings.append(
+                    f"{cand.label} {what} (no header), recorded as empty: check the extract "
+                    f"upstream ({REJECT_EMPTY_VARIABLE}=1 rejects such files)."
+                )
+                settle(L.EMPTY)
             continue
         match = match_header(header.names, entity)
         if match.problem:
@@ -476,20 +554,37 @@ def decide(
         if sv.size <= header.end:  # header only
             settle(L.LOADED)
             continue
-        earlier = ledger.loaded_with_checksum(sv.checksum) or planned.get(sv.checksum)
+        earlier = ledger.loaded_with_checksum(sv.checksum)
         if earlier is not None:
-            what = (
-                f"{earlier.entity}/{earlier.source_file}"
-                if isinstance(earlier, L.Attempt)
-                else earlier.label
-            )
+            attempt.lines_read = earlier.lines_read  # the same bytes: the same records
             settle(
-                L.SKIPPED_DUPLICATE, f"{cand.label} has the same bytes as {what}, already loaded."
+                L.SKIPPED_DUPLICATE,
+                f"{cand.label} has the same bytes as {earlier.entity}/{earlier.source_file}, "
+                "already loaded.",
             )
+            continue
+        if sv.checksum in planned:  # settled after the first copy's load (load_all's caller)
+            report.deferred_duplicates.append((attempt, planned[sv.checksum]))
             continue
         planned[sv.checksum] = cand
         loads.append(Load(cand, sv, match, header.end, header.bom, attempt))
     return loads
+
+
+def settle_duplicates(store: LakeIO, bronze: str, ledger: L.Ledger, report: IngestReport) -> None:
+    """Record second copies of files this run loaded, with the first copy's record count. If
+    the first copy did not load, the copy is left for the next run (it may be the one to load)."""
+    for attempt, first in report.deferred_duplicates:
+        loaded = ledger.loaded_with_checksum(attempt.file_checksum)
+        if loaded is None:
+            continue
+        attempt.status, attempt.lines_read = L.SKIPPED_DUPLICATE, loaded.lines_read
+        attempt.reject_reason = f"{attempt.entity}/{attempt.source_file} has the same bytes as {first.label}, already loaded."
+        record(store, bronze, ledger, report, attempt)
+
+
+def reject_empty() -> bool:
+    return os.environ.get(REJECT_EMPTY_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
 def record(
@@ -532,6 +627,7 @@ def load_all(
     split_bytes: int,
     block_bytes: int,
     clock: Callable[[str], None] = lambda phase: None,
+    pii_key: PiiKey | None = None,
 ) -> None:
     for i, load in enumerate(loads):
         load.index = i
@@ -556,6 +652,7 @@ def load_all(
             loaded_at,
             split_bytes,
             block_bytes,
+            pii_key,
         )
 
     with ThreadPoolExecutor(max_workers=len(order)) as pool:
@@ -590,6 +687,7 @@ def load_all(
                 loaded_at,
                 split_bytes,
                 block_bytes,
+                pii_key,
             )
             if isinstance(retry, Exception):
                 for load in split_wrong:
@@ -639,6 +737,7 @@ def _parse_job(
     loaded_at: dt.datetime,
     split_bytes: int,
     block_bytes: int,
+    pii_key: PiiKey | None = None,
 ) -> dict | Exception:
     """Parse the ranges into staging; returns malformed records and statistics (or the error)."""
     try:
@@ -670,7 +769,8 @@ def _parse_job(
         )
         side = spark.sparkContext.accumulator([], SideChannel())
         parsed = tasks.mapInArrow(
-            parse_partition(plans, groups, entity, side, block_bytes), parsed_spark_schema(entity)
+            parse_partition(plans, groups, entity, side, block_bytes, pii_key),
+            parsed_spark_schema(entity),
         )
         bronze_rows = (
             parsed.transform(with_file_metadata, files)
@@ -825,7 +925,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--bronze_uri", required=True, help="bronze folder or URI")
     parser.add_argument("--entities", default="", help="comma-separated entities (default all)")
     parser.add_argument("--verbose", action="store_true", help="show Spark's own logs")
+    parser.add_argument(
+        "--pii_key_secret_id",
+        default="",
+        help="Secrets Manager secret holding the tokenisation key (hex), when FINLAKE_PII_KEY is unset",
+    )
+    parser.add_argument(
+        "--dev-pii-key",
+        action="store_true",
+        help="tokenise with the public development key (development lakes only)",
+    )
     return parser
+
+
+def key_from_secret(secret_id: str | None) -> PiiKey | None:
+    """The key from FINLAKE_PII_KEY or, when unset, the Secrets Manager secret `secret_id`
+    (read with the job's role; None when neither is given)."""
+    if not secret_id or os.environ.get(KEY_VARIABLE, "").strip():
+        return None
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        text = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    except (BotoCoreError, ClientError, KeyError) as exc:
+        raise ConfigError(
+            f"The tokenisation key could not be read from Secrets Manager secret '{secret_id}' "
+            f"(--pii_key_secret_id): {type(exc).__name__}; check the secret and the job role."
+        ) from None
+    return resolve_key(secret_text=text)
 
 
 def entities_arg(text: str | None) -> list[str] | None:
@@ -843,7 +971,14 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
             from finlake.spark import local_session
 
             spark = local_session("finlake-ingest", verbose=args.verbose)
-        report = run(spark, args.landing_uri, args.bronze_uri, entities_arg(args.entities))
+        report = run(
+            spark,
+            args.landing_uri,
+            args.bronze_uri,
+            entities_arg(args.entities),
+            pii_key=key_from_secret(args.pii_key_secret_id),
+            dev_pii_key=args.dev_pii_key,
+        )
         print_report(report, args.bronze_uri)
         raise_for_problems(report, args.bronze_uri.rstrip("/") + "/" + LOAD_LOG_DIR)
     except FinlakeError as exc:

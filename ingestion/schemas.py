@@ -4,7 +4,8 @@ Terraform's Glue tables and the dbt sources are written against these layouts; c
 together with those.
 
     <bronze>/<entity>/extract_date=YYYY-MM-DD/<batch_id>.<part>.parquet
-        contract columns (string, contract order), _extra_columns, _source_file,
+        contract columns (string, contract order), <pii column>_token (string, one per
+        contract column marked pii, contract order; ingestion/pii.py), _extra_columns, _source_file,
         _file_checksum, _line_number, _batch_id, _loaded_at
     <bronze>/_malformed/<entity>/extract_date=YYYY-MM-DD/<batch_id>.parquet
         _source_file, _file_checksum, _line_number, _raw_line, _reason, _batch_id, _loaded_at
@@ -104,9 +105,20 @@ def contract() -> Contract:
     return load_contract()
 
 
+def token_columns(entity: Entity) -> list[str]:
+    """`<column>_token` of every pii column, in contract order (see ingestion/pii.py)."""
+    return [name + "_token" for name in entity.pii_columns]
+
+
+def bronze_columns(entity: Entity) -> list[str]:
+    """Contract columns, their tokens, then the load metadata: the order of every bronze file."""
+    return [*entity.column_names, *token_columns(entity), *METADATA_COLUMNS]
+
+
 def bronze_schema(entity: Entity) -> T.StructType:
     """Columns of <bronze>/<entity>/ files (the partition column extract_date is not in them)."""
     fields = [T.StructField(name, T.StringType()) for name in entity.column_names]
+    fields += [T.StructField(name, T.StringType()) for name in token_columns(entity)]
     fields += [
         T.StructField("_extra_columns", T.StringType()),
         T.StructField("_source_file", T.StringType()),
@@ -123,7 +135,10 @@ def parsed_arrow_schema(entity: Entity) -> pa.Schema:
 
 
 def parsed_spark_schema(entity: Entity) -> T.StructType:
+    """What parse_partition emits: parsed_arrow_schema with the pii tokens after the contract
+    columns (ingestion/pii.py adds them in the workers)."""
     fields = [T.StructField(name, T.StringType()) for name in entity.column_names]
+    fields += [T.StructField(name, T.StringType()) for name in token_columns(entity)]
     fields += [
         T.StructField("_extras", T.MapType(T.StringType(), T.StringType())),
         T.StructField("_line_number", T.LongType()),

@@ -17,7 +17,8 @@ def print_report(report: IngestReport, bronze: str, out: TextIO | None = None) -
     print(
         f"bronze: {report.count('loaded')} files loaded, {report.count('skipped_duplicate')} "
         f"skipped as duplicates, {report.count(REJECTED)} rejected, {report.count(FAILED)} failed, "
-        f"{report.unchanged} already loaded earlier, in {report.seconds:.1f}s",
+        f"{report.unchanged} already loaded earlier, in {report.seconds:.1f}s"
+        + (f", {report.count('empty')} empty" if report.count("empty") else ""),
         file=out,
     )
     if done:
@@ -28,7 +29,8 @@ def print_report(report: IngestReport, bronze: str, out: TextIO | None = None) -
                 f"{row['malformed']:>6,} malformed"
                 + (f"  {row['skipped']} skipped" if row["skipped"] else "")
                 + (f"  {row['rejected']} rejected" if row["rejected"] else "")
-                + (f"  {row['failed']} failed" if row["failed"] else ""),
+                + (f"  {row['failed']} failed" if row["failed"] else "")
+                + (f"  {row['empty']} empty" if row["empty"] else ""),
                 file=out,
             )
     if report.bronze:
@@ -49,7 +51,16 @@ def print_report(report: IngestReport, bronze: str, out: TextIO | None = None) -
             f"  removed {len(report.recovered)} leftovers of an interrupted run before loading",
             file=out,
         )
+    if report.development_pii_key:
+        print(
+            "warning: personal data was tokenised with the public development key "
+            "(--dev-pii-key): its tokens protect nothing; use FINLAKE_PII_KEY for real data.",
+            file=sys.stderr,
+        )
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for attempt in report.problems:
-        print(f"{attempt.status}: {attempt.reject_reason}", file=sys.stderr)
+        status = attempt.status
+        if any(attempt is u for u in report.unresolved):
+            status = f"rejected on {attempt.finished_at:%Y-%m-%d} and still in landing"
+        print(f"{status}: {attempt.reject_reason}", file=sys.stderr)

@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 
 from finlake.contract import Entity
 from ingestion import rfc4180
-from ingestion.schemas import METADATA_COLUMNS, PARTITION_COLUMN, parsed_arrow_schema
+from ingestion.schemas import PARTITION_COLUMN, bronze_columns, parsed_arrow_schema
 
 HEAD_BYTES = 64 * 1024  # a header longer than this is not a header
 
@@ -211,8 +211,8 @@ def with_load_metadata(rows: DataFrame, loaded_at: dt.datetime) -> DataFrame:
 def bronze_layout(rows: DataFrame, entity: Entity) -> DataFrame:
     """Select the bronze columns in their fixed order, plus the partition columns.
 
-    Output: contract columns, METADATA_COLUMNS, `extract_date`, and `_batch_key` (a copy of
+    Output: contract columns, pii tokens, METADATA_COLUMNS, `extract_date`, and `_batch_key` (a copy of
     `_batch_id` that partitions the staging area so each batch's files can be published alone).
     """
-    columns: list[str | Column] = [*entity.column_names, *METADATA_COLUMNS, PARTITION_COLUMN]
+    columns: list[str | Column] = [*bronze_columns(entity), PARTITION_COLUMN]
     return rows.select(*columns, F.col("_batch_id").alias("_batch_key"))

@@ -26,6 +26,7 @@ from pyspark.accumulators import AccumulatorParam
 from finlake.contract import Entity
 from ingestion import rfc4180
 from ingestion.io import input_size, open_input
+from ingestion.pii import PiiKey, with_tokens
 from ingestion.transforms import HEAD_BYTES, HeaderMatch, shape_malformed, shape_rows
 
 READ_BYTES = 8 * 1024 * 1024  # survey read size
@@ -46,6 +47,7 @@ class Survey:
     head: bytes
     splits: list[tuple[int, int]] = field(default_factory=list)
     error: str | None = None
+    lines: int = 0  # physical lines (a last line without a line feed counts)
 
 
 def survey(location: str, split_bytes: int = SPLIT_BYTES) -> Survey:
@@ -55,6 +57,7 @@ def survey(location: str, split_bytes: int = SPLIT_BYTES) -> Survey:
     head = b""
     splits: list[tuple[int, int]] = []
     target = split_bytes
+    last = b"\n"
     try:
         with open_input(location) as stream:
             while chunk := stream.read(READ_BYTES):
@@ -70,10 +73,12 @@ def survey(location: str, split_bytes: int = SPLIT_BYTES) -> Survey:
                     target = start + split_bytes
                 newlines += chunk.count(b"\n")
                 size += len(chunk)
+                last = chunk[-1:]
     except OSError as exc:
         return Survey(location, 0, "", b"", error=f"could not be read ({exc})")
     splits = [(start, lines) for start, lines in splits if start < size]
-    return Survey(location, size, digest.hexdigest(), head, splits)
+    lines = newlines + (0 if last == b"\n" else 1)
+    return Survey(location, size, digest.hexdigest(), head, splits, lines=lines)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,42 @@ class SideChannel(AccumulatorParam):
         return value1
 
 
+# C0 control characters other than tab, line feed and carriage return (which RFC 4180 allows
+# inside quoted fields): a NUL or a backspace in a name or a merchant is never data.
+CONTROL_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BS",
+    0x0B: "VT",
+    0x0C: "FF",
+    0x1A: "SUB",
+    0x1B: "ESC",
+}
+
+
+def control_characters(records: rfc4180.Records, picked: np.ndarray, well: np.ndarray) -> dict:
+    """{index into `picked`: malformed reason} for well-formed records holding a C0 control
+    character (not TAB, LF, CR); the reason names the first such byte and its position."""
+    b = np.frombuffer(records.data, dtype=np.uint8)
+    bad = np.flatnonzero((b < 0x20) & (b != 0x09) & (b != 0x0A) & (b != 0x0D))
+    if bad.size == 0 or picked.size == 0:
+        return {}
+    rec = np.searchsorted(records.starts, bad, side="right") - 1
+    inside = (rec >= 0) & (bad < records.ends[np.maximum(rec, 0)])
+    found: dict = {}
+    first_picked = int(picked[0])
+    for pos, r in zip(bad[inside].tolist(), rec[inside].tolist()):
+        k = r - first_picked
+        if 0 <= k < picked.size and well[k] and k not in found:
+            byte = int(b[pos])
+            name = CONTROL_NAMES.get(byte, "control character")
+            found[k] = (
+                f"control character 0x{byte:02X} ({name}) at byte "
+                f"{pos - int(records.starts[r]) + 1} of the record"
+            )
+    return found
+
+
 def parse_range(
     plan: FilePlan,
     rng: Range,
@@ -160,13 +201,27 @@ def parse_range(
                 if picked.size:
                     lines = lines_before + records.line_offsets[picked] + 1
                     well = records.well_formed(ncols)[picked]
+                    controlled = control_characters(records, picked, well)
+                    for k, reason in controlled.items():
+                        well[k] = False
+                        side.append(
+                            {
+                                "_file": plan.index,
+                                "_line_number": int(lines[k]),
+                                "_raw_line": records.raw(int(picked[k])).decode("utf-8", "replace"),
+                                "_reason": reason,
+                            }
+                        )
                     if well.any():
                         yield shape_rows(
                             records, picked[well], lines[well], plan.index, plan.match, entity
                         )
-                    if not well.all():
+                    rest = ~well
+                    if controlled:
+                        rest[list(controlled)] = False
+                    if rest.any():
                         side.extend(
-                            shape_malformed(records, picked[~well], lines[~well], plan.index, ncols)
+                            shape_malformed(records, picked[rest], lines[rest], plan.index, ncols)
                         )
                     records_read += picked.size
                 if mine < n:  # the next range's first record is in this block
@@ -198,18 +253,24 @@ def parse_partition(
     entity: Entity,
     side_channel,
     block_bytes: int = BLOCK_BYTES,
+    pii_key: PiiKey | None = None,
 ):
     """The mapInArrow function. Its input is `spark.range(len(groups))` with one id per
     partition: each id names a group of ranges to parse, so tasks are planned in the driver
     without a Python RDD. The output is bronze row batches (`parsed_arrow_schema`); malformed
-    records and statistics are added to `side_channel` (a SideChannel accumulator) at the end."""
+    records and statistics are added to `side_channel` (a SideChannel accumulator) at the end.
+    The pii columns' tokens are added here (`parsed_spark_schema`), so the key stays in Python."""
+    pii_columns = entity.pii_columns
+    if pii_columns and pii_key is None:
+        raise ValueError(f"entity {entity.name} has personal data and no tokenisation key")
 
     def parse(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         side: list[dict] = []
         for batch in batches:
             for group in batch.column(0).to_pylist():
                 for rng in groups[group]:
-                    yield from parse_range(plans[rng.file], rng, entity, side, block_bytes)
+                    for rows in parse_range(plans[rng.file], rng, entity, side, block_bytes):
+                        yield with_tokens(rows, pii_columns, pii_key) if pii_columns else rows
         side_channel.add(side)
 
     return parse

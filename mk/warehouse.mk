@@ -10,5 +10,5 @@ BENCH_DBT_LAKE := lake-bench/dbt-$(BENCH_DBT_PRESET)
 
 bench-dbt: install ## dbt build benchmark on dev: full build and incremental re-run
 	$(BIN)/finlake --quiet generate --preset $(BENCH_DBT_PRESET) --lake $(BENCH_DBT_LAKE)
-	$(BIN)/finlake ingest --lake $(BENCH_DBT_LAKE)
+	$(BIN)/finlake ingest --lake $(BENCH_DBT_LAKE) --dev-pii-key
 	$(PY) bench/dbt_bench.py --lake $(BENCH_DBT_LAKE)

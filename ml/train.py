@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -425,13 +426,16 @@ class TrainingRun:
         return ordered
 
     def execute(self) -> TrainResult:
-        self.load()
-        self.split()
-        self.fit()
-        self.evaluate()
-        self.explain()
-        self.score()
-        return self.write()
+        try:
+            self.load()
+            self.split()
+            self.fit()
+            self.evaluate()
+            self.explain()
+            self.score()
+            return self.write()
+        finally:  # the plots are copied into the outputs by write(); the folder is scratch
+            shutil.rmtree(self._workdir, ignore_errors=True)
 
 
 def run(

@@ -15,6 +15,7 @@ koruna_warehouse koruna_lake ingested and built on dev the same way
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,15 @@ REPO = Path(__file__).resolve().parents[1]
 # Where tiny_warehouse's dbt build leaves run_results.json (the parity suite compares its test
 # outcomes with Trino's), inside the lake folder.
 DEV_TARGET_PATH = "_dbt_target"
+# And its dbt.log (the key scan, tests/warehouse/test_key_scan.py, reads every file of the lake).
+DEV_LOG_PATH = "_dbt_logs"
 
 __all__ = ["spark"]
+
+# The suite's lakes are synthetic: it opts into the public development tokenisation key
+# (ingestion/pii.py) explicitly, as an operator would with --dev-pii-key. A real key in the
+# environment wins; tests of the refusal remove both variables.
+os.environ.setdefault("FINLAKE_DEV_PII_KEY", "1")
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +66,16 @@ def tiny_warehouse(tiny_lake, spark, tmp_path_factory) -> Lake:
     lake = copy_lake(tiny_lake, tmp_path_factory.mktemp("tiny_warehouse") / "lake")
     report = ingest(spark, str(lake.landing), str(lake.bronze))
     raise_for_problems(report, str(lake.load_log))
-    run_dbt(lake, quiet=True, extra_args=["--target-path", str(lake.root / DEV_TARGET_PATH)])
+    run_dbt(
+        lake,
+        quiet=True,
+        extra_args=[
+            "--target-path",
+            str(lake.root / DEV_TARGET_PATH),
+            "--log-path",
+            str(lake.root / DEV_LOG_PATH),
+        ],
+    )
     return lake
 
 

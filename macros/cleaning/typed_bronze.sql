@@ -1,6 +1,7 @@
 {#-
     The body of a select over one bronze entity: every contract column typed (parse_value),
-    the contract problems of each row (value_problem), whether a decimal was recovered from a
+    the tokens of its personal data as the ingestion job computed them (`<column>_token`; the
+    key never reaches SQL), the contract problems of each row (value_problem), whether a decimal was recovered from a
     '$1,234.50'-style form, the raw record as JSON for the quarantine, which copy of identical
     raw values the row is (_copy_number; 1 = the first delivered; rows are compared column by
     column, nulls equal, so there is no hash to collide), and the load lineage.
@@ -11,6 +12,9 @@
     select
         {%- for col in columns %}
         {{ finlake.parse_value(col) }} as {{ col.name }},
+        {%- endfor %}
+        {%- for col in columns if col.pii %}
+        {{ adapter.quote(col.name ~ '_token') }},
         {%- endfor %}
         {% if amounts -%}
         (

@@ -12,8 +12,11 @@
     select 1
 {%- endmacro %}
 
+{#- Into FINLAKE_GOLD_EXPORT_DIR when set: `finlake build` stages the exports there and moves
+    them into <lake>/gold only when the whole build passed (write-audit-publish). -#}
 {% macro duckdb__export_to_lake(relation) -%}
+    {%- set folder = env_var("FINLAKE_GOLD_EXPORT_DIR", env_var("FINLAKE_LAKE", "lake") ~ "/gold") -%}
     copy (select * from {{ relation }})
-    to '{{ env_var("FINLAKE_LAKE", "lake") }}/gold/{{ relation.identifier }}'
+    to '{{ folder }}/{{ relation.identifier }}'
     (format parquet, per_thread_output true, overwrite true)
 {%- endmacro %}

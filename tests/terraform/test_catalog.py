@@ -63,6 +63,23 @@ def test_pii_columns_are_the_contracts(catalog):
     assert catalog.locals["bronze_pii_columns"] == contract.pii_columns
 
 
+def test_columns_holding_whole_records_or_unknown_columns_are_flagged_pii(catalog):
+    flagged = {
+        c["name"]
+        for c in catalog.locals["bronze_load_columns"] + catalog.locals["bronze_malformed_columns"]
+        if c["pii"] is True
+    }
+    assert flagged == {"_extra_columns", "_raw_line"}
+    malformed = catalog.resources[("aws_glue_catalog_table", "malformed")]
+    assert "finlake.pii" in str(malformed)
+
+
+def test_entity_tables_declare_the_tokens_the_job_writes(catalog):
+    table_columns = str(catalog.locals["bronze_entity_table_columns"])
+    assert "${column}_token" in table_columns
+    assert "local.bronze_pii_columns[entity]" in table_columns
+
+
 def test_load_metadata_columns_follow_the_contract_columns(catalog):
     assert columns(catalog.locals["bronze_load_columns"]) == LOAD_COLUMNS
 

@@ -47,7 +47,15 @@ def make_bronze(lake: Lake) -> None:
     if custom:
         command = shlex.split(custom.replace("{lake}", shlex.quote(str(lake.root))))
     else:
-        command = [sys.executable, "-m", "finlake", "ingest", "--lake", str(lake.root)]
+        command = [
+            sys.executable,
+            "-m",
+            "finlake",
+            "ingest",
+            "--lake",
+            str(lake.root),
+            "--dev-pii-key",
+        ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(

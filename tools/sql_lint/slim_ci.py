@@ -120,7 +120,7 @@ def build(state: Path, lake: Path, preset: str) -> int:
     bin_dir = Path(sys.executable).parent
     for step in (
         [str(bin_dir / "finlake"), "generate", "--preset", preset, "--lake", str(lake), "--force"],
-        [str(bin_dir / "finlake"), "ingest", "--lake", str(lake)],
+        [str(bin_dir / "finlake"), "ingest", "--lake", str(lake), "--dev-pii-key"],
     ):
         if subprocess.run(step, cwd=REPO, check=False).returncode != 0:
             print(

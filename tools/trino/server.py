@@ -578,15 +578,49 @@ def stop(state: Path | None = None, timeout: float = 60.0, log=print) -> bool:
 def running_server(
     state: Path | None = None, port: int | None = None, heap: str = DEFAULT_HEAP, log=print
 ) -> Iterator[ServerInfo]:
-    """A started server for the duration of the block, stopped afterwards whatever happens."""
+    """A started server for the duration of the block, stopped afterwards whatever happens:
+    also when this process is killed (SIGTERM, SIGINT, even SIGKILL), since a watchdog in its
+    own session stops the server once this process is gone (`make test` interrupted must not
+    leave a 1.6 GB JVM orphaned to init)."""
     state = (state or default_state_dir()).resolve()
     already = status(state) is not None
     info = start(state, port=port, heap=heap, log=log)
+    watchdog = None if already else start_watchdog(state, os.getpid())
     try:
         yield info
     finally:
         if not already:  # a server someone else started keeps running
             stop(state, log=log)
+        if watchdog is not None:
+            watchdog.terminate()
+            watchdog.wait(timeout=10)
+
+
+def start_watchdog(state: Path, parent: int) -> subprocess.Popen:
+    """`server.py watch`: a process outside this one's process group that stops the server of
+    `state` as soon as process `parent` has ended."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "watch",
+            *("--state", str(state), "--parent", str(parent)),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a signal to the test run's process group does not reach it
+    )
+
+
+def watch(state: Path, parent: int, poll: float = 1.0) -> None:
+    """Wait until process `parent` has ended (or this process was orphaned), then stop the
+    server of `state` if it still runs."""
+    original_parent = os.getppid()
+    while process_alive(parent) and os.getppid() == original_parent:
+        time.sleep(poll)
+    if status(state) is not None:
+        stop(state, log=lambda _: None)
 
 
 def tail_text(text: str, count: int = LOG_TAIL_LINES) -> str:
@@ -619,6 +653,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("env", "print the shell exports the dbt profile reads"),
         ("stop", "stop the server of a state folder"),
         ("run", "start, run a command with the server's environment, stop"),
+        ("watch", "stop the server once process --parent has ended (used by run)"),
     ]:
         p = sub.add_parser(name, help=text)
         p.add_argument(
@@ -629,6 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             p.add_argument("--port", type=int, default=None, help="HTTP port (default: a free one)")
         if name == "run":
             p.add_argument("cmd", nargs=argparse.REMAINDER, help="-- command and arguments")
+        if name == "watch":
+            p.add_argument("--parent", type=int, required=True, help="process id to outlive")
     args = parser.parse_args(argv)
     try:
         if args.command == "fetch":
@@ -651,6 +688,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.command == "env"
                 else f"Trino {info.version} at {info.url} (pid {info.pid})"
             )
+            return 0
+        if args.command == "watch":
+            watch(state, args.parent)
             return 0
         if args.command == "stop":
             if not stop(state):

@@ -7,17 +7,40 @@
     )
 }}
 
-{#- Each loan instalment once: the first valid delivery of its id (incremental, like transactions). -#}
+{#- Each loan instalment once: the valid delivery of its id that int_loan_payments__checked
+    picks over all of bronze. Incremental like transactions: every winner not already here as
+    it is is merged, so the result equals a full refresh whatever the delivery order. -#}
 
 with
 
-checked as (
+winners as (
     select * from {{ ref('int_loan_payments__checked') }}
     where _disposition = 'loaded'
-    {% if is_incremental() -%}
-        and payment_id not in (select payment_id from {{ this }})
-    {%- endif %}
 ),
+
+{% if is_incremental() -%}
+present as (
+    select
+        payment_id,
+        _batch_id,
+        _line_number
+    from {{ this }}
+),
+
+checked as (
+    select winners.*
+    from winners
+    left join present
+        on winners.payment_id = present.payment_id
+        and winners._batch_id = present._batch_id
+        and winners._line_number = present._line_number
+    where present.payment_id is null
+),
+{%- else -%}
+checked as (
+    select * from winners
+),
+{%- endif %}
 
 final as (
     select

@@ -18,7 +18,7 @@ ledger as (
         lines_read,
         malformed_count
     from {{ source('bronze', 'load_log') }}
-    where status in ('loaded', 'skipped_duplicate', 'rejected')
+    where status in ('loaded', 'skipped_duplicate', 'rejected', 'empty')
 ),
 
 {% for entity in finlake.silver_entities() %}

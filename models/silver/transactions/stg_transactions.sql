@@ -7,18 +7,42 @@
     )
 }}
 
-{#- Each transaction once: the first valid delivery of its id. Incremental: a run adds every
-    valid transaction not yet here, including earlier orphans whose account has now arrived. -#}
+{#- Each transaction once: the valid delivery of its id that int_transactions__checked picks
+    over all of bronze (by extract date, file and line, never by load order). Incremental: a
+    run merges every winner that is not already here as it is, so new ids, earlier orphans
+    whose account has arrived, and ids whose winner changed (a late snapshot with an earlier
+    extract date) all land, and the result equals a full refresh whatever the delivery order. -#}
 
 with
 
-checked as (
+winners as (
     select * from {{ ref('int_transactions__checked') }}
     where _disposition = 'loaded'
-    {% if is_incremental() -%}
-        and transaction_id not in (select transaction_id from {{ this }})
-    {%- endif %}
 ),
+
+{% if is_incremental() -%}
+present as (
+    select
+        transaction_id,
+        _batch_id,
+        _line_number
+    from {{ this }}
+),
+
+checked as (
+    select winners.*
+    from winners
+    left join present
+        on winners.transaction_id = present.transaction_id
+        and winners._batch_id = present._batch_id
+        and winners._line_number = present._line_number
+    where present.transaction_id is null
+),
+{%- else -%}
+checked as (
+    select * from winners
+),
+{%- endif %}
 
 final as (
     select

@@ -93,25 +93,28 @@ locals {
     loan_payments = []
   }
 
-  # Appended by the ingestion job after the contract columns of every entity, in this order.
+  # Appended by the ingestion job after the contract columns (and the pii columns' tokens,
+  # <column>_token, see main.tf) of every entity, in this order. `_extra_columns` holds values of
+  # columns the contract does not know, which may be personal data: flagged PII.
   bronze_load_columns = [
-    { name = "_extra_columns", type = "string", comment = "JSON object of columns the contract does not define; null when there were none." },
-    { name = "_source_file", type = "string", comment = "Landing object the row was read from." },
-    { name = "_file_checksum", type = "string", comment = "SHA-256 (hex) of the landed file." },
-    { name = "_line_number", type = "bigint", comment = "Line of the row in the landed file." },
-    { name = "_batch_id", type = "string", comment = "Ingestion batch that loaded the row." },
-    { name = "_loaded_at", type = "timestamp", comment = "When the row was loaded (UTC)." },
+    { name = "_extra_columns", type = "string", pii = true, comment = "PII (may hold personal data): JSON object of columns the contract does not define; null when there were none." },
+    { name = "_source_file", type = "string", pii = false, comment = "Landing object the row was read from." },
+    { name = "_file_checksum", type = "string", pii = false, comment = "SHA-256 (hex) of the landed file." },
+    { name = "_line_number", type = "bigint", pii = false, comment = "Line of the row in the landed file." },
+    { name = "_batch_id", type = "string", pii = false, comment = "Ingestion batch that loaded the row." },
+    { name = "_loaded_at", type = "timestamp", pii = false, comment = "When the row was loaded (UTC)." },
   ]
 
   # bronze/_malformed/<entity>/extract_date=YYYY-MM-DD/: lines that could not be parsed.
+  # `_raw_line` is a whole delivered record (names, e-mails, national ids): flagged PII.
   bronze_malformed_columns = [
-    { name = "_source_file", type = "string", comment = "Landing object the line was read from." },
-    { name = "_file_checksum", type = "string", comment = "SHA-256 (hex) of the landed file." },
-    { name = "_line_number", type = "bigint", comment = "Line number in the landed file." },
-    { name = "_raw_line", type = "string", comment = "The line exactly as delivered. May hold PII." },
-    { name = "_reason", type = "string", comment = "Why the line could not be parsed." },
-    { name = "_batch_id", type = "string", comment = "Ingestion batch that captured the line." },
-    { name = "_loaded_at", type = "timestamp", comment = "When the line was captured (UTC)." },
+    { name = "_source_file", type = "string", pii = false, comment = "Landing object the line was read from." },
+    { name = "_file_checksum", type = "string", pii = false, comment = "SHA-256 (hex) of the landed file." },
+    { name = "_line_number", type = "bigint", pii = false, comment = "Line number in the landed file." },
+    { name = "_raw_line", type = "string", pii = true, comment = "PII: the line exactly as delivered (whole records with names, e-mails, national ids)." },
+    { name = "_reason", type = "string", pii = false, comment = "Why the line could not be parsed." },
+    { name = "_batch_id", type = "string", pii = false, comment = "Ingestion batch that captured the line." },
+    { name = "_loaded_at", type = "timestamp", pii = false, comment = "When the line was captured (UTC)." },
   ]
 
   # bronze/_load_log/: the load ledger, one row per landed file and attempt (not partitioned).

@@ -38,7 +38,8 @@ locals {
     "projection.extract_date.interval.unit" = "DAYS"
   }
 
-  # Contract columns are strings in bronze (values kept as delivered), then the load metadata.
+  # Contract columns are strings in bronze (values kept as delivered), then the tokens of the pii
+  # columns, then the load metadata.
   bronze_entity_table_columns = {
     for entity, columns in local.bronze_entity_columns : entity => concat(
       [
@@ -49,7 +50,15 @@ locals {
           pii     = contains(local.bronze_pii_columns[entity], column)
         }
       ],
-      [for column in local.bronze_load_columns : merge(column, { pii = false })],
+      [
+        for column in local.bronze_pii_columns[entity] : {
+          name    = "${column}_token"
+          type    = "string"
+          comment = "HMAC-SHA256 token (hex) of the normalised ${column}, computed by the ingestion job (the key stays in Secrets Manager); null when blank."
+          pii     = false
+        }
+      ],
+      local.bronze_load_columns,
     )
   }
 }
@@ -165,6 +174,10 @@ resource "aws_glue_catalog_table" "malformed" {
         name    = columns.value.name
         type    = columns.value.type
         comment = columns.value.comment
+
+        parameters = {
+          "finlake.pii" = tostring(columns.value.pii)
+        }
       }
     }
   }

@@ -37,6 +37,7 @@ locals {
     "--job-bookmark-option"              = "job-bookmark-disable"
     "--enable-metrics"                   = "true"
     "--enable-continuous-cloudwatch-log" = "true"
+    "--pii_key_secret_id"                = aws_secretsmanager_secret.this.name
   }
   optional_job_arguments = length(var.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.additional_python_modules) } : {}
 }
@@ -160,3 +161,49 @@ resource "aws_glue_trigger" "this" {
     job_name = aws_glue_job.this.name
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Tokenisation key (ingestion/pii.py): personal data is tokenised (HMAC-SHA256) by this job, so
+# the key lives only here and in the job's memory: no SQL on Athena, and no dbt artefact, ever
+# holds it. Terraform creates the empty secret; its value is put once, out of band, so it is not
+# in the state either:
+#   aws secretsmanager put-secret-value --secret-id <pii_key_secret_name> \
+#       --secret-string "$(openssl rand -hex 32)"
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_secretsmanager_secret" "this" {
+  #checkov:skip=CKV2_AWS_57:Rotating an HMAC tokenisation key changes every token (joins across loads break); rotation is a planned re-tokenisation, not a schedule.
+  name        = "${local.name_prefix}-pii-key"
+  description = "Tokenisation key (hex, 32 bytes) for personal data; read only by the ingestion job."
+  kms_key_id  = var.kms_key_arn
+}
+
+data "aws_iam_policy_document" "pii_key" {
+  statement {
+    sid       = "ReadTheTokenisationKey"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.this.arn]
+  }
+
+  statement {
+    sid       = "DecryptTheSecret"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${local.name_prefix}-ingestion-pii-key"
+  role   = var.role_name
+  policy = data.aws_iam_policy_document.pii_key.json
+}
+
+data "aws_region" "current" {}

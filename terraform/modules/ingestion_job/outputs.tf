@@ -32,3 +32,8 @@ output "trigger_name" {
   description = "Name of the scheduled trigger, or null when schedule is null."
   value       = one(aws_glue_trigger.this[*].name)
 }
+
+output "pii_key_secret_name" {
+  description = "Secrets Manager secret holding the tokenisation key; put its value once: aws secretsmanager put-secret-value --secret-id <this> --secret-string \"$(openssl rand -hex 32)\"."
+  value       = aws_secretsmanager_secret.this.name
+}
