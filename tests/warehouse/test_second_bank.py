@@ -274,3 +274,12 @@ def test_the_reconciliation_and_warnings_print_without_gold(koruna_warehouse, tm
     assert "transactions" in out and "balanced" in out
     assert "quarantine by reason: parent_quarantined" in out
     assert "is below the warning level" in out and "top reasons: missing_required" in out
+
+
+def test_regions_are_unknown_only_for_countries_the_reference_does_not_know(con):
+    customers = rows(con, "select country, region, is_country_known from gold.dim_customers")
+    assert customers
+    for country, region, known in customers:
+        assert known == (country != "XK"), country
+        assert (region == "Unknown") == (country == "XK"), (country, region)
+    assert {region for _, region, _ in customers} >= {"Europe"}
