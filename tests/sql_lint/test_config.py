@@ -1,4 +1,4 @@
-"""The sqlfluff configuration: Athena dialect, dbt templater, STYLE.md rules, and every
+"""The sqlfluff configuration: Athena dialect, dbt templater, the rules of docs/conventions.md, and every
 exclusion written down with its reason."""
 
 from __future__ import annotations

@@ -32,3 +32,24 @@ def test_every_model_and_every_output_column_is_described(tiny_warehouse):
         and not (models[table]["columns"].get(column.lower(), {}).get("description") or "").strip()
     ]
     assert undescribed == []
+
+
+def test_descriptions_render_as_plain_text(tiny_warehouse):
+    """A description written as `\\"{{ doc(...) }}\\"` in YAML keeps its backslashes and quotes
+    in the manifest, so the docs site and the persisted column comments show them literally."""
+    manifest = json.loads((tiny_warehouse.root / DEV_TARGET_PATH / "manifest.json").read_text())
+    nodes = [*manifest["nodes"].values(), *manifest["sources"].values()]
+    texts = {
+        f"{node['name']}{'.' + name if name else ''}": description
+        for node in nodes
+        for name, description in [
+            ("", node.get("description") or ""),
+            *(
+                (column, spec.get("description") or "")
+                for column, spec in node.get("columns", {}).items()
+            ),
+        ]
+    }
+    assert len(texts) > 500  # every model, source and column was read
+    literal = sorted(key for key, text in texts.items() if '\\"' in text or "{{" in text)
+    assert literal == []
