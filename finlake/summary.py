@@ -19,8 +19,9 @@ def print_generation(report: GenerationReport, lake: Lake) -> None:
         if report.reused
         else f"generated in {report.seconds:.1f}s"
     )
+    bank = f", bank profile {cfg['profile']}" if cfg.get("profile") else ""
     print(
-        f"landing: preset {cfg['preset']} ({cfg['customers']:,} customers, seed {cfg['seed']}, "
+        f"landing: preset {cfg['preset']}{bank} ({cfg['customers']:,} customers, seed {cfg['seed']}, "
         f"as of {cfg['as_of']}, {cfg['days']} daily deltas) {verb}"
     )
     width = max(len(k) for k in report.rows)
@@ -96,28 +97,34 @@ def warehouse_figures(lake: Lake) -> dict:
 
 
 def quality_warnings(lake: Lake, warehouse: Path | None = None) -> list[str]:
-    """One sentence per reference gap and per entity whose pass rate is below the warning level."""
+    """One sentence per reference gap and per entity whose pass rate is below the warning level
+    (each read when its table exists: a failed build may stop before gold)."""
     import duckdb
 
     out: list[str] = []
     con = duckdb.connect(str(warehouse or lake.warehouse), read_only=True)
     try:
-        for (message,) in con.execute(
-            "select message from gold.reference_gaps order by silver_rows desc, message"
-        ).fetchall():
-            out.append(message)
-        for entity, rate, status, reasons in con.execute(
-            "select entity, pass_rate, pass_rate_status, top_reasons from silver.pass_rates "
-            "where pass_rate_status <> 'ok' order by pass_rate"
-        ).fetchall():
+        try:
+            gaps = con.execute(
+                "select message from gold.reference_gaps order by silver_rows desc, message"
+            ).fetchall()
+        except duckdb.Error:
+            gaps = []
+        out += [message for (message,) in gaps]
+        try:
+            rates = con.execute(
+                "select entity, pass_rate, pass_rate_status, top_reasons from silver.pass_rates "
+                "where pass_rate_status <> 'ok' order by pass_rate"
+            ).fetchall()
+        except duckdb.Error:
+            rates = []
+        for entity, rate, status, reasons in rates:
             level = "fails the build" if status == "error" else "is below the warning level"
             out.append(
                 f"{entity}: only {rate:.1%} of the delivered rows pass into silver, which {level} "
                 f"(pass_rate_warn_below / pass_rate_error_below in dbt_project.yml); "
                 f"top reasons: {reasons or 'none'}."
             )
-    except duckdb.Error:
-        pass  # the build stopped before these tables existed: nothing to add
     finally:
         con.close()
     return out

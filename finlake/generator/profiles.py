@@ -257,6 +257,18 @@ def apply_profile(profile: BankProfile, entities: dict, truth: dict, rng) -> Non
         pc.if_else(hit, pa.scalar(None, pa.string()), acc.column("current_balance")),
     )
     truth["empty_balance_accounts"] = pa.table({"account_id": broken})
+    tx_hit = pc.is_in(entities["transactions"].table.column("account_id"), value_set=broken)
+    loan_hit = pc.is_in(loans.column("account_id"), value_set=broken)
+    truth["profile_counts"] = pa.table(
+        {
+            # Rows as drawn, before defects: the account rows quarantined for their balance,
+            # the transactions that wait for them (a required link), the loan versions kept
+            # with a flagged link (an optional one).
+            "account_rows_without_balance": [pc.sum(hit).as_py() or 0],
+            "transactions_on_those_accounts": [pc.sum(tx_hit).as_py() or 0],
+            "loan_rows_linked_to_them": [pc.sum(loan_hit).as_py() or 0],
+        }
+    )
 
     if profile.loan_status:
         spelled = np.array([profile.loan_status.get(s, s) for s in status], dtype=object)
@@ -303,6 +315,11 @@ def profile_truth(cfg, truth_dir) -> None:
         outcomes = list(csv.DictReader(fh))
     with (truth_dir / "empty_balance_accounts.csv").open(newline="", encoding="utf-8") as fh:
         broken = [row["account_id"] for row in csv.DictReader(fh)]
+    with (truth_dir / "profile_counts.csv").open(newline="", encoding="utf-8") as fh:
+        counts: dict[str, int] = {}
+        for row in csv.DictReader(fh):
+            for key, value in row.items():
+                counts[key] = counts.get(key, 0) + int(value)
     summary = {
         "profile": profile.name,
         "description": profile.description,
@@ -321,6 +338,12 @@ def profile_truth(cfg, truth_dir) -> None:
         "last_extract_date": extract_last.isoformat(),
         "stale_days": (extract_last - history_end).days,
         "empty_balance_accounts": len(broken),
+        "expected_quarantine": {
+            "accounts_missing_required_current_balance": counts["account_rows_without_balance"],
+            "transactions_parent_quarantined_account_id": counts["transactions_on_those_accounts"],
+            "loans_kept_with_flagged_account_link": counts["loan_rows_linked_to_them"],
+            "note": "rows as drawn; injected defects (_truth/defects.csv) come on top",
+        },
         "loans": len(outcomes),
         "real_default_loans": sum(r["real_default"] == "true" for r in outcomes),
         "night_rule_alerts_expected": 0 if profile.date_only else None,

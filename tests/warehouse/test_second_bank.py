@@ -225,3 +225,61 @@ def test_the_banks_status_spelling_reaches_silver_as_contract_values(con, koruna
         if d["entity"] == "loans" and d["kind"] == "unknown_enum" and d["column"] == "status"
     )
     assert enum_rejects == logged
+
+
+def test_quarantine_counts_match_the_profiles_expectation(koruna_warehouse, con, truth):
+    """The truth counts rows as drawn; injected defects (logged) may add or break a few."""
+    expected = truth["expected_quarantine"]
+    logged = defects(koruna_warehouse)
+    accounts = rows(
+        con,
+        "select count(*) from silver.int_accounts__checked "
+        "where _reason_codes like '%missing_required:current_balance%'",
+    )[0][0]
+    account_defects = sum(1 for d in logged if d["entity"] == "accounts")
+    want = expected["accounts_missing_required_current_balance"]
+    assert want - account_defects <= accounts <= want + account_defects
+    waiting = rows(
+        con,
+        "select count(*) from silver.int_transactions__checked "
+        "where _reason_codes like '%parent_quarantined:account_id%'",
+    )[0][0]
+    want = expected["transactions_parent_quarantined_account_id"]
+    assert abs(waiting - want) <= 0.02 * want + account_defects
+    flagged = rows(
+        con, "select count(*) from silver.int_loans__checked where is_account_link_quarantined"
+    )[0][0]
+    loan_defects = sum(1 for d in logged if d["entity"] == "loans")
+    want = expected["loans_kept_with_flagged_account_link"]
+    assert want - loan_defects <= flagged <= want + loan_defects
+
+
+def test_the_reconciliation_and_warnings_print_without_gold(koruna_warehouse, tmp_path, capsys):
+    """What `finlake build` prints when the build fails: silver's reconciliation and the
+    warnings, read from a warehouse that holds silver only (gold dropped, as after a failure)."""
+    import shutil
+
+    import duckdb
+
+    from finlake.lake import Lake
+    from finlake.summary import print_reconciliation
+
+    lake = Lake.resolve(tmp_path / "lake")
+    lake.root.mkdir(parents=True)
+    shutil.copy(koruna_warehouse.warehouse, lake.warehouse)
+    with duckdb.connect(str(lake.warehouse)) as writable:
+        writable.execute("drop schema gold cascade")
+    print_reconciliation(lake)
+    out = capsys.readouterr().out
+    assert "transactions" in out and "balanced" in out
+    assert "quarantine by reason: parent_quarantined" in out
+    assert "is below the warning level" in out and "top reasons: missing_required" in out
+
+
+def test_regions_are_unknown_only_for_countries_the_reference_does_not_know(con):
+    customers = rows(con, "select country, region, is_country_known from gold.dim_customers")
+    assert customers
+    for country, region, known in customers:
+        assert known == (country != "XK"), country
+        assert (region == "Unknown") == (country == "XK"), (country, region)
+    assert {region for _, region, _ in customers} >= {"Europe"}
