@@ -106,33 +106,46 @@ exposures as (
     select * from card_exposures
 ),
 
-final as (
+amounts as (
     select
-        cast(exposures.exposure_id as varchar) as exposure_id,
-        cast(exposures.exposure_type as varchar) as exposure_type,
-        cast(exposures.customer_id as varchar) as customer_id,
-        cast(exposures.product as varchar) as product,
+        exposures.exposure_id,
+        exposures.exposure_type,
+        exposures.customer_id,
+        exposures.product,
         cast(exposures.drawn_amount as decimal(18, 2)) as drawn_amount,
         cast(exposures.arrears_amount as decimal(18, 2)) as arrears_amount,
         cast(exposures.undrawn_amount as decimal(18, 2)) as undrawn_amount,
-        cast(coalesce(products.credit_conversion_factor, 0) as double) as credit_conversion_factor,
-        cast(
-            exposures.drawn_amount + exposures.arrears_amount
-            + coalesce(products.credit_conversion_factor, 0) * exposures.undrawn_amount
-            as decimal(18, 2)
-        ) as exposure_at_default,
-        cast(coalesce(products.loss_given_default, {{ var('loss_given_default') }}) as double) as loss_given_default,
-        cast(
-            (
-                exposures.drawn_amount + exposures.arrears_amount
-                + coalesce(products.credit_conversion_factor, 0) * exposures.undrawn_amount
-            )
-            * coalesce(products.loss_given_default, {{ var('loss_given_default') }})
-            as decimal(18, 2)
-        ) as loss_if_default
+        cast(coalesce(products.credit_conversion_factor, 0) as decimal(5, 4)) as credit_conversion_factor,
+        cast(coalesce(products.loss_given_default, {{ var('loss_given_default') }}) as decimal(5, 4))
+            as loss_given_default
     from exposures
     left join products
         on exposures.product = products.product
+),
+
+-- Decimal arithmetic on amounts rounded to cents, so that every engine rounds alike.
+at_default as (
+    select
+        *,
+        drawn_amount + arrears_amount
+        + cast(credit_conversion_factor * undrawn_amount as decimal(18, 2)) as exposure_at_default
+    from amounts
+),
+
+final as (
+    select
+        cast(exposure_id as varchar) as exposure_id,
+        cast(exposure_type as varchar) as exposure_type,
+        cast(customer_id as varchar) as customer_id,
+        cast(product as varchar) as product,
+        drawn_amount,
+        arrears_amount,
+        undrawn_amount,
+        cast(credit_conversion_factor as double) as credit_conversion_factor,
+        cast(exposure_at_default as decimal(18, 2)) as exposure_at_default,
+        cast(loss_given_default as double) as loss_given_default,
+        cast(exposure_at_default * loss_given_default as decimal(18, 2)) as loss_if_default
+    from at_default
 )
 
 select * from final
