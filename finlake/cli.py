@@ -165,6 +165,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             "min_train_rows",
             "min_train_defaults",
             "min_test_defaults",
+            "max_data_lag_days",
         )
         if getattr(args, name) is not None
     }
@@ -265,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="warn that the test set is too small below this many defaults",
+    )
+    p.add_argument(
+        "--max-data-lag-days",
+        type=int,
+        default=None,
+        help="refuse to score a date more than this many days after the latest data (default 45)",
     )
     p.set_defaults(func=cmd_train)
 

@@ -30,6 +30,9 @@ class TrainConfig:
     min_train_rows, min_train_defaults: below either, training refuses (too little to learn).
     min_test_defaults: below it, the test set is too small to say anything and the run warns.
     bootstrap_samples: customer-clustered bootstrap resamples behind every confidence interval.
+    max_data_lag_days: the scoring date may lie at most this many days after the latest data
+        its features read (feature_data_max_date); further, scoring refuses: a score 'as of' a
+        date the data does not reach would describe the past as if it were today.
     """
 
     test_months: int = 2
@@ -48,6 +51,7 @@ class TrainConfig:
     min_train_defaults: int = 10
     min_test_defaults: int = 30
     bootstrap_samples: int = 400
+    max_data_lag_days: int = 45
 
     def __post_init__(self) -> None:
         if self.test_months < 1:

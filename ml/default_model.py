@@ -18,24 +18,17 @@
 
 # COMMAND ----------
 
-# Make the repository importable: on Databricks the notebook's folder (ml/) is the working
-# directory; as a script, this file's folder is.
-import os
-import sys
-
-_here = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.getcwd()
-_repo = os.path.dirname(_here)
-if _repo not in sys.path:
-    sys.path.insert(0, _repo)
-
-from ml.runtime import (  # noqa: E402
+# The project is installed as a package (locally `make install`; on Databricks the wheel built
+# by `pip wheel --no-deps .` attached to the cluster), so `ml` imports like any library: no
+# sys.path edits, no import-dir.
+from ml.runtime import (
     declare_widgets,
     notebook_display,
     notebook_spark,
     notebook_widgets,
     read_params,
 )
-from ml.train import TrainingRun  # noqa: E402
+from ml.train import TrainingRun
 
 # COMMAND ----------
 

@@ -294,6 +294,17 @@ class TrainingRun:
                     f"rows, fewer than min_train_defaults={config.min_train_defaults}; the "
                     "model cannot learn what a default looks like."
                 )
+            reach = self.scoring_rows.agg(F.max("feature_data_max_date")).first()[0]
+            lag = (self.plan.scoring_date - reach).days if reach else None
+            if lag is None or lag > config.max_data_lag_days:
+                raise ConfigError(
+                    f"The scoring date {self.plan.scoring_date} of loan_default_features lies "
+                    f"{'beyond any data' if lag is None else f'{lag} days after its latest data ({reach})'}"
+                    f", more than max_data_lag_days={config.max_data_lag_days}; deliver newer "
+                    "extracts or raise max_data_lag_days to score stale data knowingly."
+                )
+            self.metrics["data"]["scoring_data_reach"] = reach.isoformat()
+            self.metrics["data"]["scoring_data_lag_days"] = lag
             dropped = data.unusable_inputs(self.train, self.spec)
             self.spec = self.spec.without(dropped)
             if not (self.spec.numeric or self.spec.indicators or self.spec.categorical):

@@ -231,3 +231,13 @@ def test_a_model_that_beats_the_oracle_fails_the_run(tmp_path, spark):
     assert len(str(raised.value).splitlines()) == 1
     assert not (lake.gold / "customer_default_scores").exists()
     assert not (lake.ml / "metrics.json").exists()
+
+
+def test_scoring_a_date_past_the_data_is_refused(bank_lake, capsys):
+    """#14 item 5: the scoring date 2023-12-01 lies 3 days after the latest data the features
+    read (2023-11-28); allowed 1 day, scoring refuses in one sentence naming the setting."""
+    code = finlake_main(["train", "--lake", str(bank_lake.root), "--max-data-lag-days", "1"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "3 days after its latest data (2023-11-28)" in err
+    assert "max_data_lag_days=1" in err
