@@ -8,6 +8,7 @@ traceback only under FINLAKE_DEBUG=1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import traceback
@@ -82,6 +83,14 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
         + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()),
     )
     parser.add_argument(
+        "--economic-shock",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="multiply the chance of an income shock by F over the last 12 months, a population "
+        "shift that model monitoring must catch (default 1: none)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="replace an existing dataset in the lake (clears bronze and the warehouse too)",
@@ -99,6 +108,7 @@ def _generator_config(args: argparse.Namespace):
         dirty_rate=args.dirty_rate,
         customers=args.customers,
         profile=getattr(args, "profile", "default"),
+        economic_shock=args.economic_shock,
     )
 
 
@@ -171,11 +181,21 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     lake = Lake.resolve(args.lake)
     defaults = TrainConfig()
-    config = TrainConfig(
-        test_months=args.test_months if args.test_months is not None else defaults.test_months,
-        gap_months=args.gap_months if args.gap_months is not None else defaults.gap_months,
-        seed=args.seed if args.seed is not None else defaults.seed,
-    )
+    chosen = {
+        name: getattr(args, name)
+        for name in (
+            "test_months",
+            "gap_months",
+            "seed",
+            "holdout_share",
+            "min_train_rows",
+            "min_train_defaults",
+            "min_test_defaults",
+            "max_data_lag_days",
+        )
+        if getattr(args, name) is not None
+    }
+    config = dataclasses.replace(defaults, **chosen)
     print(run(lake, config).describe())
     return 0
 
@@ -263,6 +283,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--gap-months", type=int, default=None, help="months left out between train and test"
     )
     p.add_argument("--seed", type=int, default=None, help="random seed of the fit")
+    p.add_argument(
+        "--holdout-share",
+        type=float,
+        default=None,
+        help="share of customers held out of training for the test (default 0.3)",
+    )
+    p.add_argument(
+        "--min-train-rows", type=int, default=None, help="refuse below this many training rows"
+    )
+    p.add_argument(
+        "--min-train-defaults",
+        type=int,
+        default=None,
+        help="refuse below this many defaults in the training rows",
+    )
+    p.add_argument(
+        "--min-test-defaults",
+        type=int,
+        default=None,
+        help="warn that the test set is too small below this many defaults",
+    )
+    p.add_argument(
+        "--max-data-lag-days",
+        type=int,
+        default=None,
+        help="refuse to score a date more than this many days after the latest data (default 45)",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(

@@ -86,14 +86,10 @@ def run_demo(args: argparse.Namespace) -> int:
         + ")"
     )
     print(f"  warehouse (DuckDB, schemas silver and gold): {lake.warehouse}")
-    m = trained.metrics
-    oracle = f", oracle AUC {m['oracle_auc']:.3f}" if "oracle_auc" in m else ""
+    print(f"  {trained.headline()}")
     print(
-        f"  default model {trained.model_version}: out-of-time AUC {m['auc_roc']:.3f}{oracle}, "
-        f"KS {m['ks']:.3f}, Brier {m['brier']:.4f}"
-    )
-    print(
-        f"  model evidence: {trained.artifacts} (metrics.json, model_card.md, roc.png, calibration.png)"
+        f"  model evidence: {trained.artifacts} (metrics.json, model_card.md, scorecard.json, "
+        "roc.png, calibration.png)"
     )
     print("  lineage: finlake build --command 'docs generate', then open target/index.html")
     return 0

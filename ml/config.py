@@ -10,7 +10,7 @@ LABEL_WINDOW_MONTHS = 12  # var('default_label_months') of the dbt project
 
 # Version of the model code. It is part of every model version hash: bump it when a change to
 # this package changes what a model learns from the same data.
-MODEL_CODE_VERSION = "1"
+MODEL_CODE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,16 @@ class TrainConfig:
     num_folds: cross-validation folds over the training period, grouped by customer.
     reg_params, elastic_net_params: the regularisation grid (regParam x elasticNetParam).
     parallelism: models cross-validation fits at the same time (1-2 on a laptop).
+    grid_widenings: times the regParam grid may be extended by a decade past the end where its
+        best point sits, so that the optimum is interior (the card reports an edge it keeps).
+    holdout_share: share of customers held out of training altogether; the test set is these
+        customers at the test months (out of borrower and out of time, see split.py).
+    min_train_rows, min_train_defaults: below either, training refuses (too little to learn).
+    min_test_defaults: below it, the test set is too small to say anything and the run warns.
+    bootstrap_samples: customer-clustered bootstrap resamples behind every confidence interval.
+    max_data_lag_days: the scoring date may lie at most this many days after the latest data
+        its features read (feature_data_max_date); further, scoring refuses: a score 'as of' a
+        date the data does not reach would describe the past as if it were today.
     """
 
     test_months: int = 2
@@ -35,6 +45,13 @@ class TrainConfig:
     max_iter: int = 100
     label_window_months: int = LABEL_WINDOW_MONTHS
     min_train_months: int = 1
+    grid_widenings: int = 2
+    holdout_share: float = 0.3
+    min_train_rows: int = 100
+    min_train_defaults: int = 10
+    min_test_defaults: int = 30
+    bootstrap_samples: int = 400
+    max_data_lag_days: int = 45
 
     def __post_init__(self) -> None:
         if self.test_months < 1:
@@ -52,6 +69,18 @@ class TrainConfig:
         if not self.elastic_net_params or any(not 0 <= a <= 1 for a in self.elastic_net_params):
             raise ConfigError(
                 f"elastic_net_params must lie between 0 and 1, not {self.elastic_net_params}."
+            )
+
+        if not 0 < self.holdout_share < 1:
+            raise ConfigError(
+                f"holdout_share must lie strictly between 0 and 1, not {self.holdout_share}."
+            )
+        for name in ("min_train_rows", "min_train_defaults", "min_test_defaults"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}.")
+        if self.bootstrap_samples < 50:
+            raise ConfigError(
+                f"bootstrap_samples must be at least 50, not {self.bootstrap_samples}."
             )
 
     def as_dict(self) -> dict:

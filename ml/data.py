@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from finlake.errors import FinlakeError
-from ml.features import KEYS, LABEL, LABEL_SOURCE, feature_spec
+from ml.features import KEYS, LABEL, LABEL_SOURCE, FeatureSpec, feature_spec
 from ml.split import DateSummary
 
 FEATURES_MODEL = "loan_default_features"
@@ -65,12 +65,37 @@ def read_features_table(spark: SparkSession, table: str) -> DataFrame:
     return spark.table(table)
 
 
-def validate_features(frame: DataFrame, source: str) -> DataFrame:
-    """The columns the model reads, with their types checked, and the label as a double."""
-    spec = feature_spec()
-    wanted = (*KEYS, "is_scoring_date", LABEL_SOURCE, "feature_data_max_date", *spec.source_columns)
+def column_kinds(frame: DataFrame) -> dict[str, str]:
+    """Each column of `frame` as 'numeric', 'boolean', 'string' or 'other'."""
+    kinds = {}
+    for field in frame.schema.fields:
+        if isinstance(field.dataType, _NUMERIC):
+            kinds[field.name] = "numeric"
+        elif isinstance(field.dataType, T.BooleanType):
+            kinds[field.name] = "boolean"
+        elif isinstance(field.dataType, T.StringType):
+            kinds[field.name] = "string"
+        else:
+            kinds[field.name] = "other"
+    return kinds
+
+
+def validate_features(frame: DataFrame, source: str, spec: FeatureSpec | None = None) -> DataFrame:
+    """The columns the model reads, with their types checked, and the label as a double.
+
+    Without `spec`, the model reads the designed columns (all required) plus any other numeric
+    or boolean column of `frame` that is not label-side or lineage (features.feature_spec).
+    """
     fields = {f.name: f.dataType for f in frame.schema.fields}
-    for column in wanted:
+    designed = feature_spec()
+    required = (
+        *KEYS,
+        "is_scoring_date",
+        LABEL_SOURCE,
+        "feature_data_max_date",
+        *designed.source_columns,
+    )
+    for column in required:
         if column not in fields:
             raise FinlakeError(f"Column {column} is missing from {source}; rebuild gold.")
         allowed = _REQUIRED.get(column, _NUMERIC)
@@ -79,17 +104,21 @@ def validate_features(frame: DataFrame, source: str) -> DataFrame:
                 f"Column {column} of {source} has type {fields[column].simpleString()}, "
                 f"not {' or '.join(a.typeName() for a in allowed)}; rebuild gold."
             )
+    spec = spec or feature_spec(column_kinds(frame))
+    wanted = (*required, *(c for c in spec.source_columns if c not in required))
     return frame.select(*wanted, F.col(LABEL_SOURCE).cast("double").alias(LABEL))
 
 
-def profile(frame: DataFrame, source: str) -> tuple[list[DateSummary], dict[str, float]]:
+def profile(
+    frame: DataFrame, source: str, spec: FeatureSpec | None = None
+) -> tuple[list[DateSummary], dict[str, float]]:
     """One pass over the features: rows, labels and defaults per observation date, and the
     share of nulls per model column; stops the run on a broken key or a feature from the future.
 
     Checks: no null key; one row per customer and date (counted within each date, since the
     date is part of the key); every feature known before its observation date.
     """
-    columns = feature_spec().source_columns
+    columns = (spec or feature_spec()).source_columns
     per_date = (
         frame.groupBy("observation_date")
         .agg(
@@ -160,3 +189,63 @@ def read_truth(spark: SparkSession, path: Path) -> DataFrame | None:
         F.to_date("observation_date").alias("observation_date"),
         F.col("true_pd_12m").cast("double").alias("true_pd_12m"),
     )
+
+
+def unusable_inputs(train: DataFrame, spec: FeatureSpec) -> dict[str, str]:
+    """Gold columns (and derived inputs) that cannot inform the model in the training window:
+    all null, or one value throughout. Name -> reason, for the model card.
+
+    A bank that delivers no income data gives an annual_income that is null on every row; fitted
+    as it is, the median imputer has nothing to compute and the run would stop. Dropped instead,
+    the model is fitted on what the bank does deliver, and the card lists what it did without.
+    """
+    from pyspark.ml.feature import SQLTransformer
+
+    from ml.features import (  # here, not at the top: features imports nothing from data
+        indicator_feature,
+        input_column,
+        money_feature,
+    )
+
+    prepared = SQLTransformer(statement=spec.prepare_statement()).transform(train)
+    numeric = {
+        **{money_feature(c): c for c in spec.money},
+        **{c: c for c in spec.plain},
+        **{c: c for c, _ in spec.capped},
+    }
+    flags = {
+        **{indicator_feature(c): indicator_feature(c) for c in spec.missing_indicators},
+        **{c: c for c in spec.flags},
+        **{c: c for c in spec.derived},
+    }
+    aggregates = []
+    for feature in (*numeric, *flags):
+        column = F.col(input_column(feature))
+        aggregates += [
+            F.count(column).alias(f"{feature}__n"),
+            F.min(column).alias(f"{feature}__min"),
+            F.max(column).alias(f"{feature}__max"),
+        ]
+    for column in spec.categorical:
+        aggregates.append(F.count_distinct(F.col(input_column(column))).alias(f"{column}__k"))
+        aggregates.append(F.count(F.col(column)).alias(f"{column}__n"))
+    row = prepared.agg(F.count(F.lit(1)).alias("__rows"), *aggregates).first()
+    dropped: dict[str, str] = {}
+    for feature, column in numeric.items():
+        if row[f"{feature}__n"] == 0:
+            dropped[column] = "all null in the training window"
+        elif row[f"{feature}__min"] == row[f"{feature}__max"]:
+            has_indicator = column in spec.missing_indicators
+            if row[f"{feature}__n"] == row["__rows"] or not has_indicator:
+                dropped[column] = f"constant ({row[f'{feature}__min']:g}) in the training window"
+    for feature, name in flags.items():
+        if feature.endswith("_missing") and feature[: -len("_missing")] in dropped:
+            continue
+        if row[f"{feature}__min"] == row[f"{feature}__max"]:
+            dropped[name] = f"constant ({row[f'{feature}__min']:g}) in the training window"
+    for column in spec.categorical:
+        if row[f"{column}__n"] == 0:
+            dropped[column] = "all null in the training window"
+        elif row[f"{column}__k"] <= 1:
+            dropped[column] = "one category in the training window"
+    return dropped

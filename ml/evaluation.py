@@ -252,3 +252,100 @@ def evaluate(y: np.ndarray, p: np.ndarray, threshold: float, bins: int = 10) -> 
         "hosmer_lemeshow_p_value": hl_p,
         "confusion": confusion(y, p, threshold).as_dict(),
     }
+
+
+# -- uncertainty ----------------------------------------------------------------------------------
+
+CI_LEVEL = 0.95
+
+
+def _cluster_index(clusters) -> tuple[int, list[np.ndarray]]:
+    """Row positions grouped by cluster (customer)."""
+    codes, _ = _factorise(clusters)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    groups = np.split(order, bounds)
+    return len(groups), groups
+
+
+def _factorise(values) -> tuple[np.ndarray, np.ndarray]:
+    uniques, codes = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return codes, uniques
+
+
+def clustered_bootstrap(
+    y,
+    scores: dict[str, np.ndarray],
+    clusters,
+    samples: int = 400,
+    seed: int = 0,
+    oracle: str | None = None,
+) -> dict:
+    """Percentile 95% intervals of AUC, KS and Brier for each named score, resampling whole
+    customers (clusters) with replacement: a borrower's months are correlated, so resampling
+    rows would understate the spread.
+
+    With `oracle` naming one of `scores` (the true PD), each other score also gets the interval
+    of its AUC gap to the oracle (oracle AUC - model AUC) on the same resamples. Resamples
+    holding one class only are skipped (counted in `samples_used`).
+    """
+    y = np.asarray(y, dtype=float)
+    scores = {name: np.asarray(p, dtype=float) for name, p in scores.items()}
+    count, groups = _cluster_index(clusters)
+    rng = np.random.default_rng(seed)
+    draws: dict[str, dict[str, list[float]]] = {
+        name: {"auc_roc": [], "ks": [], "brier": [], "auc_gap_to_oracle": []} for name in scores
+    }
+    used = 0
+    for _ in range(samples):
+        rows = np.concatenate([groups[i] for i in rng.integers(0, count, count)])
+        y_b = y[rows]
+        positives = y_b.sum()
+        if positives == 0 or positives == len(y_b):
+            continue
+        used += 1
+        aucs = {}
+        for name, p in scores.items():
+            p_b = p[rows]
+            aucs[name] = auc_roc(y_b, p_b)
+            draws[name]["auc_roc"].append(aucs[name])
+            draws[name]["ks"].append(ks_statistic(y_b, p_b)[0])
+            draws[name]["brier"].append(brier(y_b, p_b))
+        if oracle is not None:
+            for name in scores:
+                if name != oracle:
+                    draws[name]["auc_gap_to_oracle"].append(aucs[oracle] - aucs[name])
+    tail = (1 - CI_LEVEL) / 2
+    result: dict = {"customers": count, "samples": samples, "samples_used": used}
+    for name, metrics in draws.items():
+        result[name] = {
+            metric: [float(np.quantile(v, tail)), float(np.quantile(v, 1 - tail))]
+            for metric, v in metrics.items()
+            if v
+        }
+    return result
+
+
+def oracle_verdict(gap_interval: list[float] | None) -> str | None:
+    """A sentence when a model's AUC beats the oracle's beyond the interval, else None.
+
+    The oracle is the generator's true PD: no model can rank better in expectation, so a gap
+    (oracle - model) whose whole 95% interval lies below 0 means the model saw something it
+    should not have (a leak) or the test is not what it claims to be.
+    """
+    if gap_interval is None or gap_interval[1] >= 0:
+        return None
+    return (
+        f"the model's AUC beats the oracle's (true PD) by {-gap_interval[1]:.3f} to "
+        f"{-gap_interval[0]:.3f} (95% interval of the gap), which only leakage allows"
+    )
+
+
+def small_test_warning(defaults: int, rows: int, minimum: int) -> str | None:
+    """A sentence when the test set holds too few defaults for its figures to mean much."""
+    if defaults >= minimum:
+        return None
+    return (
+        f"the test set holds {defaults} defaults in {rows} rows, fewer than min_test_defaults="
+        f"{minimum}: its figures and intervals are too uncertain to judge the model by"
+    )

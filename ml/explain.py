@@ -22,10 +22,16 @@ from dataclasses import asdict, dataclass
 
 from pyspark.ml import PipelineModel
 from pyspark.ml.classification import LogisticRegressionModel
-from pyspark.ml.feature import ImputerModel, StandardScalerModel, StringIndexerModel
+from pyspark.ml.feature import (
+    ImputerModel,
+    StandardScalerModel,
+    StringIndexerModel,
+    VectorAssembler,
+)
 
 from finlake.errors import FinlakeError
-from ml.features import describe_feature, feature_spec, input_column
+from ml.features import describe_feature, input_column
+from ml.pipeline import UNSCALED
 
 
 @dataclass(frozen=True)
@@ -44,29 +50,47 @@ class Term:
 class ModelParts:
     scorecard: LogisticRegressionModel
     calibrator: LogisticRegressionModel
-    indexer: StringIndexerModel
+    indexer: StringIndexerModel | None
     scaler: StandardScalerModel
-    imputer: ImputerModel
+    imputer: ImputerModel | None
+    numeric: tuple[str, ...]  # model inputs, in vector order
+    indicators: tuple[str, ...]
+    categorical: tuple[str, ...]
 
 
 def model_parts(model: PipelineModel) -> ModelParts:
     stages = model.stages
     regressions = [s for s in stages if isinstance(s, LogisticRegressionModel)]
 
-    def one(kind):
+    def one(kind, optional=False):
         found = [s for s in stages if isinstance(s, kind)]
+        if optional and not found:
+            return None
         if len(found) != 1:
             raise FinlakeError(f"The saved model has {len(found)} {kind.__name__} stages, not 1.")
         return found[0]
+
+    imputer = one(ImputerModel, optional=True)
+    indexer = one(StringIndexerModel, optional=True)
+    assembled = next(
+        s for s in stages if isinstance(s, VectorAssembler) and s.getOutputCol() == UNSCALED
+    ).getInputCols()
+    strip = lambda c: c.removesuffix("_imputed").removesuffix("__x")  # noqa: E731
+    numeric = tuple(strip(c) for c in assembled if c.endswith("_imputed"))
+    indicators = tuple(strip(c) for c in assembled if not c.endswith(("_imputed", "_onehot")))
+    categorical = tuple(c.removesuffix("__x") for c in indexer.getInputCols()) if indexer else ()
 
     if len(regressions) != 2:
         raise FinlakeError(f"The saved model has {len(regressions)} logistic stages, not 2.")
     return ModelParts(
         scorecard=regressions[0],
         calibrator=regressions[1],
-        indexer=one(StringIndexerModel),
+        indexer=indexer,
         scaler=one(StandardScalerModel),
-        imputer=one(ImputerModel),
+        imputer=imputer,
+        numeric=numeric,
+        indicators=indicators,
+        categorical=categorical,
     )
 
 
@@ -89,9 +113,9 @@ def reference_coded(
 
 def feature_names(parts: ModelParts) -> list[str]:
     """Names of the scorecard's inputs, in vector order (pipeline.feature_stages)."""
-    spec = feature_spec()
-    names = [*spec.numeric, *spec.indicators]
-    for column, labels in zip(spec.categorical, parts.indexer.labelsArray, strict=True):
+    names = [*parts.numeric, *parts.indicators]
+    labels_array = parts.indexer.labelsArray if parts.indexer else []
+    for column, labels in zip(parts.categorical, labels_array, strict=True):
         names.extend(f"{column}={label}" for label in labels)
     if len(names) != parts.scorecard.numFeatures:
         raise FinlakeError(
@@ -102,8 +126,10 @@ def feature_names(parts: ModelParts) -> list[str]:
 
 
 def odds_ratio_table(model: PipelineModel) -> list[Term]:
+    """Every input's effect on the final model. All inputs are standardised before the fit
+    (pipeline.py); numeric inputs are reported per 1 SD, 0/1 inputs and categories per unit
+    (flag on against off), which moves their centring into the intercept."""
     parts = model_parts(model)
-    spec = feature_spec()
     names = feature_names(parts)
     beta, intercept = effective_coefficients(
         list(parts.scorecard.coefficients.toArray()),
@@ -113,37 +139,54 @@ def odds_ratio_table(model: PipelineModel) -> list[Term]:
     )
     means = parts.scaler.mean.toArray()
     sds = parts.scaler.std.toArray()
-    medians = parts.imputer.surrogateDF.first().asDict()
+    medians = parts.imputer.surrogateDF.first().asDict() if parts.imputer else {}
+
+    def per_unit(position: int) -> float:
+        """Coefficient per unit of a 0/1 input; its centring goes into the intercept."""
+        nonlocal intercept
+        if sds[position] <= 0:
+            return 0.0
+        unit = beta[position] / sds[position]
+        intercept -= unit * means[position]
+        return unit
 
     terms: list[Term] = []
     position = 0
-    for index, feature in enumerate(spec.numeric):
+    for feature in parts.numeric:
         coefficient = beta[position]
         terms.append(
             Term(
                 feature=feature,
                 kind="numeric",
                 description=describe_feature(feature)
-                + ("" if sds[index] > 0 else " (constant in training: no effect)"),
+                + ("" if sds[position] > 0 else " (constant in training: no effect)"),
                 coefficient=coefficient,
                 odds_ratio=math.exp(coefficient),
-                scale=float(sds[index]),
-                centre=float(means[index]),
+                scale=float(sds[position]),
+                centre=float(means[position]),
                 imputed_with=medians.get(input_column(feature)),
             )
         )
         position += 1
-    for feature in spec.indicators:
-        coefficient = beta[position]
+    for feature in parts.indicators:
+        coefficient = per_unit(position)
         terms.append(
             Term(
-                feature, "indicator", describe_feature(feature), coefficient, math.exp(coefficient)
+                feature,
+                "indicator",
+                describe_feature(feature),
+                coefficient,
+                math.exp(coefficient),
+                scale=float(sds[position]),
             )
         )
         position += 1
-    for column, labels in zip(spec.categorical, parts.indexer.labelsArray, strict=True):
+    labels_array = parts.indexer.labelsArray if parts.indexer else []
+    for column, labels in zip(parts.categorical, labels_array, strict=True):
         levels = list(labels)
-        coded, shift = reference_coded(levels, beta[position : position + len(levels)], levels[0])
+        # One-hot columns: dropLast=True with handleInvalid='keep' gives one column per level.
+        units = [per_unit(position + i) for i in range(len(levels))]
+        coded, shift = reference_coded(levels, units, levels[0])
         intercept += shift
         for level in levels:
             description = (

@@ -93,6 +93,28 @@ CATEGORICAL = ("employment_status", "primary_loan_type")
 UNKNOWN_CATEGORY = "unknown"
 
 
+# Columns of gold.loan_default_features that are never model inputs: keys, the label and its
+# window, the scoring marker and lineage. Any other numeric or boolean column gold gains is
+# picked up as an input (numeric: used as it is; boolean: a 0/1 flag), so a new feature needs no
+# change here. A new label-side or lineage column must be named with one of NOT_INPUT_PREFIXES.
+NOT_INPUTS = frozenset(
+    (
+        *KEYS,
+        LABEL_SOURCE,
+        "default_date",
+        "label_window_end",
+        "is_label_complete",
+        "is_scoring_date",
+        "feature_data_max_date",
+    )
+)
+NOT_INPUT_PREFIXES = ("label_", "default", "is_label", "feature_data_", "as_of", "data_reach")
+
+
+def is_candidate_input(column: str) -> bool:
+    return column not in NOT_INPUTS and not column.startswith(NOT_INPUT_PREFIXES)
+
+
 def money_feature(column: str) -> str:
     return f"log_{column}"
 
@@ -101,24 +123,131 @@ def indicator_feature(column: str) -> str:
     return f"{column}_missing"
 
 
+def _derived_sources(condition: str) -> tuple[str, ...]:
+    """Gold columns a derived flag's condition reads (the names in the condition)."""
+    words = {w for w in condition.replace("(", " ").replace(")", " ").split()}
+    return tuple(sorted(w for w in words if w.isidentifier() and w not in ("and", "or", "not")))
+
+
 @dataclass(frozen=True)
 class FeatureSpec:
-    """Names of the model inputs in the order the model sees them."""
+    """The gold columns the model reads, by kind, and the model inputs made from them.
 
-    numeric: tuple[str, ...]  # continuous: median-imputed, then standardised
-    indicators: tuple[str, ...]  # 0/1: missing-value indicators and flags, not scaled
-    categorical: tuple[str, ...]  # strings: one-hot encoded
+    Model inputs in the order the model sees them: `numeric` (continuous, median-imputed),
+    `indicators` (0/1: missing-value indicators, flags, derived flags) and `categorical`
+    (strings, one-hot encoded). `dropped` names the gold columns left out, with the reason.
+    """
+
+    money: tuple[str, ...] = MONEY
+    plain: tuple[str, ...] = PLAIN
+    capped: tuple[tuple[str, float], ...] = tuple(CAPPED.items())
+    flags: tuple[str, ...] = FLAGS
+    derived: tuple[str, ...] = tuple(DERIVED)
+    missing_indicators: tuple[str, ...] = MISSING_INDICATORS
+    categorical: tuple[str, ...] = CATEGORICAL
+    dropped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def numeric(self) -> tuple[str, ...]:
+        return (
+            *(money_feature(c) for c in self.money),
+            *self.plain,
+            *(c for c, _ in self.capped),
+        )
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return (
+            *(indicator_feature(c) for c in self.missing_indicators),
+            *self.flags,
+            *self.derived,
+        )
 
     @property
     def source_columns(self) -> tuple[str, ...]:
         """Gold columns the model reads (besides keys and label)."""
-        return (*MONEY, *PLAIN, *CAPPED, *FLAGS, *CATEGORICAL)
+        derived_sources = [c for d in self.derived for c in _derived_sources(DERIVED[d][0])]
+        columns = [
+            *self.money,
+            *self.plain,
+            *(c for c, _ in self.capped),
+            *self.flags,
+            *self.categorical,
+        ]
+        return tuple(dict.fromkeys([*columns, *derived_sources]))
+
+    def without(self, dropped: dict[str, str]) -> FeatureSpec:
+        """This spec without the gold columns in `dropped` (column -> reason), and without the
+        derived flags and indicators that read them."""
+        if not dropped:
+            return self
+        keep = lambda columns: tuple(c for c in columns if c not in dropped)  # noqa: E731
+        return FeatureSpec(
+            money=keep(self.money),
+            plain=keep(self.plain),
+            capped=tuple((c, cap) for c, cap in self.capped if c not in dropped),
+            flags=keep(self.flags),
+            derived=tuple(
+                d
+                for d in self.derived
+                if not any(s in dropped for s in _derived_sources(DERIVED[d][0]))
+            ),
+            missing_indicators=keep(self.missing_indicators),
+            categorical=keep(self.categorical),
+            dropped=(*self.dropped, *sorted(dropped.items())),
+        )
+
+    def prepare_statement(self) -> str:
+        """The SQLTransformer statement: gold columns in, model-input columns added.
+
+        Nulls stay null in the numeric inputs (the Imputer fills them); indicators are computed
+        here from the raw columns, before imputation. A missing category becomes 'unknown'.
+        """
+        exprs = []
+        for column in self.money:
+            value = f"ln(1d + greatest(cast({column} as double), 0d))"
+            exprs.append(f"{_keep_null(column, value)} as {input_column(money_feature(column))}")
+        for column in self.plain:
+            exprs.append(f"cast({column} as double) as {input_column(column)}")
+        for column, cap in self.capped:
+            value = f"least(cast({column} as double), {cap}d)"
+            exprs.append(f"{_keep_null(column, value)} as {input_column(column)}")
+        for column in self.missing_indicators:
+            exprs.append(
+                f"cast({column} is null as double) as {input_column(indicator_feature(column))}"
+            )
+        for column in self.flags:
+            exprs.append(f"cast(coalesce({column}, false) as double) as {input_column(column)}")
+        for name in self.derived:
+            condition = DERIVED[name][0]
+            exprs.append(f"cast(coalesce({condition}, false) as double) as {input_column(name)}")
+        for column in self.categorical:
+            exprs.append(f"coalesce({column}, '{UNKNOWN_CATEGORY}') as {input_column(column)}")
+        return "select *, " + ", ".join(exprs) + " from __THIS__"
 
 
-def feature_spec() -> FeatureSpec:
-    numeric = (*(money_feature(c) for c in MONEY), *PLAIN, *CAPPED)
-    indicators = (*(indicator_feature(c) for c in MISSING_INDICATORS), *FLAGS, *DERIVED)
-    return FeatureSpec(numeric=numeric, indicators=indicators, categorical=CATEGORICAL)
+def feature_spec(columns: dict[str, str] | None = None) -> FeatureSpec:
+    """The model's inputs. Without `columns`: the designed set above. With `columns` (gold
+    column -> 'numeric', 'boolean', 'string' or other): the designed columns that exist, plus
+    every other numeric column (used as it is) and boolean column (a 0/1 flag) that is not
+    label-side or lineage (is_candidate_input)."""
+    spec = FeatureSpec()
+    if columns is None:
+        return spec
+    known = set(spec.source_columns)
+    absent = {c: "not in the features table" for c in known if c not in columns}
+    extra_numeric = tuple(
+        c
+        for c, kind in columns.items()
+        if kind == "numeric" and c not in known and is_candidate_input(c)
+    )
+    extra_flags = tuple(
+        c
+        for c, kind in columns.items()
+        if kind == "boolean" and c not in known and is_candidate_input(c)
+    )
+    spec = FeatureSpec(plain=(*spec.plain, *extra_numeric), flags=(*spec.flags, *extra_flags))
+    return spec.without(absent)
 
 
 def input_column(feature: str) -> str:
@@ -133,31 +262,8 @@ def _keep_null(column: str, expression: str) -> str:
 
 
 def prepare_statement() -> str:
-    """The SQLTransformer statement: gold columns in, model-input columns added.
-
-    Nulls stay null in the numeric inputs (the Imputer fills them); indicators are computed here
-    from the raw columns, before imputation. A missing category becomes 'unknown'.
-    """
-    exprs = []
-    for column in MONEY:
-        value = f"ln(1d + greatest(cast({column} as double), 0d))"
-        exprs.append(f"{_keep_null(column, value)} as {input_column(money_feature(column))}")
-    for column in PLAIN:
-        exprs.append(f"cast({column} as double) as {input_column(column)}")
-    for column, cap in CAPPED.items():
-        value = f"least(cast({column} as double), {cap}d)"
-        exprs.append(f"{_keep_null(column, value)} as {input_column(column)}")
-    for column in MISSING_INDICATORS:
-        exprs.append(
-            f"cast({column} is null as double) as {input_column(indicator_feature(column))}"
-        )
-    for column in FLAGS:
-        exprs.append(f"cast(coalesce({column}, false) as double) as {input_column(column)}")
-    for name, (condition, _) in DERIVED.items():
-        exprs.append(f"cast(coalesce({condition}, false) as double) as {input_column(name)}")
-    for column in CATEGORICAL:
-        exprs.append(f"coalesce({column}, '{UNKNOWN_CATEGORY}') as {input_column(column)}")
-    return "select *, " + ", ".join(exprs) + " from __THIS__"
+    """The designed spec's prepare statement (FeatureSpec.prepare_statement)."""
+    return feature_spec().prepare_statement()
 
 
 def describe_feature(feature: str) -> str:
@@ -165,13 +271,12 @@ def describe_feature(feature: str) -> str:
     for column in MONEY:
         if feature == money_feature(column):
             return f"ln(1 + {column})"
-    for column in MISSING_INDICATORS:
-        if feature == indicator_feature(column):
-            return f"1 when {column} is missing"
+    if feature.endswith("_missing"):
+        return f"1 when {feature[: -len('_missing')]} is missing"
     if feature in CAPPED:
         return f"{feature}, capped at {CAPPED[feature]:g}"
-    if feature in FLAGS:
-        return f"1 when {feature}"
     if feature in DERIVED:
         return DERIVED[feature][1]
+    if feature in FLAGS:
+        return f"1 when {feature}"
     return feature

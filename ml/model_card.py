@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ml.features import describe_feature, feature_spec
 from ml.scoring import RISK_BANDS
 
 
@@ -14,83 +13,108 @@ def _num(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _ci(interval: list[float] | None, digits: int = 3) -> str:
+    if not interval:
+        return "n/a"
+    return f"[{interval[0]:.{digits}f}, {interval[1]:.{digits}f}]"
+
+
 def render(metrics: dict) -> str:
     split, test, model = metrics["split"], metrics["test"], metrics["model"]
-    spec = feature_spec()
+    challenger, card = metrics["challenger"], metrics["scorecard"]
+    features = metrics["features"]
+    ci = test["ci_95"]
     lines = [
         f"# Model card: probability of default, {metrics['model_version']}",
+        "",
+        "| field | value |",
+        "|---|---|",
+        "| model owner | _to be filled by the owning team (credit risk analytics)_ |",
+        "| developer | finlake `ml/` (this run: see `run` in metrics.json) |",
+        "| validator / approval | _independent validation sign-off and date: pending_ |",
+        "| approved use | portfolio monitoring of existing borrowers (below) |",
+        f"| champion | {model['champion']} |",
+        f"| challenger | {model['challenger']} |",
+        "| next review | at every retraining, and when a monitoring alert fires |",
         "",
         "## Intended use",
         "",
         "Ranks and sizes the 12-month default risk of retail borrowers with a live loan, once a "
         "month, for portfolio monitoring, early-warning lists and provisioning analysis. The "
-        "output is a probability of default (PD) and a risk band per customer in "
-        "gold.customer_default_scores. Not for automated credit decisions on new applicants: it "
-        "was developed only on existing borrowers, and decisions about individuals need the "
-        "review and adverse-action reasons a credit policy prescribes.",
+        "output is a probability of default (PD), a risk band and up to three adverse-action "
+        "reasons per customer in gold.customer_default_scores. Not for automated credit "
+        "decisions on new applicants: it was developed only on existing borrowers, and "
+        "decisions about individuals need the review a credit policy prescribes.",
         "",
-        "## Data window",
+        "## Definition of default",
+        "",
+        "A borrower defaults in the 12 months after an observation date when an instalment of "
+        "theirs becomes 90 or more days past due, or one of their loans is recorded in default "
+        "or charged off, within that window (gold `loan_default_features.defaults_within_window`; "
+        "the definition and its settings are in models/gold/risk/loan_default_features.yml). "
+        "A window that the data does not yet cover is unlabelled: neither fitted nor tested.",
+        "",
+        "## Data windows",
         "",
         f"- Source: `{metrics['data']['source']}` (one row per borrower per monthly observation "
         "date; features known before the date, label from the 12 months after it).",
         f"- Training: {split['train_dates'][0]} to {split['train_dates'][-1]} "
-        f"({len(split['train_dates'])} months, {split['rows'].get('train', 0):,} borrower-months, "
-        f"{split['defaults'].get('train', 0):,} defaults).",
-        f"- Out-of-time test: {split['test_dates'][0]} to {split['test_dates'][-1]} "
-        f"({split['rows'].get('test', 0):,} borrower-months, {test['defaults']:,} defaults); "
-        f"gap months left out: {len(split['gap_dates'])}.",
-        f"- Scored: {split['scoring_date']} ({metrics['scores']['rows']:,} customers).",
-        f"- Label windows of the last training months run {split['label_overlap_months']} "
-        "months into the test period (see Limitations). "
-        f"{_pct(split['test_customers_seen_in_training'], 0)} of test customers also appear "
-        "in training, at earlier dates.",
+        f"({len(split['train_dates'])} months), customers not held out: "
+        f"{split['rows']['train']:,} borrower-months, {split['defaults']['train']:,} defaults.",
+        f"- Test: {split['test_dates'][0]} to {split['test_dates'][-1]}, the "
+        f"{100 * split['holdout_share']:.0f}% of customers held out of training altogether: "
+        f"{split['rows']['test']:,} borrower-months, {split['defaults']['test']:,} defaults "
+        f"({len(test['ci_95'] and [1])} interval per figure from "
+        f"{test['bootstrap']['samples_used']} customer-clustered bootstrap resamples of "
+        f"{test['bootstrap']['customers']} customers).",
+        f"- Gap months left out: {len(split['gap_dates'])}. Scored: {split['scoring_date']} "
+        f"({metrics['scores']['rows']:,} customers).",
         "",
-        "## Method",
+        "**Why out of borrower.** Labels look 12 months ahead, so training labels of the last "
+        f"training months run {split['label_overlap_months']} months into the test period. With "
+        "the same customers in training and test, a test default was often the very event a "
+        "training row was labelled with (169 of 202 on the small preset before this design). A "
+        "gap of 11 labelled months would remove that, but the history is too short for it. "
+        "Holding customers out removes it by construction (checked on the data: no test "
+        "customer has a training row); the rolling-origin backtest below shows how the figure "
+        "moves with the test month.",
         "",
-        "Spark ML pipeline: median imputation with missing-value indicators, standardisation of "
-        "numeric inputs, one-hot encoding of categories, logistic regression with class "
-        "weights (each class half the weight), regularisation chosen by "
-        f"{model['cv_folds']}-fold cross-validation on the training period with folds grouped "
-        "by customer (selected: regParam "
-        f"{model['selected']['regParam']:g}, elasticNetParam "
-        f"{model['selected']['elasticNetParam']:g}), then Platt calibration on the training "
-        f"period (slope {model['calibration']['slope']:.3f}, intercept "
-        f"{model['calibration']['intercept']:.3f}; pure prior correction would be slope 1, "
-        f"intercept {model['calibration']['prior_correction_expected']:.3f}).",
+        "## Performance on unseen borrowers (test)",
         "",
-        "## Features",
-        "",
-        "Numeric (standardised): "
-        + ", ".join(f"`{f}`" for f in spec.numeric)
-        + ". Indicators: "
-        + ", ".join(f"`{f}` ({describe_feature(f)})" for f in spec.indicators)
-        + ". Categories: "
-        + ", ".join(f"`{c}`" for c in spec.categorical)
-        + ". Definitions of the gold columns: models/gold/risk/loan_default_features.yml.",
-        "",
-        "## Out-of-time performance",
-        "",
-        "| metric | value |",
-        "|---|---|",
-        f"| ROC AUC | {_num(metrics['auc_roc'])} |",
-        f"| Gini | {_num(metrics['gini'])} |",
-        f"| PR AUC (average precision) | {_num(metrics['pr_auc'])} |",
-        f"| KS | {_num(metrics['ks'])} |",
-        f"| Brier score | {_num(metrics['brier'], 4)} |",
-        f"| observed default rate / mean PD | {_pct(test['observed_default_rate'], 2)} / "
-        f"{_pct(test['mean_predicted_pd'], 2)} |",
+        "| metric | champion (scorecard) | 95% CI | challenger (LR) | 95% CI |",
+        "|---|---|---|---|---|",
+        f"| ROC AUC | {_num(metrics['auc_roc'])} | {_ci(ci.get('auc_roc'))} | "
+        f"{_num(challenger['auc_roc'])} | {_ci(challenger['ci_95'].get('auc_roc'))} |",
+        f"| KS | {_num(metrics['ks'])} | {_ci(ci.get('ks'))} | {_num(challenger['ks'])} | "
+        f"{_ci(challenger['ci_95'].get('ks'))} |",
+        f"| Brier score | {_num(metrics['brier'], 4)} | {_ci(ci.get('brier'), 4)} | "
+        f"{_num(challenger['brier'], 4)} | {_ci(challenger['ci_95'].get('brier'), 4)} |",
+        f"| Gini | {_num(metrics['gini'])} | | {_num(challenger['gini'])} | |",
+        f"| PR AUC | {_num(metrics['pr_auc'])} | | {_num(challenger['pr_auc'])} | |",
+        f"| mean PD (observed default rate {_pct(test['observed_default_rate'], 2)}) | "
+        f"{_pct(test['mean_predicted_pd'], 2)} | | {_pct(challenger['mean_predicted_pd'], 2)} | |",
         f"| deciles whose default rate lies in the 95% band | "
-        f"{test['calibration_bins_within_95']} of {len(test['calibration'])} |",
-        f"| Hosmer-Lemeshow (p-value) | {_num(test['hosmer_lemeshow'], 1)} "
-        f"({_num(test['hosmer_lemeshow_p_value'])}) |",
-        f"| training-period AUC (in sample) | {_num(metrics['train']['auc_roc'])} |",
+        f"{test['calibration_bins_within_95']} of {len(test['calibration'])} | | "
+        f"{challenger['calibration_bins_within_95']} of {len(test['calibration'])} | |",
     ]
     if "oracle_auc" in metrics:
         lines += [
-            f"| oracle AUC (true PD of the generator, {metrics['oracle_rows_matched']:,} rows) | "
-            f"{_num(metrics['oracle_auc'])} |",
-            f"| model AUC / oracle AUC | {_num(metrics['auc_ratio_to_oracle'])} |",
+            f"| oracle AUC (the generator's true PD) | {_num(metrics['oracle_auc'])} | "
+            f"{_ci(metrics['oracle_auc_ci_95'])} | | |",
+            f"| AUC gap to the oracle | {_num(metrics['oracle_auc'] - metrics['auc_roc'])} | "
+            f"{_ci(metrics['auc_gap_to_oracle_ci_95'])} | "
+            f"{_num(metrics['oracle_auc'] - challenger['auc_roc'])} | "
+            f"{_ci(challenger.get('auc_gap_to_oracle_ci_95'))} |",
         ]
+    lines += [
+        f"| training-period AUC (in sample) | {_num(metrics['train']['auc_roc'])} | | "
+        f"{_num(metrics['train']['challenger_auc_roc'])} | |",
+        "",
+        "A model whose AUC gap to the oracle is negative beyond its interval fails the run "
+        "(only leakage allows beating the true PD).",
+    ]
+    for warning in metrics.get("warnings", []):
+        lines.append(f"\n**Warning:** {warning}.")
     c = test["confusion"]
     lines += [
         "",
@@ -99,7 +123,35 @@ def render(metrics: dict) -> str:
         f"{c['false_positives']} false alarms, {c['true_negatives']} correctly cleared "
         f"(recall {_pct(c['recall'])}, precision {_pct(c['precision'])}).",
         "",
-        "## Calibration by decile of predicted PD (test)",
+        "## Rolling-origin backtest (champion refitted at each origin)",
+        "",
+        "| test month | training months | test rows | defaults | AUC | oracle AUC |",
+        "|---|---|---|---|---|---|",
+    ]
+    for b in metrics["backtest"]:
+        lines.append(
+            f"| {b['origin']} | {b['training_months']} | {b['test_rows']} | "
+            f"{b['test_defaults']} | {_num(b['auc_roc'])} | {_num(b.get('oracle_auc'))} |"
+        )
+    lines += [
+        "",
+        "## Segments (test months; champion, challenger and oracle AUC)",
+        "",
+        "| segment | rows | defaults | observed | mean PD | AUC | challenger AUC | oracle AUC |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in test["segments"]:
+        lines.append(
+            f"| {s['segment']} | {s['rows']} | {s['defaults']} | {_pct(s['observed_rate'], 2)} | "
+            f"{_pct(s['mean_pd'], 2)} | {_num(s['auc_roc'])} | "
+            f"{_num(s.get('challenger_auc_roc'))} | {_num(s.get('oracle_auc'))} |"
+        )
+    lines += [
+        "",
+        "The 'seen in training' rows are the old design's test set (same customers at later "
+        "dates), shown only to measure how much it flattered the model.",
+        "",
+        "## Calibration by decile of predicted PD (champion, test)",
         "",
         "| decile | rows | mean PD | observed | 95% band |",
         "|---|---|---|---|---|",
@@ -109,18 +161,6 @@ def render(metrics: dict) -> str:
             f"| {b['bin']} | {b['rows']} | {_pct(b['mean_predicted'], 2)} | "
             f"{_pct(b['observed_rate'], 2)} | {_pct(b['lower_95'], 2)} to "
             f"{_pct(b['upper_95'], 2)} |"
-        )
-    lines += [
-        "",
-        "## Segments (test)",
-        "",
-        "| segment | rows | defaults | observed | mean PD | AUC | oracle AUC |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for s in test["segments"]:
-        lines.append(
-            f"| {s['segment']} | {s['rows']} | {s['defaults']} | {_pct(s['observed_rate'], 2)} | "
-            f"{_pct(s['mean_pd'], 2)} | {_num(s['auc_roc'])} | {_num(s['oracle_auc'])} |"
         )
     lines += [
         "",
@@ -139,7 +179,48 @@ def render(metrics: dict) -> str:
         )
     lines += [
         "",
-        "## Largest effects (odds ratios of the final, calibrated model)",
+        "## Champion: scorecard terms",
+        "",
+        f"Penalty {card['penalty']:g} chosen by customer-grouped cross-validated log loss "
+        + (
+            "(interior of its grid)."
+            if card["penalty_edge"] is None
+            else f"(still at the {card['penalty_edge']} end of its grid after widening)."
+        )
+        + " Standard errors are clustered by customer; 'sign flips' is the share of "
+        "customer-bootstrap refits whose coefficient has the other sign.",
+        "",
+        "| input | IV | bins | default rate | coefficient | clustered SE | sign flips |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for t in metrics["scorecard_terms"]:
+        lines.append(
+            f"| `{t['feature']}` | {t['information_value']:.3f} | {t['bins']} | "
+            f"{t['direction'] or 'by category'} | {t['coefficient']:.3f} | "
+            f"{t['standard_error_clustered']:.3f} | {_pct(t['sign_flip_share'], 0)} |"
+        )
+    if card["dropped"]:
+        lines += [
+            "",
+            "Inputs the scorecard left out: "
+            + "; ".join(f"`{k}` ({v})" for k, v in sorted(card["dropped"].items()))
+            + ".",
+        ]
+    lines += [
+        "",
+        "Bins and weights of evidence: scorecard.json.",
+        "",
+        "## Challenger: largest effects (odds ratios of the calibrated LR)",
+        "",
+        f"Every input standardised before one L2/elastic-net penalty (flags included, so the "
+        f"penalty weighs a 1-SD move of every input alike); regParam "
+        f"{model['selected']['regParam']:g}, elasticNetParam "
+        f"{model['selected']['elasticNetParam']:g}"
+        + (
+            ", interior of its grid."
+            if model["selected"].get("grid_edge") is None
+            else f", at the {model['selected']['grid_edge']} end of its grid after widening."
+        ),
         "",
         "| input | odds ratio | per |",
         "|---|---|---|",
@@ -152,29 +233,77 @@ def render(metrics: dict) -> str:
             "category": t["description"],
         }[t["kind"]]
         lines.append(f"| `{t['feature']}` | {t['odds_ratio']:.3f} | {per} |")
+    dropped = features["dropped"]
     lines += [
         "",
-        "All coefficients: `odds_ratios` in metrics.json.",
+        "## Inputs",
+        "",
+        "Read from gold: every designed column plus any other numeric or boolean column that is "
+        "not label-side or lineage (ml/features.py). "
+        + (
+            "Left out because they cannot inform a model in the training window: "
+            + "; ".join(f"`{c}` ({r})" for c, r in dropped.items())
+            + "."
+            if dropped
+            else "None was left out: every input varies in the training window."
+        ),
+        "",
+        "## Monitoring plan",
+        "",
+        "Every scoring run compares the population with the training window: population "
+        "stability index (PSI) of the score and of every input; 0.1 warns, 0.25 alerts "
+        "(retrain or review). Calibration by risk band is checked against realised defaults "
+        "once the 12-month labels of a scoring date mature; a band whose default rate leaves "
+        "its 95% band two months running triggers a review. Written to gold "
+        "`model_monitoring` (one row per date, measure and subject).",
+        "",
+    ]
+    watch = metrics.get("monitoring")
+    if watch:
+        lines += [
+            "| observation date | score PSI | status |",
+            "|---|---|---|",
+        ]
+        for day, value in watch["score_psi"].items():
+            state = "alert" if value >= 0.25 else "warn" if value >= 0.1 else "ok"
+            lines.append(f"| {day} | {value:.3f} | {state} |")
+        lines += [
+            "",
+            f"Inputs with the largest PSI at {watch['latest_date']}: "
+            + ", ".join(
+                f"`{t['input']}` {t['psi']:.3f} ({t['status']})"
+                for t in watch["latest_input_psi_top"]
+            )
+            + f". Calibration bands outside their 95% band where labels matured: "
+            f"{watch['calibration_bands_outside']}.",
+            "",
+        ]
+    lines += [
+        "## Fair lending",
+        "",
+        "Inputs include age (`age_years`) and employment status (retired, unemployed), which "
+        "anti-discrimination law restricts in credit decisions (age is a protected ground in "
+        "most jurisdictions; employment status can proxy for age, disability or sex). They are "
+        "here because the model serves portfolio monitoring, not decisions about applicants; "
+        "before any decision use, refit without them and compare (disparate-impact test by age "
+        "band), and never quote them as adverse-action reasons without legal review.",
         "",
         "## Limitations",
         "",
-        "- Out of time, not out of customer: test borrowers were mostly seen at earlier dates, "
-        "and the 12-month label windows of late training months overlap the test months, so "
-        "the test shares the economy of its period with the training labels.",
-        "- A short history (few labelled months) gives one test period; performance across an "
-        "economic cycle is unknown. Monitor monthly default rates by band.",
-        "- Borrowers without a known customer version have profile inputs imputed (flagged by "
-        "the indicators); their PDs rest on repayment and cash-flow behaviour.",
-        "- Linear in its inputs: interactions (for example an income shock on a high "
-        "debt-to-income) are not modelled; a category not seen in training is scored at the "
-        "baseline of that variable.",
-        "- Calibrated on the training period; a shift in the default rate (seasonality, the "
-        "cycle) shifts calibration first. Re-check the decile table at every scoring run.",
+        f"- The test set holds {test['defaults']} defaults; the AUC interval is "
+        f"{_ci(ci.get('auc_roc'))}, so differences below its width are not evidence.",
+        "- Test and training share the economy of overlapping label windows (out of borrower, "
+        "not out of period): a downturn after the training period would not show here.",
+        "- A short history gives few backtest origins; performance across a cycle is unknown.",
+        "- Borrowers without a known customer version have profile inputs missing; the "
+        "scorecard gives them the missing bin's weight of evidence.",
+        "- Additive in binned inputs: interactions are not modelled; a category not seen in "
+        "training scores a weight of evidence of 0 (no evidence).",
         "",
         "## Reproducibility",
         "",
         f"Model version `{metrics['model_version']}` is a hash of the training rows, the split, "
-        "the settings and the code version: the same gold data give the same version, model "
+        "the settings and the code version: the same gold data give the same version, models "
         "and scores. Seed "
         f"{metrics['config']['seed']}; settings in metrics.json (`config`).",
         "",

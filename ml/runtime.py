@@ -20,6 +20,7 @@ from ml.config import TrainConfig
 from ml.data import FEATURES_MODEL, TRUTH_FILE
 
 SCORES_MODEL = "customer_default_scores"
+MONITORING_MODEL = "model_monitoring"
 
 
 class LocalWidgets:
@@ -130,6 +131,19 @@ class Outputs:
     @property
     def scores_location(self) -> str:
         return self.scores_table or str(self.scores_path)
+
+    @property
+    def monitoring_path(self) -> Path | None:
+        """Parquet folder of the monitoring table, beside the scores (local)."""
+        return self.scores_path.parent / MONITORING_MODEL if self.scores_path else None
+
+    @property
+    def monitoring_table(self) -> str | None:
+        """Catalog table of the monitoring table, in the scores' schema (Databricks)."""
+        if not self.scores_table:
+            return None
+        schema = self.scores_table.rpartition(".")[0]
+        return f"{schema}.{MONITORING_MODEL}" if schema else MONITORING_MODEL
 
 
 @dataclass(frozen=True)

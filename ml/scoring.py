@@ -2,7 +2,9 @@
 
 Output schema of gold.customer_default_scores (a dbt source is declared on these names):
 customer_id string, observation_date date, probability_of_default double, risk_band string,
-model_version string, scored_at timestamp.
+model_version string, scored_at timestamp, then reason_1 to reason_3: the adverse-action
+reasons, in plain words (ml/reason_codes.csv), of the inputs that cost the borrower the most
+against their best bin in the champion scorecard (null when fewer inputs cost anything).
 
 scored_at is the as-of of the data (midnight UTC of the scoring observation date), never the
 clock of the run (invariant 5: the same inputs give the same table).
@@ -10,10 +12,15 @@ clock of the run (invariant 5: the same inputs give the same table).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from pyspark.ml import PipelineModel
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import Column, DataFrame
@@ -51,8 +58,13 @@ SCORES_SCHEMA = T.StructType(
         T.StructField("risk_band", T.StringType()),
         T.StructField("model_version", T.StringType()),
         T.StructField("scored_at", T.TimestampType()),
+        T.StructField("reason_1", T.StringType()),
+        T.StructField("reason_2", T.StringType()),
+        T.StructField("reason_3", T.StringType()),
     ]
 )
+REASONS = ("reason_1", "reason_2", "reason_3")
+REASON_CODES_FILE = Path(__file__).with_name("reason_codes.csv")
 
 
 def risk_band(probability: float) -> str:
@@ -110,7 +122,63 @@ def score_table(model: PipelineModel, scoring_rows: DataFrame, version: str) -> 
         risk_band_column(F.col(PD)).alias("risk_band"),
         F.lit(version).cast("string").alias("model_version"),
         scored_at.cast("timestamp").alias("scored_at"),
+        *(F.lit(None).cast("string").alias(r) for r in REASONS),
     )
+
+
+def reason_templates(path: Path = REASON_CODES_FILE) -> dict[str, tuple[str, str]]:
+    """feature -> (wording, wording when a 0/1 flag is off), from ml/reason_codes.csv."""
+    with path.open(newline="") as handle:
+        return {
+            row["feature"]: (row["reason"], row.get("reason_when_off") or "")
+            for row in csv.DictReader(handle)
+        }
+
+
+def reason_text(feature: str, value, templates: dict[str, tuple[str, str]]) -> str:
+    """One adverse-action reason in plain words."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return f"{feature.replace('_', ' ')} not known"
+    wording, when_off = templates.get(feature, ("", ""))
+    if when_off and float(value) == 0.0:
+        return when_off
+    if not wording:
+        return f"{feature.replace('_', ' ')} of {value}"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return wording.format(value=value)
+    try:
+        return wording.format(value=number)
+    except ValueError:
+        return wording.format(value=value)
+
+
+def champion_scores(spark, rows: pd.DataFrame, card, version: str, pds: np.ndarray):
+    """The scores table from the champion scorecard's PDs and its reasons, in SCORES_SCHEMA."""
+    from datetime import UTC, datetime
+
+    templates = reason_templates()
+    reasons = card.reasons(rows, top=len(REASONS))
+    records = []
+    for index, (customer, day) in enumerate(
+        zip(rows["customer_id"], rows["observation_date"], strict=True)
+    ):
+        texts = [reason_text(f, rows[f].iloc[index], templates) for f, _ in reasons[index]]
+        texts += [None] * (len(REASONS) - len(texts))
+        pd_value = float(pds[index])
+        records.append(
+            (
+                str(customer),
+                day,
+                pd_value,
+                risk_band(pd_value),
+                version,
+                datetime(day.year, day.month, day.day, tzinfo=UTC),
+                *texts,
+            )
+        )
+    return spark.createDataFrame(records, SCORES_SCHEMA)
 
 
 def band_summary(probabilities, outcomes=None) -> list[dict]:

@@ -68,3 +68,37 @@ def write_scores_parquet(scores: DataFrame, folder: Path) -> Path:
 def write_scores_table(scores: DataFrame, table: str) -> str:
     scores.write.mode("overwrite").option("overwriteSchema", "true").saveAsTable(table)
     return table
+
+
+def monitoring_frame(spark, frame):
+    """The monitoring rows (ml/monitoring.py) as a Spark DataFrame with fixed types."""
+    from pyspark.sql import types as T
+
+    schema = T.StructType(
+        [
+            T.StructField("observation_date", T.DateType()),
+            T.StructField("measure", T.StringType()),
+            T.StructField("subject", T.StringType()),
+            T.StructField("row_count", T.LongType()),
+            T.StructField("metric_value", T.DoubleType()),
+            T.StructField("expected_value", T.DoubleType()),
+            T.StructField("status", T.StringType()),
+            T.StructField("model_version", T.StringType()),
+        ]
+    )
+    records = [
+        (
+            r.observation_date,
+            str(r.measure),
+            str(r.subject),
+            int(r.row_count),
+            float(r.metric_value),
+            None
+            if r.expected_value is None or r.expected_value != r.expected_value
+            else float(r.expected_value),
+            str(r.status),
+            str(r.model_version),
+        )
+        for r in frame.itertuples(index=False)
+    ]
+    return spark.createDataFrame(records, schema)

@@ -30,20 +30,24 @@ import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from finlake.errors import FinlakeError
+from finlake.errors import ConfigError, FinlakeError
 from finlake.lake import Lake
-from ml import data, evaluation, explain, model_card, plots, scoring, store
+from ml import data, evaluation, explain, model_card, monitoring, plots, scoring, store
 from ml.config import MODEL_CODE_VERSION, TrainConfig
-from ml.features import KEYS, LABEL, feature_spec, prepare_statement
+from ml.features import KEYS, LABEL, feature_spec, input_column
 from ml.pipeline import FittedModel
 from ml.pipeline import fit as fit_pipeline
 from ml.runtime import Outputs, RunParams, Source
+from ml.scorecard import ScorecardSettings, fit_scorecard
 from ml.split import (
     FOLD,
+    HOLDOUT,
     ROLE,
     SplitPlan,
+    assert_out_of_borrower,
     assert_out_of_time,
     fold_column,
+    holdout_customers,
     plan_out_of_time,
     role_column,
 )
@@ -54,6 +58,8 @@ MODEL_DIR = "model"
 CARD_FILE = "model_card.md"
 ROC_FILE = "roc.png"
 CALIBRATION_FILE = "calibration.png"
+# The backtest refits the scorecard once per origin month: a fixed penalty, no sign bootstrap.
+BACKTEST_SETTINGS = ScorecardSettings(penalties=(1e-3,), widenings=0, sign_bootstrap=0)
 
 
 @dataclass
@@ -84,65 +90,111 @@ class TrainResult:
     def calibration_plot(self) -> Path:
         return self.artifacts / CALIBRATION_FILE
 
-    def describe(self) -> str:
+    def headline(self) -> str:
+        """The champion's leak-free figures with their intervals, in one line."""
         m = self.metrics
+        ci = m["test"]["ci_95"]
+
+        def fig(name: str, value: float, interval: list[float], digits: int = 3) -> str:
+            return f"{name} {value:.{digits}f} [{interval[0]:.{digits}f}, {interval[1]:.{digits}f}]"
+
         oracle = (
-            f" (oracle {m['oracle_auc']:.3f}, ratio {m['auc_ratio_to_oracle']:.2f})"
+            f"; oracle AUC {m['oracle_auc']:.3f}, gap "
+            f"[{m['auc_gap_to_oracle_ci_95'][0]:.3f}, {m['auc_gap_to_oracle_ci_95'][1]:.3f}]"
             if "oracle_auc" in m
             else ""
         )
         return (
-            f"default model {self.model_version}: out-of-time AUC {m['auc_roc']:.3f}{oracle}, "
-            f"KS {m['ks']:.3f}, Brier {m['brier']:.4f}; {m['scores']['rows']:,} customers "
-            f"scored at {m['split']['scoring_date']} into {self.scores_location}; evidence in "
-            f"{self.artifacts} ({sum(self.seconds.values()):.0f}s)"
+            f"default model {self.model_version} (scorecard) on unseen borrowers, 95% CI: "
+            f"{fig('AUC', m['auc_roc'], ci['auc_roc'])}, {fig('KS', m['ks'], ci['ks'])}, "
+            f"{fig('Brier', m['brier'], ci['brier'], 4)}; challenger LR AUC "
+            f"{m['challenger']['auc_roc']:.3f}{oracle}"
+        )
+
+    def describe(self) -> str:
+        m = self.metrics
+        low, high = m["auc_roc_ci_95"]
+        oracle = ""
+        if "oracle_auc" in m:
+            o_low, o_high = m["oracle_auc_ci_95"]
+            oracle = f"; oracle {m['oracle_auc']:.3f} [{o_low:.3f}, {o_high:.3f}]"
+        challenger = m["challenger"]
+        c_low, c_high = challenger["ci_95"]["auc_roc"]
+        return (
+            f"default model {self.model_version}: scorecard AUC on unseen borrowers "
+            f"{m['auc_roc']:.3f} [95% CI {low:.3f}, {high:.3f}], challenger LR "
+            f"{challenger['auc_roc']:.3f} [{c_low:.3f}, {c_high:.3f}]{oracle}; "
+            f"KS {m['ks']:.3f}, Brier {m['brier']:.4f} on {m['test_rows']:,} test rows; "
+            f"{m['scores']['rows']:,} customers scored at {m['split']['scoring_date']} into "
+            f"{self.scores_location}; evidence in {self.artifacts} "
+            f"({sum(self.seconds.values()):.0f}s)"
+            + "".join(f"\nwarning: {w}" for w in m.get("warnings", []))
         )
 
 
-def _predictions(
-    model, frame: DataFrame, truth: DataFrame | None = None, seen: DataFrame | None = None
-) -> pd.DataFrame:
-    """Label, PD and segment flags per row (and the true PD where known), ordered by key.
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+ORACLE = "true_pd_12m"
+SCORECARD_FILE = "scorecard.json"
+# Gold columns the test segments are cut by, read even when they are not model inputs.
+SEGMENT_COLUMNS = ("credit_score", "primary_loan_type", "months_since_last_origination")
 
-    Segments: whether the credit score was known at the date, and (given `seen`, the training
-    customers) whether the customer appears in the training period.
-    """
-    predicted = scoring.predict(model, frame).select(
-        *KEYS, LABEL, scoring.PD, F.col("credit_score").isNotNull().alias("profile_known")
+
+def _one_sentence(exc: BaseException, step: str, source: str) -> FinlakeError:
+    """An unexpected failure of a step as one sentence (a Spark error's first line, never the
+    Java stack trace)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    java = getattr(exc, "java_exception", None)
+    if java is not None:
+        text = str(java.getMessage()).strip().splitlines()[0]
+    text = text.rstrip(".")
+    return FinlakeError(
+        f"Training stopped in its {step} step on {source}: {text[:300]}. "
+        "Check that table's columns and the training settings."
     )
-    if seen is not None:
-        marker = seen.select("customer_id").distinct().withColumn("seen", F.lit(True))
-        predicted = predicted.join(marker, on="customer_id", how="left").withColumn(
-            "seen", F.coalesce(F.col("seen"), F.lit(False))
-        )
-    if truth is not None:
-        predicted = predicted.join(truth, on=list(KEYS), how="left")
-    rows = predicted.orderBy(*KEYS).collect()
+
+
+def _rows_to_pandas(frame: DataFrame) -> pd.DataFrame:
     # Built from rows rather than toPandas(): no Arrow or pandas-version coupling on a cluster.
-    return pd.DataFrame([r.asDict() for r in rows], columns=predicted.columns)
+    rows = frame.collect()
+    return pd.DataFrame([r.asDict() for r in rows], columns=frame.columns)
 
 
-def _segments(predictions: pd.DataFrame) -> list[dict]:
-    """Discrimination and calibration-in-the-large per segment of the test rows."""
+def _metrics_of(y: np.ndarray, p: np.ndarray) -> dict:
+    both = 0 < y.sum() < len(y)
+    return {
+        "rows": len(y),
+        "defaults": int(y.sum()),
+        "observed_rate": float(y.mean()) if len(y) else None,
+        "mean_pd": float(p.mean()) if len(p) else None,
+        "auc_roc": evaluation.auc_roc(y, p) if both else None,
+    }
+
+
+def _segments(test: pd.DataFrame) -> list[dict]:
+    """Discrimination and calibration-in-the-large per segment of the test-month rows, for
+    both models and the oracle: seen/unseen borrower, product, loan vintage, profile known."""
+    vintage = np.where(
+        pd.to_numeric(test["months_since_last_origination"], errors="coerce") < 12,
+        "loan originated in the last 12 months",
+        "loan originated 12 months or more before",
+    )
+    cuts = {
+        "borrower": np.where(test["seen"], "seen in training", "unseen (held out)"),
+        "product": test["primary_loan_type"].fillna("unknown").astype(str).to_numpy(),
+        "vintage": vintage,
+        "credit score": np.where(test["credit_score"].notna(), "known", "missing"),
+    }
     segments = []
-    for name, column in (("credit score known", "profile_known"), ("seen in training", "seen")):
-        for value in (True, False):
-            part = predictions[predictions[column] == value]
-            y, p = part[LABEL].to_numpy(), part[scoring.PD].to_numpy()
-            both = 0 < y.sum() < len(y)
-            segments.append(
-                {
-                    "segment": f"{name}: {'yes' if value else 'no'}",
-                    "rows": len(part),
-                    "defaults": int(y.sum()),
-                    "observed_rate": float(y.mean()) if len(y) else None,
-                    "mean_pd": float(p.mean()) if len(p) else None,
-                    "auc_roc": evaluation.auc_roc(y, p) if both else None,
-                    "oracle_auc": evaluation.auc_roc(y, part["true_pd_12m"].to_numpy())
-                    if both and "true_pd_12m" in part and part["true_pd_12m"].notna().all()
-                    else None,
-                }
-            )
+    for name, values in cuts.items():
+        for value in sorted(set(values)):
+            part = test[values == value]
+            y = part[LABEL].to_numpy(dtype=float)
+            entry = {"segment": f"{name}: {value}", **_metrics_of(y, part[CHAMPION].to_numpy())}
+            entry["challenger_auc_roc"] = _metrics_of(y, part[CHALLENGER].to_numpy())["auc_roc"]
+            if ORACLE in part and part[ORACLE].notna().all() and len(part):
+                entry["oracle_auc"] = _metrics_of(y, part[ORACLE].to_numpy(dtype=float))["auc_roc"]
+            segments.append(entry)
     return segments
 
 
@@ -156,13 +208,22 @@ class TrainingRun:
         self.seconds: dict[str, float] = {}
         self.started_at = datetime.now(UTC)  # run metadata only; never written into data
         self._workdir = Path(tempfile.mkdtemp(prefix="finlake-ml-"))
-        self.metrics: dict = {}
+        self.metrics: dict = {"warnings": []}
 
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
         start = time.perf_counter()
-        yield
+        try:
+            yield
+        except FinlakeError:
+            raise
+        except Exception as exc:  # a Spark or numpy failure: one sentence, not a stack trace
+            raise _one_sentence(exc, step, self.params.source.describe()) from exc
         self.seconds[step] = round(time.perf_counter() - start, 2)
+
+    def _warn(self, sentence: str) -> None:
+        self.metrics["warnings"].append(sentence)
+        print(f"finlake: warning: {sentence}.", file=sys.stderr)
 
     # -- load ---------------------------------------------------------------------------------
     def load(self) -> pd.DataFrame:
@@ -173,8 +234,9 @@ class TrainingRun:
                 raw = data.read_features_parquet(self.spark, source.lake_root)
             else:
                 raw = data.read_features_table(self.spark, source.table)
-            frame = data.validate_features(raw, source.describe()).cache()
-            self.dates, nulls = data.profile(frame, source.describe())
+            self.spec = feature_spec(data.column_kinds(raw))
+            frame = data.validate_features(raw, source.describe(), self.spec).cache()
+            self.dates, nulls = data.profile(frame, source.describe(), self.spec)
             self.features = frame
             self.metrics["data"] = {
                 "source": source.describe(),
@@ -185,63 +247,138 @@ class TrainingRun:
 
     # -- split --------------------------------------------------------------------------------
     def split(self) -> pd.DataFrame:
-        """Assign dates to training, test and scoring; check that test is later than training."""
+        """Assign dates to training, test and scoring and customers to training or held out;
+        check both separations on the data; drop inputs that training cannot use."""
         with self._timed("split"):
-            self.plan: SplitPlan = plan_out_of_time(self.dates, self.config)
-            framed = self.features.withColumn(ROLE, role_column(self.plan))
-            self.train = (
-                framed.filter(F.col(ROLE) == "train")
-                .withColumn(FOLD, fold_column(self.config.num_folds, self.config.seed))
+            config = self.config
+            self.plan: SplitPlan = plan_out_of_time(self.dates, config)
+            held = holdout_customers(
+                self.features, self.plan, config.holdout_share, config.seed
+            ).withColumn(HOLDOUT, F.lit(True))
+            framed = (
+                self.features.withColumn(ROLE, role_column(self.plan))
+                .join(F.broadcast(held), on="customer_id", how="left")
+                .withColumn(HOLDOUT, F.coalesce(F.col(HOLDOUT), F.lit(False)))
                 .cache()
             )
-            self.test = framed.filter(F.col(ROLE) == "test")
+            self.framed = framed
+            self.train = (
+                framed.filter((F.col(ROLE) == "train") & ~F.col(HOLDOUT))
+                .withColumn(FOLD, fold_column(config.num_folds, config.seed))
+                .cache()
+            )
+            self.test = framed.filter((F.col(ROLE) == "test") & F.col(HOLDOUT))
             self.scoring_rows = framed.filter(F.col(ROLE) == "scoring")
             assert_out_of_time(self.train, self.test, self.scoring_rows)
-            by_role: dict[str, dict[str, int]] = {}
-            for d in self.dates:
-                counts = by_role.setdefault(self.plan.role_of(d.observation_date), {})
-                counts["rows"] = counts.get("rows", 0) + d.rows
-                counts["defaults"] = counts.get("defaults", 0) + d.defaults
+            assert_out_of_borrower(self.train, self.test)
+            counts = (
+                framed.groupBy(ROLE, HOLDOUT)
+                .agg(F.count(F.lit(1)).alias("rows"), F.sum(LABEL).alias("defaults"))
+                .collect()
+            )
+            rows = {(r[ROLE], r[HOLDOUT]): (r["rows"], int(r["defaults"] or 0)) for r in counts}
+
+            def total(role: str, held: bool | None = None) -> tuple[int, int]:
+                picked = [v for (ro, h), v in rows.items() if ro == role and held in (None, h)]
+                return sum(v[0] for v in picked), sum(v[1] for v in picked)
+
+            train_rows, train_defaults = total("train", False)
+            if train_rows < config.min_train_rows:
+                raise ConfigError(
+                    f"loan_default_features holds {train_rows} training rows, fewer than "
+                    f"min_train_rows={config.min_train_rows}; deliver a longer history or "
+                    "lower min_train_rows."
+                )
+            if train_defaults < config.min_train_defaults:
+                raise ConfigError(
+                    f"loan_default_features holds {train_defaults} defaults in its training "
+                    f"rows, fewer than min_train_defaults={config.min_train_defaults}; the "
+                    "model cannot learn what a default looks like."
+                )
+            reach = self.scoring_rows.agg(F.max("feature_data_max_date")).first()[0]
+            lag = (self.plan.scoring_date - reach).days if reach else None
+            if lag is None or lag > config.max_data_lag_days:
+                raise ConfigError(
+                    f"The scoring date {self.plan.scoring_date} of loan_default_features lies "
+                    f"{'beyond any data' if lag is None else f'{lag} days after its latest data ({reach})'}"
+                    f", more than max_data_lag_days={config.max_data_lag_days}; deliver newer "
+                    "extracts or raise max_data_lag_days to score stale data knowingly."
+                )
+            self.metrics["data"]["scoring_data_reach"] = reach.isoformat()
+            self.metrics["data"]["scoring_data_lag_days"] = lag
+            dropped = data.unusable_inputs(self.train, self.spec)
+            self.spec = self.spec.without(dropped)
+            if not (self.spec.numeric or self.spec.indicators or self.spec.categorical):
+                raise FinlakeError(
+                    "Every input column of loan_default_features is null or constant in the "
+                    "training window; there is nothing to learn from."
+                )
             self.metrics["split"] = {
                 **self.plan.as_dict(),
-                "rows": {role: c["rows"] for role, c in by_role.items()},
-                "defaults": {role: c["defaults"] for role, c in by_role.items()},
+                "design": "out of borrower and out of time (see ml/split.py)",
+                "holdout_share": config.holdout_share,
+                "rows": {
+                    "train": train_rows,
+                    "test": total("test", True)[0],
+                    "test_seen_customers": total("test", False)[0],
+                    "held_out_customers_at_training_dates": total("train", True)[0],
+                    "gap": total("gap")[0],
+                    "unlabelled": total("unlabelled")[0],
+                    "scoring": total("scoring")[0],
+                },
+                "defaults": {
+                    "train": train_defaults,
+                    "test": total("test", True)[1],
+                    "test_seen_customers": total("test", False)[1],
+                },
             }
-        dates = {
-            "train": self.plan.train_dates,
-            "gap": self.plan.gap_dates,
-            "test": self.plan.test_dates,
-            "unlabelled": self.plan.unlabelled_dates,
-            "scoring": (self.plan.scoring_date,),
-        }
+            self.metrics["features"] = {
+                "dropped": dict(self.spec.dropped),
+                "numeric": list(self.spec.numeric),
+                "indicators": list(self.spec.indicators),
+                "categorical": list(self.spec.categorical),
+            }
+            for column, reason in self.spec.dropped:
+                if reason != "not in the features table":
+                    self._warn(f"input {column} of loan_default_features is left out: {reason}")
         return pd.DataFrame(
-            [
-                {"role": role, "dates": len(days), **by_role.get(role, {"rows": 0})}
-                for role, days in dates.items()
-            ]
+            [{"role": role, "rows": n} for role, n in self.metrics["split"]["rows"].items()]
         )
 
     # -- fit ----------------------------------------------------------------------------------
     def fit(self) -> pd.DataFrame:
-        """Choose the penalty by cross-validation, refit, calibrate; the grid's CV losses."""
+        """The challenger (Spark LR, penalty by grouped CV) and the champion (WoE scorecard),
+        both on the same training rows."""
         with self._timed("fit"):
-            if self.metrics["split"]["defaults"].get("train", 0) == 0:
-                raise FinlakeError("The training period has no defaults; the model cannot learn.")
-            self.fitted: FittedModel = fit_pipeline(self.train, self.config)
-            spec = feature_spec()
+            self.fitted: FittedModel = fit_pipeline(self.train, self.config, self.spec)
+            self.table = self._collect()
+            train = self.table[self.table["_set"] == "train"]
+            numeric, categorical = scorecard_inputs(self.spec)
+            self.scorecard = fit_scorecard(
+                train,
+                train[LABEL].to_numpy(dtype=float),
+                numeric,
+                categorical,
+                folds=train[FOLD].to_numpy(),
+                clusters=train["customer_id"].to_numpy(),
+                seed=self.config.seed,
+            )
+            self.table[CHAMPION] = self.scorecard.predict(self.table)
             fingerprint = {
                 "training_data": scoring.data_fingerprint(
-                    self.train, [*KEYS, LABEL, *spec.source_columns]
+                    self.train, [*KEYS, LABEL, *self.spec.source_columns]
                 ),
                 "split": self.plan.as_dict(),
                 "config": self.config.as_dict(),
-                "features": prepare_statement(),
+                "features": self.spec.prepare_statement(),
                 "code": MODEL_CODE_VERSION,
             }
             self.version = scoring.model_version(fingerprint)
             self.metrics["model"] = {
                 "version": self.version,
-                "type": "logistic regression (Spark ML), class-weighted, Platt-calibrated",
+                "champion": "WoE-binned monotonic logistic scorecard (ml/scorecard.py)",
+                "challenger": "logistic regression (Spark ML), every input standardised, "
+                "class-weighted, Platt-calibrated",
                 "selected": self.fitted.best,
                 "cv_grid": self.fitted.grid,
                 "cv_folds": self.config.num_folds,
@@ -258,104 +395,218 @@ class TrainingRun:
                 },
                 "training_fingerprint": fingerprint["training_data"],
             }
-        return pd.DataFrame(self.fitted.grid)
+            self.metrics["scorecard"] = {
+                k: v for k, v in self.scorecard.as_dict().items() if k != "bins"
+            }
+        return pd.DataFrame(self.scorecard.penalty_grid)
+
+    def _collect(self) -> pd.DataFrame:
+        """Every row with the challenger's PD and the scorecard's inputs, in pandas (the
+        scorecard, the bootstrap, the backtests and the monitoring are numpy)."""
+        derived = [F.col(input_column(d)).alias(d) for d in self.spec.derived]
+        wanted = self.framed.withColumn(FOLD, fold_column(self.config.num_folds, self.config.seed))
+        predicted = scoring.predict(self.fitted.model, wanted).select(
+            *KEYS,
+            LABEL,
+            ROLE,
+            HOLDOUT,
+            FOLD,
+            *(c for c in self.spec.source_columns if c not in KEYS + SEGMENT_COLUMNS),
+            *SEGMENT_COLUMNS,
+            *derived,
+            F.col(scoring.PD).alias(CHALLENGER),
+        )
+        truth_path = self.params.truth_path
+        truth = data.read_truth(self.spark, truth_path) if truth_path else None
+        if truth is not None:
+            predicted = predicted.join(truth, on=list(KEYS), how="left")
+        table = _rows_to_pandas(predicted.orderBy(*KEYS))
+        roles, held = table[ROLE], table[HOLDOUT].astype(bool)
+        table["_set"] = np.select(
+            [
+                (roles == "train") & ~held,
+                (roles == "test") & held,
+                (roles == "test") & ~held,
+                roles == "scoring",
+            ],
+            ["train", "test", "test_seen", "scoring"],
+            default="other",
+        )
+        for column in self.spec.flags:
+            table[column] = table[column].astype(float)
+        return table
 
     # -- evaluate -----------------------------------------------------------------------------
     def evaluate(self) -> pd.DataFrame:
-        """Out-of-time evidence on the test months; the calibration table by decile."""
+        """Evidence on unseen borrowers at the test months, with customer-clustered intervals,
+        both models against the oracle; segments; the rolling-origin backtest."""
         with self._timed("evaluate"):
-            model = self.fitted.model
-            train_pred = _predictions(model, self.train, seen=None)
-            y_train, p_train = train_pred[LABEL].to_numpy(), train_pred[scoring.PD].to_numpy()
+            table, config = self.table, self.config
+            train = table[table["_set"] == "train"]
+            y_train = train[LABEL].to_numpy(dtype=float)
             # The cutoff is fixed on the training period, where it maximises KS, so the test
             # confusion matrix is not tuned on the data it reports on.
-            _, cutoff = evaluation.ks_statistic(y_train, p_train)
-
-            truth_path = self.params.truth_path
-            truth = data.read_truth(self.spark, truth_path) if truth_path else None
-            test_pred = _predictions(model, self.test, truth, seen=self.train)
-            y, p = test_pred[LABEL].to_numpy(), test_pred[scoring.PD].to_numpy()
+            _, cutoff = evaluation.ks_statistic(y_train, train[CHAMPION].to_numpy())
+            test = table[table["_set"] == "test"]
+            y = test[LABEL].to_numpy(dtype=float)
             if y.sum() == 0 or y.sum() == len(y):
                 raise FinlakeError(
-                    "The out-of-time test months hold only one outcome; raise test_months."
+                    "The out-of-borrower test set holds only one outcome; raise test_months or "
+                    "holdout_share."
                 )
-            test = evaluation.evaluate(y, p, cutoff)
-            test["cutoff_rule"] = "PD that maximises KS on the training period"
-            test["by_date"] = [
-                {
-                    "observation_date": str(day),
-                    "rows": len(group),
-                    "default_rate": float(group[LABEL].mean()),
-                    "mean_pd": float(group[scoring.PD].mean()),
-                    "auc_roc": evaluation.auc_roc(group[LABEL], group[scoring.PD])
-                    if 0 < group[LABEL].sum() < len(group)
-                    else None,
-                }
-                for day, group in test_pred.groupby("observation_date")
-            ]
-            test["risk_bands"] = scoring.band_summary(p, y)
-            test["segments"] = _segments(test_pred)
-            customers = test_pred.groupby("customer_id")["seen"].first()
-            self.metrics["split"]["test_customers_seen_in_training"] = round(
-                float(customers.mean()), 4
+            p = test[CHAMPION].to_numpy()
+            result = evaluation.evaluate(y, p, cutoff)
+            result["cutoff_rule"] = "PD that maximises KS on the training period"
+            result["risk_bands"] = scoring.band_summary(p, y)
+            challenger = evaluation.evaluate(y, test[CHALLENGER].to_numpy(), cutoff)
+            scores = {CHAMPION: p, CHALLENGER: test[CHALLENGER].to_numpy()}
+            has_oracle = ORACLE in test and test[ORACLE].notna().all()
+            if has_oracle:
+                scores[ORACLE] = test[ORACLE].to_numpy(dtype=float)
+            ci = evaluation.clustered_bootstrap(
+                y,
+                scores,
+                test["customer_id"].to_numpy(),
+                samples=config.bootstrap_samples,
+                seed=config.seed,
+                oracle=ORACLE if has_oracle else None,
             )
-            train_auc = evaluation.auc_roc(y_train, p_train)
+            result["ci_95"] = ci[CHAMPION]
+            challenger["ci_95"] = ci[CHALLENGER]
+            result["bootstrap"] = {k: ci[k] for k in ("customers", "samples", "samples_used")}
+            shared = set(test["customer_id"]) & set(train["customer_id"])
+            self.metrics["split"]["test_customers_seen_in_training"] = round(
+                len(shared) / max(1, test["customer_id"].nunique()), 4
+            )
+            seen = table[table["_set"].isin(["test", "test_seen"])].copy()
+            seen["seen"] = seen["_set"] == "test_seen"
+            result["segments"] = _segments(seen)
+            self.metrics["test"] = result
+            self.metrics["challenger"] = {
+                k: challenger[k]
+                for k in (
+                    "auc_roc",
+                    "gini",
+                    "pr_auc",
+                    "ks",
+                    "brier",
+                    "ci_95",
+                    "calibration_bins_within_95",
+                    "mean_predicted_pd",
+                )
+            }
+            self.metrics.update(
+                {k: result[k] for k in ("auc_roc", "pr_auc", "ks", "gini", "brier")}
+            )
+            self.metrics["auc_roc_ci_95"] = ci[CHAMPION]["auc_roc"]
+            self.metrics["test_rows"] = result["rows"]
             self.metrics["train"] = {
                 "rows": len(y_train),
                 "observed_default_rate": float(y_train.mean()),
-                "mean_predicted_pd": float(p_train.mean()),
-                "auc_roc": train_auc,
-                "brier": evaluation.brier(y_train, p_train),
+                "mean_predicted_pd": float(train[CHAMPION].mean()),
+                "auc_roc": evaluation.auc_roc(y_train, train[CHAMPION].to_numpy()),
+                "challenger_auc_roc": evaluation.auc_roc(y_train, train[CHALLENGER].to_numpy()),
                 "ks_cutoff": cutoff,
             }
-            self.metrics["test"] = test
-            headline = {k: test[k] for k in ("auc_roc", "pr_auc", "ks", "gini", "brier")}
-            self.metrics.update(headline)
-            self.metrics["test_rows"] = test["rows"]
-
             oracle_pair = None
-            if truth is not None:
-                matched = test_pred["true_pd_12m"].notna().to_numpy()
-                y_m, p_m, t_m = y[matched], p[matched], test_pred["true_pd_12m"].to_numpy()[matched]
-                self.metrics["oracle_rows_matched"] = int(matched.sum())
-                if matched.any() and 0 < y_m.sum() < len(y_m):
-                    oracle = evaluation.auc_roc(y_m, t_m)
-                    model_auc = evaluation.auc_roc(y_m, p_m)
-                    self.metrics["oracle_auc"] = oracle
-                    self.metrics["model_auc_on_oracle_rows"] = model_auc
-                    self.metrics["auc_ratio_to_oracle"] = model_auc / oracle
-                    self.metrics["oracle_brier"] = evaluation.brier(y_m, t_m)
-                    oracle_pair = (y_m, t_m)
+            if has_oracle:
+                t = scores[ORACLE]
+                self.metrics["oracle_rows_matched"] = len(t)
+                self.metrics["oracle_auc"] = evaluation.auc_roc(y, t)
+                self.metrics["oracle_auc_ci_95"] = ci[ORACLE]["auc_roc"]
+                self.metrics["model_auc_on_oracle_rows"] = result["auc_roc"]
+                self.metrics["auc_ratio_to_oracle"] = result["auc_roc"] / self.metrics["oracle_auc"]
+                self.metrics["oracle_brier"] = evaluation.brier(y, t)
+                self.metrics["auc_gap_to_oracle_ci_95"] = ci[CHAMPION].get("auc_gap_to_oracle")
+                self.metrics["challenger"]["auc_gap_to_oracle_ci_95"] = ci[CHALLENGER].get(
+                    "auc_gap_to_oracle"
+                )
+                oracle_pair = (y, t)
+            elif ORACLE in test:
+                self.metrics["oracle_rows_matched"] = int(test[ORACLE].notna().sum())
+            small = evaluation.small_test_warning(int(y.sum()), len(y), config.min_test_defaults)
+            if small:
+                self._warn(small)
+            for name in (CHAMPION, CHALLENGER):
+                verdict = evaluation.oracle_verdict(ci[name].get("auc_gap_to_oracle"))
+                if verdict:
+                    raise FinlakeError(
+                        f"The {name} fails validation on loan_default_features: {verdict}; "
+                        "look for a feature that reads the future or a test set that is not "
+                        "held out."
+                    )
+            self.metrics["backtest"] = backtest(table, self.spec, config)
             title = (
-                f"Out-of-time test {self.plan.test_dates[0]} to {self.plan.test_dates[-1]} "
+                f"Unseen borrowers, {self.plan.test_dates[0]} to {self.plan.test_dates[-1]} "
                 f"({len(y):,} borrower-months)"
             )
             plots.plot_roc(y, p, self._workdir / ROC_FILE, title, oracle=oracle_pair)
-            plots.plot_calibration(test["calibration"], self._workdir / CALIBRATION_FILE, title)
-        return pd.DataFrame(test["calibration"])
+            plots.plot_calibration(result["calibration"], self._workdir / CALIBRATION_FILE, title)
+        return pd.DataFrame(result["calibration"])
 
     # -- explain ------------------------------------------------------------------------------
     def explain(self) -> pd.DataFrame:
-        """Coefficients as odds ratios, with the feature names and their definitions."""
+        """The champion's bins and coefficients (clustered SEs, sign stability); the
+        challenger's odds ratios."""
         with self._timed("explain"):
             self.terms = explain.odds_ratio_table(self.fitted.model)
             self.metrics["odds_ratios"] = explain.as_records(self.terms)
-        return pd.DataFrame(self.metrics["odds_ratios"])
+            card = self.scorecard
+            self.metrics["scorecard_terms"] = [
+                {
+                    "feature": f,
+                    "coefficient": c,
+                    "standard_error_clustered": se,
+                    "sign_flip_share": flip,
+                    "information_value": card.binning(f).iv,
+                    "bins": len(card.binning(f).woe),
+                    "direction": card.binning(f).direction,
+                }
+                for f, c, se, flip in zip(
+                    card.features,
+                    card.coefficients,
+                    card.standard_errors,
+                    card.sign_flip_share,
+                    strict=True,
+                )
+            ]
+        return pd.DataFrame(self.metrics["scorecard_terms"])
 
     # -- score --------------------------------------------------------------------------------
     def score(self) -> pd.DataFrame:
-        """PD and risk band per customer at the scoring date; the band distribution."""
+        """The champion's PD, risk band and top reasons per customer at the scoring date."""
         with self._timed("score"):
-            self.scores = scoring.score_table(
-                self.fitted.model, self.scoring_rows, self.version
-            ).cache()
-            pds = [r[scoring.PD] for r in self.scores.select(scoring.PD).collect()]
+            rows = self.table[self.table["_set"] == "scoring"].reset_index(drop=True)
+            self.scores = scoring.champion_scores(
+                self.spark, rows, self.scorecard, self.version, rows[CHAMPION].to_numpy()
+            )
+            pds = rows[CHAMPION].tolist()
             bands = scoring.band_summary(pds)
+            table = self.table
+            later = table[table["observation_date"] > self.plan.train_dates[-1]]
+            self.monitoring = monitoring.monitor(
+                table[table["_set"] == "train"],
+                later,
+                self.scorecard,
+                CHAMPION,
+                LABEL,
+                self.version,
+            )
+            self.metrics["monitoring"] = monitoring.summary(self.monitoring)
+            latest = self.metrics["monitoring"]["score_psi"].get(str(self.plan.scoring_date))
+            if latest is not None and latest >= monitoring.PSI_WARN:
+                self._warn(
+                    f"the score's population stability index at {self.plan.scoring_date} is "
+                    f"{latest:.3f} against the training window "
+                    f"({monitoring.status(latest)}: {monitoring.PSI_WARN} warns, "
+                    f"{monitoring.PSI_ALERT} alerts); see model_monitoring"
+                )
             self.metrics["scores"] = {
                 "rows": len(pds),
                 "scoring_date": self.plan.scoring_date.isoformat(),
                 "scored_at": f"{self.plan.scoring_date.isoformat()}T00:00:00Z",
                 "mean_pd": float(np.mean(pds)) if pds else None,
+                "challenger_mean_pd": float(rows[CHALLENGER].mean()) if pds else None,
                 "by_band": bands,
                 "location": self.params.outputs.scores_location,
             }
@@ -363,7 +614,7 @@ class TrainingRun:
 
     # -- write --------------------------------------------------------------------------------
     def write(self) -> TrainResult:
-        """Model, evidence and scores, each swapped into place only when complete."""
+        """Models, evidence and scores, each swapped into place only when complete."""
         with self._timed("write"):
             outputs = self.params.outputs
             self.metrics["model_version"] = self.version
@@ -378,6 +629,7 @@ class TrainingRun:
             }
             with store.staged(outputs.artifacts) as staging:
                 self.fitted.model.write().overwrite().save(str(staging / MODEL_DIR))
+                store.write_json(staging / SCORECARD_FILE, self.scorecard.as_dict())
                 for name in (ROC_FILE, CALIBRATION_FILE):
                     (staging / name).write_bytes((self._workdir / name).read_bytes())
                 (staging / CARD_FILE).write_text(model_card.render(self.metrics))
@@ -386,6 +638,11 @@ class TrainingRun:
                 store.write_scores_table(self.scores, outputs.scores_table)
             else:
                 store.write_scores_parquet(self.scores, outputs.scores_path)
+            watched = store.monitoring_frame(self.spark, self.monitoring)
+            if outputs.monitoring_table:
+                store.write_scores_table(watched, outputs.monitoring_table)
+            else:
+                store.write_scores_parquet(watched, outputs.monitoring_path)
         result = TrainResult(
             model_version=self.version,
             artifacts=outputs.artifacts,
@@ -394,9 +651,15 @@ class TrainingRun:
             seconds=dict(self.seconds),
         )
         run_id = log_run(
-            result.metrics,
+            _flat_metrics(result.metrics),
             {**self.config.as_dict(), **self.fitted.best, "model_version": self.version},
-            [result.metrics_path, result.model_card_path, result.roc_plot, result.calibration_plot],
+            [
+                result.metrics_path,
+                result.model_card_path,
+                result.roc_plot,
+                result.calibration_plot,
+                result.artifacts / SCORECARD_FILE,
+            ],
             self.fitted.model,
             run_name=self.version,
         )
@@ -410,16 +673,21 @@ class TrainingRun:
         first = [
             "model_version",
             "auc_roc",
+            "auc_roc_ci_95",
             "pr_auc",
             "ks",
             "gini",
             "brier",
             "oracle_auc",
+            "oracle_auc_ci_95",
+            "auc_gap_to_oracle_ci_95",
             "model_auc_on_oracle_rows",
             "auc_ratio_to_oracle",
             "oracle_rows_matched",
             "oracle_brier",
             "test_rows",
+            "challenger",
+            "warnings",
         ]
         ordered = {k: self.metrics[k] for k in first if k in self.metrics}
         ordered.update({k: v for k, v in self.metrics.items() if k not in ordered})
@@ -436,6 +704,73 @@ class TrainingRun:
             return self.write()
         finally:  # the plots are copied into the outputs by write(); the folder is scratch
             shutil.rmtree(self._workdir, ignore_errors=True)
+
+
+def _flat_metrics(metrics: dict) -> dict:
+    """The headline numbers and interval bounds as flat name -> float, for MLflow."""
+    flat = {}
+    for key in ("auc_roc", "pr_auc", "ks", "gini", "brier", "oracle_auc", "auc_ratio_to_oracle"):
+        if isinstance(metrics.get(key), float):
+            flat[key] = metrics[key]
+    for key in ("auc_roc_ci_95", "oracle_auc_ci_95", "auc_gap_to_oracle_ci_95"):
+        if metrics.get(key):
+            flat[f"{key}_low"], flat[f"{key}_high"] = metrics[key]
+    challenger = metrics.get("challenger", {})
+    for key in ("auc_roc", "ks", "brier"):
+        if isinstance(challenger.get(key), float):
+            flat[f"challenger_{key}"] = challenger[key]
+    return {**metrics, **flat}
+
+
+def scorecard_inputs(spec) -> tuple[list[str], list[str]]:
+    """The scorecard's inputs: gold's numeric columns as they are (binning does not care about
+    logs or caps; missing values get their own bin, so no indicators), flags and derived flags
+    as 0/1 numbers, and the categories."""
+    numeric = [*spec.money, *spec.plain, *(c for c, _ in spec.capped), *spec.flags, *spec.derived]
+    return numeric, list(spec.categorical)
+
+
+def backtest(table: pd.DataFrame, spec, config: TrainConfig) -> list[dict]:
+    """Rolling origin: for every labelled month with at least min_train_months labelled months
+    (plus the gap) before it, refit the scorecard on the training customers' earlier months and
+    test it on the held-out customers at that month, beside the oracle."""
+    numeric, categorical = scorecard_inputs(spec)
+    labelled = table[table[LABEL].notna()]
+    months = sorted(labelled["observation_date"].unique())
+    out = []
+    for index, month in enumerate(months):
+        earlier = months[: max(0, index - config.gap_months)]
+        if len(earlier) < config.min_train_months:
+            continue
+        fit_rows = labelled[
+            labelled["observation_date"].isin(earlier) & ~labelled[HOLDOUT].astype(bool)
+        ]
+        test_rows = labelled[
+            (labelled["observation_date"] == month) & labelled[HOLDOUT].astype(bool)
+        ]
+        y_fit, y_test = fit_rows[LABEL].to_numpy(float), test_rows[LABEL].to_numpy(float)
+        if y_fit.sum() < 2 or not 0 < y_test.sum() < len(y_test):
+            continue
+        card = fit_scorecard(
+            fit_rows,
+            y_fit,
+            numeric,
+            categorical,
+            folds=fit_rows[FOLD].to_numpy(),
+            clusters=fit_rows["customer_id"].to_numpy(),
+            settings=BACKTEST_SETTINGS,
+        )
+        entry = {
+            "origin": str(month),
+            "training_months": len(earlier),
+            "test_rows": len(y_test),
+            "test_defaults": int(y_test.sum()),
+            "auc_roc": evaluation.auc_roc(y_test, card.predict(test_rows)),
+        }
+        if ORACLE in test_rows and test_rows[ORACLE].notna().all():
+            entry["oracle_auc"] = evaluation.auc_roc(y_test, test_rows[ORACLE].to_numpy(float))
+        out.append(entry)
+    return out
 
 
 def run(

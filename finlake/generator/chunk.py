@@ -89,7 +89,7 @@ def build_chunk(
     loans = draw_loans(rng, cfg, cust, accts)
     due_grid, debt = monthly_dues(loans, cfg, cust.n)
     dti = debt / (cust.income / 12)
-    risk = simulate(rng, cust, dti, due_grid)
+    risk = simulate(rng, cust, dti, due_grid, cfg.economic_shock)
     payments, status_changes = make_payments(rng, cfg, loans, risk, cust)
 
     world = World(rng, cfg, cust, accts, loans, payments, risk)

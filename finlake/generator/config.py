@@ -70,6 +70,7 @@ class GeneratorConfig:
     customers: int | None = None  # overrides the preset's count (tests, benchmarks)
     chunk_customers: int = CHUNK_CUSTOMERS
     profile: str = "default"  # a bank profile of finlake.generator.profiles
+    economic_shock: float = 1.0  # income-shock multiplier over the last 12 months (drift tests)
 
     def __post_init__(self) -> None:
         from finlake.generator.profiles import get_profile
@@ -81,6 +82,10 @@ class GeneratorConfig:
             raise ConfigError(f"--dirty-rate {self.dirty_rate} is out of range; use 0 to 0.2.")
         if self.seed < 0:
             raise ConfigError(f"--seed {self.seed} is negative; use a non-negative integer.")
+        if not 1.0 <= self.economic_shock <= 50.0:
+            raise ConfigError(
+                f"--economic-shock {self.economic_shock} is out of range; use 1 (none) to 50."
+            )
         if self.n_customers < 1:
             raise ConfigError("The customer count must be at least 1.")
 

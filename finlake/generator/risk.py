@@ -71,12 +71,19 @@ def risk_score(cust: Customers, dti: np.ndarray) -> np.ndarray:
 
 
 def simulate(
-    rng: np.random.Generator, cust: Customers, dti: np.ndarray, loan_due: np.ndarray
+    rng: np.random.Generator,
+    cust: Customers,
+    dti: np.ndarray,
+    loan_due: np.ndarray,
+    shock_factor: float = 1.0,
 ) -> Risk:
     """Run the chain over the months of the window.
 
     loan_due: (n, months) bool, whether the customer has an instalment due that month; without
     one a customer cannot miss a payment, though income shocks still come and go.
+    shock_factor: multiplies the chance of an income shock in the last HORIZON_MONTHS months (an
+    economic downturn after the labelled months, for drift monitoring); 1 leaves the chain and
+    every random draw as they are. The oracle assumes no downturn.
     """
     n, months = loan_due.shape
     s = risk_score(cust, dti)
@@ -95,7 +102,8 @@ def simulate(
     idx = np.arange(n)
     for m in range(months):
         u_shock, u_d = rng.random(n), rng.random(n)
-        shock_now = np.where(shock_now, u_shock >= RECOVERY, u_shock < p_shock)
+        p_now = p_shock * shock_factor if m >= months - HORIZON_MONTHS else p_shock
+        shock_now = np.where(shock_now, u_shock >= RECOVERY, u_shock < p_now)
         h = hazard[idx, shock_now.astype(np.int64)]
         miss = (d == 0) & loan_due[:, m] & (u_d < h)
         in_arrears = (d >= 1) & (d <= 3)

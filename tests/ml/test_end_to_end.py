@@ -1,11 +1,12 @@
-"""The notebook on the tiny preset, run as a script: evidence, scores, and the saved model.
+"""The notebook on the tiny preset, run as a script: evidence, scores, and the saved models.
 
-The tiny preset has about 50 borrowers per observation date, so the out-of-time test set
-(two months) holds about 90 borrower-months with about 9 defaults. With 9 defaults against 81
-non-defaults, the AUC of a model with no skill has a standard deviation of
-sqrt((9 + 81 + 1) / (12 * 9 * 81)) = 0.10 around 0.5: requiring 0.70 puts chance two standard
-deviations away (p < 0.03 for a useless model), while a working model lands near 0.85-0.95 on
-this seed, so the bar holds with room on other data and catches a broken pipeline.
+The tiny preset has about 55 borrowers per observation date and a handful of defaulting
+customers. The test set is the held-out 30% of customers at the two latest labelled months:
+about 36 borrower-months with 4 defaults. That is too few to judge a model by (its AUC
+interval spans 0.4 or more), so the run must say so (a warning) and must not fail; what is
+checked here is that the run is honest: no customer in both training and test, no model beating
+the oracle beyond its interval, intervals that hold their estimate, and the in-sample ranking of
+a working pipeline (a broken one ranks training rows near chance).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from pyspark.ml import PipelineModel
 from pyspark.sql import functions as F
 
-from ml.data import validate_features
-from ml.scoring import PD, SCORES_SCHEMA, predict, risk_band
+from ml.scorecard import Scorecard
+from ml.scoring import PD, SCORES_SCHEMA, risk_band
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "ml" / "default_model.py"
 MIN_AUC = 0.70
@@ -55,15 +57,26 @@ def scores_of(spark, folder: Path):
 def test_notebook_prints_its_story(notebook_run):
     out = notebook_run.stdout
     assert "default model pd-lr-" in out
-    assert "out-of-time AUC" in out
+    assert "scorecard AUC on unseen borrowers" in out and "95% CI" in out
 
 
-def test_out_of_time_auc_is_well_above_chance(metrics):
-    assert metrics["test_rows"] >= 50
-    assert metrics["test"]["defaults"] >= 3
-    assert metrics["auc_roc"] >= MIN_AUC
+def test_small_test_set_warns_and_does_not_fail(notebook_run, metrics):
+    assert metrics["test"]["defaults"] < metrics["config"]["min_test_defaults"]
+    assert any("too uncertain" in w for w in metrics["warnings"])
+    assert "too uncertain" in notebook_run.stderr
+
+
+def test_evidence_is_honest(metrics):
+    assert metrics["test"]["defaults"] >= 1
+    assert metrics["split"]["test_customers_seen_in_training"] == 0.0
     assert metrics["oracle_rows_matched"] == metrics["test_rows"]
-    assert 0.5 < metrics["oracle_auc"] <= 1.0
+    for name, figures in (("champion", metrics["test"]), ("challenger", metrics["challenger"])):
+        low, high = figures["ci_95"]["auc_roc"]
+        assert low <= figures["auc_roc"] <= high, name
+        assert figures["ci_95"]["auc_gap_to_oracle"][1] >= 0.0, name  # not beating the truth
+    assert metrics["train"]["auc_roc"] >= MIN_AUC
+    assert metrics["train"]["challenger_auc_roc"] >= MIN_AUC
+    assert metrics["backtest"] and all(0 <= b["auc_roc"] <= 1 for b in metrics["backtest"])
     for key in ("pr_auc", "ks", "brier", "gini", "auc_ratio_to_oracle"):
         assert isinstance(metrics[key], float)
 
@@ -76,12 +89,14 @@ def test_split_is_out_of_time(metrics):
 
 def test_evidence_files_exist(tiny_gold_lake, metrics):
     folder = tiny_gold_lake.ml
+    assert (folder / "scorecard.json").is_file()
     for name in ("roc.png", "calibration.png"):
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     card = (folder / "model_card.md").read_text()
     assert metrics["model_version"] in card
     assert f"{metrics['auc_roc']:.3f}" in card
     assert len(metrics["odds_ratios"]) > 30
+    assert "## Rolling-origin backtest" in card and "## Fair lending" in card
 
 
 def test_scores_have_the_contract_shape(spark, tiny_gold_lake, metrics):
@@ -97,19 +112,29 @@ def test_scores_have_the_contract_shape(spark, tiny_gold_lake, metrics):
     for r in rows:
         assert 0.0 < r[PD] < 1.0
         assert r["risk_band"] == risk_band(r[PD])
+    worst = max(rows, key=lambda r: r[PD])
+    assert worst["reason_1"]  # the riskiest customer has at least one reason, in words
+    assert "_" not in worst["reason_1"] or worst["reason_1"].endswith("not known")
     midnight = datetime.fromisoformat(metrics["split"]["scoring_date"]).replace(tzinfo=UTC)
     epoch = scores.select(F.unix_timestamp("scored_at")).distinct().collect()
     assert [e[0] for e in epoch] == [int(midnight.timestamp())]
 
 
-def test_saved_model_reproduces_the_scores(spark, tiny_gold_lake):
+def test_saved_scorecard_reproduces_the_scores(spark, tiny_gold_lake):
+    """scorecard.json alone (with the challenger's prepare stage for the derived flags) gives
+    the written PDs again."""
     model = PipelineModel.load(str(tiny_gold_lake.ml / "model"))
+    card = Scorecard.from_dict(json.loads((tiny_gold_lake.ml / "scorecard.json").read_text()))
     gold = spark.read.parquet(str(tiny_gold_lake.gold / "loan_default_features"))
-    scoring = validate_features(gold, "gold").filter(F.col("is_scoring_date"))
-    again = predict(model, scoring).orderBy("customer_id").select(PD).collect()
+    scoring = model.stages[0].transform(gold.filter(F.col("is_scoring_date")))
+    for name in ("is_in_arrears", "salary_stopped", "has_gambling_spend", "has_cash_advance"):
+        scoring = scoring.withColumn(name, F.col(f"{name}__x"))
+    scoring = scoring.withColumn("has_mortgage", F.col("has_mortgage").cast("double"))
+    rows = scoring.orderBy("customer_id").collect()
+    frame = pd.DataFrame([r.asDict() for r in rows])
     written = scores_of(spark, tiny_gold_lake.gold / "customer_default_scores").select(PD)
-    np.testing.assert_array_equal(
-        np.array([r[0] for r in again]), np.array([r[0] for r in written.collect()])
+    np.testing.assert_allclose(
+        card.predict(frame), np.array([r[0] for r in written.collect()]), rtol=1e-12
     )
 
 

@@ -132,3 +132,49 @@ def test_single_class_is_refused():
 def test_labels_must_be_zero_or_one():
     with pytest.raises(ValueError, match="only 0 and 1"):
         E.brier(np.array([0, 2]), np.array([0.1, 0.2]))
+
+
+# -- intervals and the oracle check --------------------------------------------------------------
+
+
+def _clustered_sample(customers: int, months: int, seed: int):
+    rng = np.random.default_rng(seed)
+    risk = rng.normal(size=customers)
+    ids = np.repeat(np.arange(customers), months)
+    z = np.repeat(risk, months)
+    y = (rng.random(len(z)) < 1 / (1 + np.exp(-(-2 + 1.5 * z)))).astype(float)
+    truth = 1 / (1 + np.exp(-(-2 + 1.5 * z)))
+    error = np.repeat(rng.normal(0, 1.0, customers), months)  # the model's error is a customer's
+    model = 1 / (1 + np.exp(-(-2 + 1.5 * z + error)))
+    return y, truth, model, ids
+
+
+def test_clustered_interval_holds_the_estimate_and_widens_with_repeated_customers():
+    from ml.evaluation import clustered_bootstrap
+
+    y, truth, model, ids = _clustered_sample(300, 6, seed=1)
+    ci = clustered_bootstrap(y, {"m": model, "o": truth}, ids, samples=200, seed=0, oracle="o")
+    low, high = ci["m"]["auc_roc"]
+    assert low < E.auc_roc(y, model) < high
+    assert ci["m"]["auc_gap_to_oracle"][0] < E.auc_roc(y, truth) - E.auc_roc(y, model)
+    rows = clustered_bootstrap(y, {"m": model}, np.arange(len(y)), samples=200, seed=0)
+    # Six correlated months per customer: resampling rows understates the spread.
+    assert (high - low) > 1.3 * (rows["m"]["auc_roc"][1] - rows["m"]["auc_roc"][0])
+
+
+def test_a_model_that_beats_the_oracle_beyond_its_interval_fails():
+    from ml.evaluation import clustered_bootstrap, oracle_verdict
+
+    y, truth, _, ids = _clustered_sample(300, 4, seed=2)
+    leaky = y * 0.5 + truth * 0.1  # reads the outcome: ranks better than the truth can
+    ci = clustered_bootstrap(y, {"leaky": leaky, "o": truth}, ids, samples=200, oracle="o")
+    assert oracle_verdict(ci["leaky"]["auc_gap_to_oracle"]) is not None
+    assert "only leakage allows" in oracle_verdict(ci["leaky"]["auc_gap_to_oracle"])
+    assert oracle_verdict([-0.04, 0.02]) is None  # within the interval: no verdict
+
+
+def test_small_test_set_warns():
+    from ml.evaluation import small_test_warning
+
+    assert "min_test_defaults=30" in small_test_warning(9, 114, 30)
+    assert small_test_warning(30, 1000, 30) is None

@@ -21,7 +21,9 @@ from ml.split import FOLD, fold_column
 from tests.ml.gold_rows import LABELLED, SCORING
 
 # A two-point grid and two folds keep the test quick; the real grid is TrainConfig's default.
-CONFIG = TrainConfig(reg_params=(0.01, 0.1), elastic_net_params=(0.0,), num_folds=2)
+CONFIG = TrainConfig(
+    reg_params=(0.01, 0.1), elastic_net_params=(0.0,), num_folds=2, grid_widenings=1
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,7 @@ def scoring_rows(gold):
 
 @pytest.fixture(scope="module")
 def fitted(train):
-    return fit(train, CONFIG)
+    return fit(train, CONFIG, feature_spec())
 
 
 def pds(model, frame) -> np.ndarray:
@@ -62,9 +64,12 @@ def test_class_weights_need_both_classes():
 
 
 def test_grid_is_searched_and_best_point_chosen(fitted):
-    assert len(fitted.grid) == 2
+    assert len(fitted.grid) in (2, 2 + CONFIG.grid_widenings)  # widened when at an edge
     best = min(fitted.grid, key=lambda p: p["cv_weighted_log_loss"])
-    assert fitted.best == {"regParam": best["regParam"], "elasticNetParam": best["elasticNetParam"]}
+    assert {k: fitted.best[k] for k in ("regParam", "elasticNetParam")} == {
+        "regParam": best["regParam"],
+        "elasticNetParam": best["elasticNetParam"],
+    }
 
 
 def test_weighting_inflates_and_calibration_restores_the_default_rate(fitted, train):
@@ -89,7 +94,7 @@ def test_model_ranks_training_rows_well_above_chance(fitted, train):
 
 
 def test_same_data_gives_the_same_model_and_scores(fitted, train, scoring_rows):
-    again = fit(train, CONFIG)
+    again = fit(train, CONFIG, feature_spec())
     assert again.best == fitted.best
     np.testing.assert_array_equal(pds(again.model, scoring_rows), pds(fitted.model, scoring_rows))
 
@@ -139,6 +144,32 @@ def test_reference_category_has_odds_ratio_one(fitted):
     references = [t for t in terms if t.description.startswith("reference category")]
     assert {t.feature.split("=")[0] for t in references} == set(feature_spec().categorical)
     assert all(t.odds_ratio == 1.0 for t in references)
+
+
+def test_every_input_is_standardised_flags_included(fitted):
+    """One penalty over inputs on one scale: the scaler covers every column of the vector,
+    0/1 indicators and one-hot columns too (they were left unscaled before)."""
+    parts = explain.model_parts(fitted.model)
+    assert len(parts.scaler.std) == parts.scorecard.numFeatures
+    flags = len(parts.numeric) + parts.indicators.index("is_in_arrears")
+    assert 0 < parts.scaler.std[flags] < 1  # a 0/1 flag's SD: it is scaled, not left at 1
+
+
+def test_penalty_grid_is_widened_until_its_optimum_is_inside(fitted):
+    tried = sorted({p["regParam"] for p in fitted.grid})
+    chosen = fitted.best["regParam"]
+    if fitted.best["grid_edge"] is None:
+        assert tried[0] < chosen < tried[-1]
+    else:  # still at an end after the widening allowed: it says which, and it did widen
+        assert len(tried) == len(CONFIG.reg_params) + CONFIG.grid_widenings
+
+
+def test_grid_edge():
+    from ml.pipeline import grid_edge
+
+    assert grid_edge(0.01, [0.001, 0.01, 0.1]) is None
+    assert grid_edge(0.1, [0.001, 0.01, 0.1]) == "highest"
+    assert grid_edge(0.001, [0.001, 0.01, 0.1]) == "lowest"
 
 
 def test_effective_coefficients_fold_in_the_calibration():

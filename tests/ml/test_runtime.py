@@ -94,3 +94,20 @@ def test_local_display_prints_tables(capsys):
 
     notebook_display({})(pd.DataFrame({"band": ["A"], "rows": [3]}))
     assert capsys.readouterr().out.split() == ["band", "rows", "A", "3"]
+
+
+def test_notebook_imports_the_installed_package_not_a_path():
+    """Databricks as deployed: the notebook imports `ml` from the project's wheel, so it must
+    not edit sys.path, and what the package reads at run time ships inside it."""
+    import importlib.resources
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    notebook = (root / "ml" / "default_model.py").read_text()
+    assert "sys.path." not in notebook and "import sys" not in notebook
+    assert (importlib.resources.files("ml") / "reason_codes.csv").is_file()
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    assert "reason_codes.csv" in project["tool"]["setuptools"]["package-data"]["ml"]
+    runtime = " ".join(project["project"]["dependencies"])
+    assert "pandas" in runtime and "matplotlib" in runtime  # finlake train after pip install .

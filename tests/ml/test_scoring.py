@@ -95,6 +95,9 @@ def test_scores_schema_names_and_types():
         ("risk_band", "string"),
         ("model_version", "string"),
         ("scored_at", "timestamp"),
+        ("reason_1", "string"),
+        ("reason_2", "string"),
+        ("reason_3", "string"),
     ]
 
 

@@ -136,3 +136,34 @@ def test_folds_group_rows_by_customer(spark):
     assert min(sizes.values()) > 100  # 600 rows spread over three folds, none tiny
     again = frame.withColumn(FOLD, fold_column(3, seed=42))
     assert sorted(folded.collect()) == sorted(again.collect())
+
+
+def test_holdout_takes_a_share_of_each_outcome_and_never_splits_a_customer(spark):
+    from ml.split import holdout_customers
+
+    plan = plan_out_of_time(history(labelled=7), TrainConfig())
+    # 200 customers over 7 labelled months; 20 of them default at a test month.
+    rows = [
+        (f"C{c}", month(m), 1.0 if (c < 20 and month(m) in plan.test_dates) else 0.0)
+        for c in range(200)
+        for m in range(7)
+    ]
+    frame = spark.createDataFrame(rows, "customer_id string, observation_date date, label double")
+    held = {r[0] for r in holdout_customers(frame, plan, share=0.3, seed=42).collect()}
+    defaulters = {f"C{c}" for c in range(20)}
+    assert 5 <= len(held & defaulters) <= 7  # 30% of the 20 test defaulters
+    assert 50 <= len(held - defaulters) <= 58  # 30% of the other 180
+    again = {r[0] for r in holdout_customers(frame, plan, share=0.3, seed=42).collect()}
+    assert held == again
+    other_seed = {r[0] for r in holdout_customers(frame, plan, share=0.3, seed=7).collect()}
+    assert other_seed != held
+
+
+def test_out_of_borrower_check_catches_a_shared_customer(spark):
+    from ml.split import assert_out_of_borrower
+
+    schema = "customer_id string, observation_date date"
+    train = spark.createDataFrame([("A", month(0)), ("B", month(1))], schema)
+    assert_out_of_borrower(train, spark.createDataFrame([("C", month(2))], schema))
+    with pytest.raises(FinlakeError, match="1 test customers also have training rows"):
+        assert_out_of_borrower(train, spark.createDataFrame([("B", month(2))], schema))

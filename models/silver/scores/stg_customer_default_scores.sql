@@ -13,7 +13,10 @@ final as (
         probability_of_default,
         risk_band,
         model_version,
-        scored_at
+        scored_at,
+        reason_1,
+        reason_2,
+        reason_3
     from scores
 )
 
