@@ -73,7 +73,7 @@ def test_evidence_is_honest(metrics):
     for name, figures in (("champion", metrics["test"]), ("challenger", metrics["challenger"])):
         low, high = figures["ci_95"]["auc_roc"]
         assert low <= figures["auc_roc"] <= high, name
-        assert figures["ci_95"]["auc_gap_to_oracle"][1] >= 0.0, name  # not beating the truth
+        assert figures["ci_95"]["auc_gap_to_oracle"][1] >= -1e-9, name  # not beating the truth
     assert metrics["train"]["auc_roc"] >= MIN_AUC
     assert metrics["train"]["challenger_auc_roc"] >= MIN_AUC
     assert metrics["backtest"] and all(0 <= b["auc_roc"] <= 1 for b in metrics["backtest"])
@@ -128,7 +128,8 @@ def test_saved_scorecard_reproduces_the_scores(spark, tiny_gold_lake):
     gold = spark.read.parquet(str(tiny_gold_lake.gold / "loan_default_features"))
     scoring = model.stages[0].transform(gold.filter(F.col("is_scoring_date")))
     for name in ("is_in_arrears", "salary_stopped", "has_gambling_spend", "has_cash_advance"):
-        scoring = scoring.withColumn(name, F.col(f"{name}__x"))
+        if f"{name}__x" in scoring.columns:  # derived flags dropped as constant are absent
+            scoring = scoring.withColumn(name, F.col(f"{name}__x"))
     scoring = scoring.withColumn("has_mortgage", F.col("has_mortgage").cast("double"))
     rows = scoring.orderBy("customer_id").collect()
     frame = pd.DataFrame([r.asDict() for r in rows])

@@ -171,6 +171,7 @@ def test_a_model_that_beats_the_oracle_beyond_its_interval_fails():
     assert oracle_verdict(ci["leaky"]["auc_gap_to_oracle"]) is not None
     assert "only leakage allows" in oracle_verdict(ci["leaky"]["auc_gap_to_oracle"])
     assert oracle_verdict([-0.04, 0.02]) is None  # within the interval: no verdict
+    assert oracle_verdict([-1.1e-16, -1.1e-16]) is None  # a tie up to rounding is not a win
 
 
 def test_small_test_set_warns():
