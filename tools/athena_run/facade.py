@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -31,7 +32,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
-from tools.athena_run.translate import ICEBERG_CATALOG, UnsupportedStatement, translate
+from tools.athena_run.translate import (
+    ICEBERG_CATALOG,
+    UnsupportedStatement,
+    strip_comments,
+    translate,
+)
+
+_VIEW = re.compile(r"^create\s+(or\s+replace\s+)?view\s+(?P<name>\S+)", re.IGNORECASE)
 
 PAGE_SIZE = 1000
 
@@ -71,6 +79,16 @@ def athena_type(trino_type: str) -> tuple[str, int, int]:
     return name, precision, scale
 
 
+def hive_type(trino_type: str) -> str:
+    """A Trino column type as Athena writes it in Glue (Hive names)."""
+    lowered = trino_type.lower()
+    if lowered.startswith(("varchar", "char")):
+        return "string"
+    if lowered.startswith("timestamp"):
+        return "timestamp"
+    return {"integer": "int", "real": "float"}.get(lowered, lowered)
+
+
 def athena_text(value: Any) -> str | None:
     """A value as Athena's VarCharValue text (None stays None)."""
     if value is None:
@@ -83,7 +101,16 @@ def athena_text(value: Any) -> str | None:
 
 
 class Facade:
-    def __init__(self, trino_host: str, trino_port: int, moto_endpoint: str) -> None:
+    def __init__(
+        self,
+        trino_host: str,
+        trino_port: int,
+        moto_endpoint: str,
+        region: str = "eu-west-1",
+        access_key: str = "AKIAFINLAKETRANSFORM",
+    ) -> None:
+        self.region = region
+        self.access_key = access_key  # the Athena engine acts as the caller (dbt's role)
         self.trino_host = trino_host
         self.trino_port = trino_port
         self.moto_endpoint = moto_endpoint
@@ -147,6 +174,8 @@ class Facade:
                     ]
                     execution.rows = [[athena_text(v) for v in row] for row in rows]
                     execution.update_count = cursor.rowcount if cursor.rowcount > 0 else 0
+                if _VIEW.match(strip_comments(execution.query)):
+                    self._describe_view_in_glue(connection, execution)
             finally:
                 connection.close()
             if execution.state != "CANCELLED":
@@ -159,6 +188,49 @@ class Facade:
                 message = getattr(error, "message", None) or str(error)
                 execution.state, execution.reason = "FAILED", f"{name}: {message}"
         execution.completed = time.time()
+
+    def _describe_view_in_glue(self, connection: Any, execution: Execution) -> None:
+        """Give a view's Glue entry the StorageDescriptor columns Athena writes for it.
+
+        Athena stores a view in Glue with its columns (Hive types) in the StorageDescriptor, and
+        dbt-athena reads them (get_columns_in_relation, persist_docs); Trino's Glue catalog
+        stores the view without one. The facade adds them, as Athena would have."""
+        import boto3
+
+        match = _VIEW.match(strip_comments(execution.query))
+        parts = [p.strip('"`') for p in match["name"].split(".")]
+        schema, name = (parts[-2] if len(parts) > 1 else execution.database), parts[-1]
+        cursor = connection.cursor()
+        cursor.execute(f'describe "{schema}"."{name}"')
+        columns = [
+            {"Name": row[0], "Type": hive_type(row[1]), "Comment": row[3] or ""}
+            for row in cursor.fetchall()
+        ]
+        glue = boto3.client(
+            "glue",
+            endpoint_url=self.moto_endpoint,
+            region_name=self.region,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key="testing",
+        )
+        table = glue.get_table(DatabaseName=schema, Name=name)["Table"]
+        keep = (
+            "Name",
+            "Description",
+            "Owner",
+            "TableType",
+            "Parameters",
+            "ViewOriginalText",
+            "ViewExpandedText",
+            "PartitionKeys",
+        )
+        table_input = {k: table[k] for k in keep if k in table}
+        table_input["StorageDescriptor"] = {
+            **table.get("StorageDescriptor", {}),
+            "Columns": columns,
+            "SerdeInfo": table.get("StorageDescriptor", {}).get("SerdeInfo", {}),
+        }
+        glue.update_table(DatabaseName=schema, TableInput=table_input)
 
     def get_query_execution(self, request: dict[str, Any]) -> dict[str, Any]:
         execution = self.executions[request["QueryExecutionId"]]

@@ -126,6 +126,10 @@ _CTAS = re.compile(r"^create\s+table\s+(?P<name>[^\s(]+)\s+with\s*\(", re.IGNORE
 _EXTERNAL = re.compile(
     r"^create\s+external\s+table\s+(if\s+not\s+exists\s+)?(?P<name>[^\s(]+)\s*\(", re.IGNORECASE
 )
+_ICEBERG_DDL = re.compile(
+    r"^create\s+table\s+(?P<exists>if\s+not\s+exists\s+)?(?P<name>[^\s(]+)\s*\((?=.*'table_type'\s*=\s*'iceberg')",
+    re.IGNORECASE | re.DOTALL,
+)
 _RENAME = re.compile(r"^alter\s+table\s+(?P<name>\S+)\s+rename\s+to\s+(?P<to>\S+)$", re.IGNORECASE)
 _SET_TBLPROPERTIES = re.compile(r"^alter\s+table\s+\S+\s+set\s+tblproperties\b", re.IGNORECASE)
 _OPTIMIZE = re.compile(
@@ -142,9 +146,12 @@ def translate(sql: str, vacuum_retention: str = "7d") -> Translation:
     """The Trino statements that do what Athena does for `sql`."""
     text = strip_comments(sql)
     if _DML.match(text):
-        return Translation((sql,), "DML")
+        # Athena ignores a trailing semicolon (dbt-athena ends some statements with one).
+        return Translation((sql.strip().rstrip(";"),), "DML")
     if match := _CTAS.match(text):
         return _ctas(text, match)
+    if match := _ICEBERG_DDL.match(text):
+        return _iceberg_table(text, match)
     if match := _EXTERNAL.match(text):
         return _external_table(text, match)
     if match := _RENAME.match(text):
@@ -257,3 +264,34 @@ def _external_table(text: str, match: re.Match[str]) -> Translation:
         name = f"{HIVE_CATALOG}.{name}"
     statement = f"create table {name} ({', '.join(columns)}) with ({', '.join(properties)})"
     return Translation((statement,), "DDL", "hive external table")
+
+
+_ICEBERG_TYPES = {
+    "string": "varchar",
+    "int": "integer",
+    "float": "real",
+    "timestamp": "timestamp(6)",
+}
+
+
+def _iceberg_table(text: str, match: re.Match[str]) -> Translation:
+    """Athena's `create table t (cols) location '...' tblproperties ('table_type'='ICEBERG')`."""
+    open_at = match.end() - 1
+    close_at = matching_paren(text, open_at)
+    columns = []
+    for column in split_top_level(text[open_at + 1 : close_at]):
+        name, _, column_type = column.partition(" ")
+        column_type = column_type.strip()
+        columns.append(
+            f"{backticks_to_quotes(name)} {_ICEBERG_TYPES.get(column_type.lower(), column_type)}"
+        )
+    rest = text[close_at + 1 :]
+    location = re.search(r"location\s+'([^']+)'", rest, re.IGNORECASE)
+    if not location:
+        raise UnsupportedStatement("Iceberg table without a location")
+    exists = "if not exists " if match["exists"] else ""
+    statement = (
+        f"create table {exists}{backticks_to_quotes(match['name'])} ({', '.join(columns)}) "
+        f"with (location = '{location[1]}', format = 'PARQUET')"
+    )
+    return Translation((statement,), "DDL", "iceberg table")
