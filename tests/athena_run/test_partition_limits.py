@@ -48,7 +48,12 @@ def worst_case_partitions(model: str, spec: str) -> int:
     else:
         column = spec.strip()
         grain = KNOWN_GRAINS.get((model, column), "day")
-    per_grain = {"year": math.ceil(months / 12) + 1, "month": months, "day": days, "hour": days * 24}
+    per_grain = {
+        "year": math.ceil(months / 12) + 1,
+        "month": months,
+        "day": days,
+        "hour": days * 24,
+    }
     if grain not in per_grain:
         raise AssertionError(f"{model}: partition transform {spec} is not one this test knows")
     return per_grain[grain]

@@ -118,7 +118,9 @@ class Facade:
         self.statements: list[str] = []  # every QueryString received, in order
         self.calls: list[dict[str, Any]] = []  # every Athena action received
         self.lock = threading.Lock()
-        self.fail_after: int | None = None  # tests: fail every statement after this many
+        # Tests: a predicate on the statement text; a statement it matches fails as an
+        # interrupted query would, and the run stops there (an interruption mid-way).
+        self.fail_when: Any = None
         self.server: ThreadingHTTPServer | None = None
 
     # -- the actions ------------------------------------------------------------------------
@@ -135,7 +137,7 @@ class Facade:
         with self.lock:
             self.statements.append(execution.query)
             self.executions[execution.id] = execution
-            interrupted = self.fail_after is not None and len(self.statements) > self.fail_after
+            interrupted = self.fail_when is not None and self.fail_when(execution.query)
         if interrupted:
             execution.state, execution.reason = (
                 "FAILED",

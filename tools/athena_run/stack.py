@@ -302,9 +302,7 @@ def offline_athena(state: Path, log=print) -> Iterator[Account]:
         extra_env={"MOTO_ENABLE_RECORDING": "true", "MOTO_RECORDER_FILEPATH": str(recording)}
     )
     with moto:
-        facade = Facade(
-            "127.0.0.1", 0, moto.endpoint, moto.region, ACTOR_KEYS["transformation"]
-        )
+        facade = Facade("127.0.0.1", 0, moto.endpoint, moto.region, ACTOR_KEYS["transformation"])
         port = facade.serve()
         catalogs = trino_catalogs(moto.endpoint, moto.region, f"http://127.0.0.1:{port}")
         try:
