@@ -1,6 +1,6 @@
 """Fixtures of the offline Athena suite: one emulated AWS account per session (tools/athena_run).
 
-Tests marked `athena_run` need moto and a Trino server. They run when pytest is pointed at
+Tests marked `offline_athena` need moto and a Trino server. They run when pytest is pointed at
 tests/athena_run (`make athena-run`) or when FINLAKE_ATHENA_RUN_TESTS=1 (`make test-python`
 sets it, so they share the session's tiny warehouse as the dev side of the comparison); a bare
 `pytest` leaves them out, FINLAKE_ATHENA_RUN_TESTS=0 skips them everywhere.
@@ -21,7 +21,7 @@ TIMINGS: dict[str, str] = {}
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "athena_run: needs moto and Trino (tools/athena_run)")
+    config.addinivalue_line("markers", "offline_athena: needs moto and Trino (tools/athena_run)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -35,7 +35,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="the offline Athena suite runs in `make athena-run`")
     for item in items:
-        if "athena_run" in item.keywords:
+        if item.get_closest_marker("offline_athena"):
             item.add_marker(skip)
 
 

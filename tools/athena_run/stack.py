@@ -243,6 +243,8 @@ class Account:
             "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             "AWS_ENDPOINT_URL": self.moto.endpoint,
             "AWS_ENDPOINT_URL_ATHENA": f"http://127.0.0.1:{self.facade_port}",
+            # Glue through the facade too, for one emulation gap (facade.py).
+            "AWS_ENDPOINT_URL_GLUE": f"http://127.0.0.1:{self.facade_port}",
             "AWS_REGION": self.moto.region,
             "AWS_DEFAULT_REGION": self.moto.region,
             "AWS_CONFIG_FILE": "/dev/null",
