@@ -10,10 +10,13 @@ GetQueryResults pages the rows in Athena's shape (a header row first for queries
 StopQueryExecution cancels. Every other action (GetWorkGroup, GetDataCatalog, ...) is forwarded
 to the emulator unchanged.
 
-Trino's Glue client also goes through here (hive.metastore.glue.endpoint-url), for one reason:
-moto has no Glue column statistics API (Get/Update/DeleteColumnStatisticsForTable), which
-Trino calls when it creates or drops a table; those are answered as Glue answers for a table
-without statistics, every other Glue call is forwarded to moto unchanged.
+Trino's Glue client also goes through here (hive.metastore.glue.endpoint-url), for two
+reasons: moto has no Glue column statistics API (Get/Update/DeleteColumnStatisticsForTable),
+which Trino calls when it creates or drops a table, so those are answered as Glue answers for a
+table without statistics; and Trino recognises a view only by a `comment` parameter of "Presto
+View", which dbt-athena's persist_docs overwrites with the view's description (Athena's engine
+does not need it), so views are shown to Trino with that marker (_views_as_trino_reads_them).
+Every other Glue call, and every answer to boto3, is forwarded unchanged.
 
 Every statement received is kept (`statements`), as Athena's query history keeps it: tests read
 them (no key material may be in any) and the IAM check reads the actions.
@@ -349,8 +352,9 @@ class Facade:
             self.calls.append({"action": action, "request": request, "headers": headers})
         method = self.ACTIONS.get(action) if target.startswith("AmazonAthena.") else None
         if method is None:
-            body = self._view_without_comment_parameter(action, request, body)
             status, answer = self._forward(body, headers)
+            if status == 200 and action in ("GetTable", "GetTables") and _from_trino(headers):
+                answer = _views_as_trino_reads_them(answer)
             if status >= 400 and target.startswith("AWSGlue.") and "ColumnStatistics" in action:
                 # Glue's column statistics API, which Trino's Hive and Iceberg connectors call
                 # when they create or drop a table, is not in moto: answer as Glue does for a
@@ -368,22 +372,6 @@ class Facade:
                 {"__type": "InvalidRequestException", "Message": f"unknown {error}"}
             ).encode()
         return 200, json.dumps(answer, default=str).encode()
-
-    @staticmethod
-    def _view_without_comment_parameter(action: str, request: dict[str, Any], body: bytes) -> bytes:
-        """Trino 476's Glue catalog refuses a view whose Glue entry has a `comment` parameter
-        ("Not an Iceberg table"), which Athena reads and dbt-athena's persist_docs writes. The
-        parameter is dropped from views on their way to Glue; the Description keeps the text."""
-        table = request.get("TableInput") or {}
-        parameters = table.get("Parameters") or {}
-        if (
-            action in ("CreateTable", "UpdateTable")
-            and table.get("TableType") == "VIRTUAL_VIEW"
-            and "comment" in parameters
-        ):
-            del parameters["comment"]
-            return json.dumps(request).encode()
-        return body
 
     def _forward(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         request = urllib.request.Request(self.moto_endpoint + "/", data=body, method="POST")
@@ -425,6 +413,40 @@ class Facade:
             self.server.shutdown()
             self.server.server_close()
             self.server = None
+
+
+# How Trino 476 recognises a view it can read in Glue (ViewReaderUtil.isTrinoView): TableType
+# VIRTUAL_VIEW, parameter presto_view=true and parameter comment="Presto View" (any case). Athena
+# writes the same markers when it creates a view, but its engine reads a view by the first two:
+# a view whose `comment` parameter holds its description, as dbt-athena's persist_docs writes it
+# (impl.py persist_docs_to_glue), still reads on Athena, while Trino's Glue catalog calls it "Not
+# an Iceberg table" (UNSUPPORTED_TABLE_TYPE).
+PRESTO_VIEW_COMMENT = "Presto View"
+
+
+def _from_trino(headers: dict[str, str]) -> bool:
+    """Trino's Glue client (the AWS SDK for Java), not boto3 (dbt-athena, tests)."""
+    agent = next((v for k, v in headers.items() if k.lower() == "user-agent"), "")
+    return "aws-sdk-java" in agent.lower()
+
+
+def _views_as_trino_reads_them(answer: bytes) -> bytes:
+    """Glue's answer with every Athena/Trino view's `comment` parameter read as Trino expects
+    it. Glue itself keeps what was written (the description, as on AWS): only Trino, standing
+    in for Athena's engine, sees the marker."""
+    document = json.loads(answer)
+    tables = [document["Table"]] if "Table" in document else document.get("TableList", [])
+    changed = False
+    for table in tables:
+        parameters = table.get("Parameters") or {}
+        if (
+            table.get("TableType") == "VIRTUAL_VIEW"
+            and parameters.get("presto_view") == "true"
+            and (parameters.get("comment") or "").lower() != PRESTO_VIEW_COMMENT.lower()
+        ):
+            parameters["comment"] = PRESTO_VIEW_COMMENT
+            changed = True
+    return json.dumps(document).encode() if changed else answer
 
 
 class FacadeError(Exception):
