@@ -26,9 +26,25 @@ def test_iceberg_ctas_keeps_location_and_partitioning_and_drops_athena_only_prop
     assert statement.endswith("select 1 as a")
 
 
-def test_hive_ctas_is_refused_not_changed():
-    with pytest.raises(UnsupportedStatement, match="table_type=hive"):
-        translate("create table s.t with (table_type='hive', format='parquet') as select 1")
+def test_hive_ctas_of_a_unit_test_becomes_an_iceberg_ctas():
+    # dbt-athena's unit test materialisation, as it sent it on the first full build
+    translation = translate(
+        'create table "awsdatacatalog"."finlake_ci_silver"."t__dbt_tmp"\n'
+        "    with (\n      table_type='hive',\n      is_external=true,\n"
+        "      format='parquet'\n    )\n    as\n      select 1 as a"
+    )
+    (statement,) = translation.statements
+    assert statement.startswith('create table "awsdatacatalog"."finlake_ci_silver"."t__dbt_tmp"')
+    assert "format = 'PARQUET'" in statement
+    assert "table_type" not in statement and "is_external" not in statement
+    assert statement.endswith("select 1 as a")
+
+
+def test_ctas_with_a_property_trino_has_not_is_refused_not_changed():
+    with pytest.raises(UnsupportedStatement, match="field_delimiter"):
+        translate("create table s.t with (table_type='hive', field_delimiter=',') as select 1")
+    with pytest.raises(UnsupportedStatement, match="table_type=delta"):
+        translate("create table s.t with (table_type='delta') as select 1")
 
 
 def test_csv_staging_table_of_a_seed_becomes_a_hive_table():

@@ -1,7 +1,8 @@
 """Athena's SQL dialect to Trino's, for the statements dbt-athena sends.
 
 Athena engine v3 runs queries (SELECT, INSERT, MERGE, CREATE VIEW, CTAS) as Trino does; what
-differs is its DDL, inherited from Hive: Iceberg CTAS properties (`table_type`, `is_external`),
+differs is its DDL, inherited from Hive: CTAS properties (`table_type`, `is_external`; a Hive
+CTAS, which dbt-athena's unit tests use, is built as an Iceberg table),
 `create external table ... row format serde ... location ... tblproperties`, backtick-quoted
 names in `alter table ... rename to` and `drop table`, `set tblproperties`, and the Iceberg
 maintenance statements `optimize` and `vacuum`. Everything else goes to Trino unchanged.
@@ -213,10 +214,10 @@ def _ctas(text: str, match: re.Match[str]) -> Translation:
     properties = _properties(text[open_at + 1 : close_at])
     rest = text[close_at + 1 :].strip()
     table_type = properties.get("table_type", "'hive'").strip("'").lower()
+    if table_type == "hive":
+        return _hive_ctas(match["name"], properties, rest)
     if table_type != "iceberg":
-        raise UnsupportedStatement(
-            f"CTAS with table_type={table_type}: only Iceberg tables are built by this project"
-        )
+        raise UnsupportedStatement(f"CTAS with table_type={table_type}")
     kept = []
     for key, value in properties.items():
         if key in ATHENA_ONLY_PROPERTIES:
@@ -228,6 +229,32 @@ def _ctas(text: str, match: re.Match[str]) -> Translation:
         kept.append(f"{key} = {value}")
     statement = f"create table {match['name']} with ({', '.join(kept)}) {rest}"
     return Translation((statement,), "DDL", "iceberg ctas")
+
+
+# Hive CTAS properties Athena accepts, by their Iceberg connector names.
+HIVE_CTAS_PROPERTIES = {
+    "format": "format",
+    "external_location": "location",
+    "partitioned_by": "partitioning",
+}
+
+
+def _hive_ctas(name: str, properties: dict[str, str], rest: str) -> Translation:
+    """Athena's default CTAS (a Hive table), which dbt-athena's unit tests use for their
+    temporary table, built as an Iceberg table: Trino's Hive connector writes timestamps at the
+    one precision its catalog reads bronze with (microseconds), while Athena writes a Hive
+    timestamp(3) as it is. The table is read back and dropped by the same statements either way."""
+    kept = []
+    for key, value in properties.items():
+        if key in ATHENA_ONLY_PROPERTIES:
+            continue
+        if key not in HIVE_CTAS_PROPERTIES:
+            raise UnsupportedStatement(f"Hive table property {key} has no Trino equivalent")
+        if key == "format":
+            value = value.upper()
+        kept.append(f"{HIVE_CTAS_PROPERTIES[key]} = {value}")
+    statement = f"create table {name} with ({', '.join(kept)}) {rest}"
+    return Translation((statement,), "DDL", "hive ctas as iceberg")
 
 
 _HIVE_TYPES = {"string": "varchar", "int": "integer", "float": "real"}
