@@ -41,3 +41,24 @@ def test_client_environment_points_only_at_the_emulator():
     env = server.client_environment()
     assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1234"
     assert env["AWS_CONFIG_FILE"] == env["AWS_SHARED_CREDENTIALS_FILE"] == "/dev/null"
+
+
+def test_emulator_keeps_answering_after_many_requests():
+    # moto logs every request to stderr; read by nobody through a pipe, that log filled the
+    # pipe after some 600 requests and blocked the server for good (a build makes thousands).
+    from botocore.config import Config
+
+    with MotoServer() as server:
+        create_resources(server, LAYOUT)
+        import boto3
+
+        s3 = boto3.client(
+            "s3",
+            region_name=server.region,
+            endpoint_url=server.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(read_timeout=10, retries={"max_attempts": 1}),
+        )
+        for index in range(800):
+            s3.list_objects_v2(Bucket="lake", Prefix=f"silver/{index}/")

@@ -50,6 +50,8 @@ class MotoServer:
     port: int = field(default_factory=free_port)
     region: str = REGION
     process: subprocess.Popen[bytes] | None = None
+    # More of the server's environment, e.g. MOTO_ENABLE_RECORDING (tools/athena_run).
+    extra_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> str:
@@ -69,17 +71,25 @@ class MotoServer:
         }
 
     def start(self) -> MotoServer:
-        env = child_environment({**DUMMY_CREDENTIALS, "AWS_DEFAULT_REGION": self.region})
+        import tempfile
+
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in stop()
+        env = child_environment(
+            {**DUMMY_CREDENTIALS, "AWS_DEFAULT_REGION": self.region, **self.extra_env}
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: the server logs every request to stderr, and a pipe nobody
+            # reads fills up after some 600 requests and then blocks the server for good.
+            stderr=self._log,
         )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                self._log.seek(0)
+                error = self._log.read().decode(errors="replace")
                 raise EmulatorError(f"moto server exited at start: {error.strip()[-500:]}")
             try:
                 with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1):
@@ -101,8 +111,7 @@ class MotoServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-        if self.process.stderr:
-            self.process.stderr.close()
+        self._log.close()
         self.process = None
 
     def __enter__(self) -> MotoServer:

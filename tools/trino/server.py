@@ -306,11 +306,16 @@ def free_port(host: str = HOST) -> int:
         return probe.getsockname()[1]
 
 
-def render_config(state: Path, port: int, heap: str = DEFAULT_HEAP) -> dict[str, str]:
-    """The files of etc/, relative path -> text, for a server keeping its state in `state`."""
+def render_config(
+    state: Path, port: int, heap: str = DEFAULT_HEAP, catalogs: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The files of etc/, relative path -> text, for a server keeping its state in `state`.
+
+    `catalogs` (catalog name -> properties text) replaces the two local catalogs: the offline
+    Athena of tools/athena_run puts Glue catalogs at a local AWS emulator there."""
     local = f"local://{state}"  # local.location is '/', so a local:// URI is an absolute path
     memory = "1GB"
-    return {
+    files = {
         "node.properties": lines(
             "node.environment=finlake",
             "node.id=finlake-local",
@@ -373,6 +378,10 @@ def render_config(state: Path, port: int, heap: str = DEFAULT_HEAP) -> dict[str,
             "local.location=/",
         ),
     }
+    if catalogs is not None:
+        files = {name: text for name, text in files.items() if not name.startswith("catalog/")}
+        files.update({f"catalog/{name}.properties": text for name, text in catalogs.items()})
+    return files
 
 
 def lines(*items: str) -> str:
@@ -469,6 +478,7 @@ def start(
     heap: str = DEFAULT_HEAP,
     timeout: float = START_TIMEOUT_SECONDS,
     log=print,
+    catalogs: dict[str, str] | None = None,
 ) -> ServerInfo:
     """Start a server keeping its state in `state` and wait until it has finished starting."""
     state = (state or default_state_dir()).resolve()
@@ -481,7 +491,7 @@ def start(
     port = port or free_port()
     etc = state / "etc"
     shutil.rmtree(etc, ignore_errors=True)
-    for name, text in render_config(state, port, heap).items():
+    for name, text in render_config(state, port, heap, catalogs).items():
         (etc / name).parent.mkdir(parents=True, exist_ok=True)
         (etc / name).write_text(text)
     for folder in ("data", "warehouse", "bronze-metastore"):
@@ -576,7 +586,11 @@ def stop(state: Path | None = None, timeout: float = 60.0, log=print) -> bool:
 
 @contextlib.contextmanager
 def running_server(
-    state: Path | None = None, port: int | None = None, heap: str = DEFAULT_HEAP, log=print
+    state: Path | None = None,
+    port: int | None = None,
+    heap: str = DEFAULT_HEAP,
+    log=print,
+    catalogs: dict[str, str] | None = None,
 ) -> Iterator[ServerInfo]:
     """A started server for the duration of the block, stopped afterwards whatever happens:
     also when this process is killed (SIGTERM, SIGINT, even SIGKILL), since a watchdog in its
@@ -584,7 +598,7 @@ def running_server(
     leave a 1.6 GB JVM orphaned to init)."""
     state = (state or default_state_dir()).resolve()
     already = status(state) is not None
-    info = start(state, port=port, heap=heap, log=log)
+    info = start(state, port=port, heap=heap, log=log, catalogs=catalogs)
     watchdog = None if already else start_watchdog(state, os.getpid())
     try:
         yield info

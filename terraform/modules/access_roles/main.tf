@@ -438,8 +438,10 @@ data "aws_iam_policy_document" "transformation" {
   }
 
   statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
+    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
     resources = [var.kms_key_arn]
 
     condition {
@@ -523,8 +525,10 @@ data "aws_iam_policy_document" "ml" {
   }
 
   statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
+    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
     resources = [var.kms_key_arn]
 
     condition {
@@ -638,8 +642,10 @@ data "aws_iam_policy_document" "analyst" {
   }
 
   statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
+    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
     resources = [var.kms_key_arn]
 
     condition {
@@ -704,8 +710,9 @@ data "aws_iam_policy_document" "crawler" {
   }
 
   statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:DescribeKey"]
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # The crawler adds partitions to the encrypted Data Catalog: Encrypt and GenerateDataKey.
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
     resources = [var.kms_key_arn]
 
     condition {
