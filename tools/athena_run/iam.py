@@ -102,11 +102,25 @@ def s3_calls(
     return [(f"s3:{method}", (object_arn,), None)]
 
 
+def recorded_entries(recording: Path) -> Iterable[dict[str, Any]]:
+    """The requests moto recorded: one JSON object each, mostly one a line, though moto's
+    recorder writes some without the line break between them."""
+    text = recording.read_text()
+    decoder = json.JSONDecoder()
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text):
+            return
+        entry, at = decoder.raw_decode(text, at)
+        yield entry
+
+
 def recorded_calls(recording: Path, names: Names) -> list[Call]:
     arn = f"arn:aws:glue:{names.region}:{names.account}"
     calls: list[Call] = []
-    for line in recording.read_text().splitlines():
-        entry = json.loads(line)
+    for entry in recorded_entries(recording):
         headers = entry["headers"]
         actor = actor_of(headers)
         if actor not in CHECKED_ROLES:
@@ -119,6 +133,12 @@ def recorded_calls(recording: Path, names: Names) -> list[Call]:
             calls.append(
                 Call(actor, f"glue:{action}", glue_call(action, json.loads(body or b"{}"), arn))
             )
+        elif "/sts/" in headers.get("Authorization", ""):
+            # STS's query protocol (POST /, Action=...): GetCallerIdentity, which dbt-athena
+            # calls for the account id, needs no permission; any other STS action is checked.
+            action = parse_qs(body.decode()).get("Action", ["?"])[0]
+            if action != "GetCallerIdentity":
+                calls.append(Call(actor, f"sts:{action}", ("*",)))
         elif not target:
             for action, resources, prefix in s3_calls(entry["method"], entry["url"], headers, body):
                 calls.append(Call(actor, action, resources, prefix))
