@@ -45,32 +45,45 @@ def bronze_table_inputs(lake_bucket: str, start_date: str | None = None) -> list
     tables = []
     resources = module.resources_of("aws_glue_catalog_table")
     # bronze_entity_table_columns is a for-expression, which tfconfig does not evaluate: the
-    # same columns are built here from the locals it reads.
+    # same columns (contract columns, the tokens of the pii columns, the load metadata) are built
+    # here from the locals it reads.
     pii = module.value(module.locals["bronze_pii_columns"])
     load_columns = module.value(module.locals["bronze_load_columns"])
     columns_of: dict[str, list[dict[str, Any]]] = {}
     for entity, names in entities.items():
-        columns_of[entity] = [
-            {
-                "Name": name,
-                "Type": "string",
-                "Comment": (
-                    "PII (landing contract): as delivered; tokenised or dropped before gold."
-                    if name in pii[entity]
-                    else "As delivered; typed in silver."
-                ),
-                "Parameters": {"finlake.pii": "true" if name in pii[entity] else "false"},
-            }
-            for name in names
-        ] + [
-            {
-                "Name": c["name"],
-                "Type": c["type"],
-                "Comment": c["comment"],
-                "Parameters": {"finlake.pii": "false"},
-            }
-            for c in load_columns
-        ]
+        columns_of[entity] = (
+            [
+                {
+                    "Name": name,
+                    "Type": "string",
+                    "Comment": (
+                        "PII (landing contract): as delivered; tokenised or dropped before gold."
+                        if name in pii[entity]
+                        else "As delivered; typed in silver."
+                    ),
+                    "Parameters": {"finlake.pii": "true" if name in pii[entity] else "false"},
+                }
+                for name in names
+            ]
+            + [
+                {
+                    "Name": f"{name}_token",
+                    "Type": "string",
+                    "Comment": f"HMAC-SHA256 token (hex) of the normalised {name}.",
+                    "Parameters": {"finlake.pii": "false"},
+                }
+                for name in pii[entity]
+            ]
+            + [
+                {
+                    "Name": c["name"],
+                    "Type": c["type"],
+                    "Comment": c["comment"],
+                    "Parameters": {"finlake.pii": "false"},
+                }
+                for c in load_columns
+            ]
+        )
     for key, body in resources.items():
         if key == "entity":
             instances = [(entity, columns_of[entity]) for entity in entities]
