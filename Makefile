@@ -14,6 +14,7 @@ TOOLS := .tools
 CHECKOV_VENV := $(TOOLS)/checkov
 LAKE ?= lake
 PRESET ?= small
+PROFILE ?= default
 PYTEST_ARGS ?=
 # Environment for the pytest run of `make test-python`; areas add to it (mk/trino.mk).
 PYTEST_ENV :=
@@ -45,7 +46,7 @@ $(STAMP): pyproject.toml requirements/lock.txt
 install: $(STAMP) ## create .venv and install pinned dependencies (and Java 17 if missing)
 
 demo: install ## generate the small preset and run every stage end to end
-	$(BIN)/finlake demo --preset $(PRESET) --lake $(LAKE)
+	$(BIN)/finlake demo --preset $(PRESET) --profile $(PROFILE) --lake $(LAKE)
 
 test: install ## run every check (what CI runs)
 	@logs=$$(mktemp -d); status=0; \
