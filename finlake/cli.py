@@ -200,6 +200,29 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contract(args: argparse.Namespace) -> int:
+    """`finlake contract render`: write the files derived from the landing contract."""
+    from pathlib import Path
+
+    from finlake.contract.render import COMMAND, render_project, stale
+    from finlake.dbt_runner import project_root
+
+    project = Path(args.project).resolve() if args.project else project_root()
+    if args.check:
+        outdated = stale(project)
+        for path in outdated:
+            print(f"{path} differs from the landing contract; run {COMMAND}.", file=sys.stderr)
+        return 1 if outdated else 0
+    changed, new = render_project(project)
+    for path in changed:
+        print(f"rendered {path}")
+    for path in new:
+        print(f"wrote {path} (starting YAML: describe the entity's models there)")
+    if not changed and not new:
+        print("every derived file already matches the landing contract")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from finlake.demo import run_demo
 
@@ -311,6 +334,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse to score a date more than this many days after the latest data (default 45)",
     )
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "contract",
+        help="render the files derived from the landing contract",
+        description="render: write every file derived from finlake/contract/landing.yml (the dbt "
+        "macro, the bronze dbt sources, the quarantine's entity names, the Terraform Glue "
+        "columns) and starting YAML for a new entity's silver models; docs/add-a-landing-entity.md.",
+    )
+    p.add_argument("action", choices=["render"])
+    p.add_argument("--project", default=None, help="project folder (default: this clone)")
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; fail naming each file that differs"
+    )
+    p.set_defaults(func=cmd_contract)
 
     p = sub.add_parser(
         "demo",

@@ -1,20 +1,19 @@
 """Render the landing contract as a dbt macro, so SQL is generated from the one contract file.
 
-    python -m finlake.contract.dbt_macro > macros/contract/landing_contract.sql
-
-tests/test_contract_macro.py fails when the committed macro and the contract disagree.
+`finlake contract render` (finlake/contract/render.py) writes it to
+macros/contract/landing_contract.sql; tests/contract/test_render.py fails when the committed
+macro and the contract disagree.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 
 from finlake.contract import Contract, load_contract
 
 HEADER = """{#-
-    GENERATED from finlake/contract/landing.yml by `python -m finlake.contract.dbt_macro`;
-    do not edit by hand. landing_contract() returns the contract as a dict:
+    GENERATED from finlake/contract/landing.yml by `finlake contract render`; do not edit by
+    hand. landing_contract() returns the contract as a dict:
     entity -> {key, version_column, event_time, columns: [{name, type, base_type, required,
     pii, values, range, references, precision, scale}]}.
 -#}
@@ -76,7 +75,3 @@ def jinja_literal(value, indent: int = 0) -> str:
 def render(contract: Contract | None = None) -> str:
     data = jinja_literal(contract_dict(contract or load_contract()))
     return f"{HEADER}{{% macro landing_contract() %}}\n{{{{ return({data}) }}}}\n{{% endmacro %}}\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(render())

@@ -1,10 +1,15 @@
-{#- The five landing entities, each with its business key and its silver model. -#}
+{#- Every landing entity of the contract (landing_contract(), generated from
+    finlake/contract/landing.yml), with its business key and its silver model stg_<entity>:
+    the list quarantine, pass_rates and reconciliation loop over, so an entity added to the
+    contract is counted there without another edit. A composite key is joined with '|'. -#}
 {% macro silver_entities() %}
-    {{ return([
-        {'name': 'customers', 'key': 'customer_id', 'model': 'stg_customers'},
-        {'name': 'accounts', 'key': 'account_id', 'model': 'stg_accounts'},
-        {'name': 'transactions', 'key': 'transaction_id', 'model': 'stg_transactions'},
-        {'name': 'loans', 'key': 'loan_id', 'model': 'stg_loans'},
-        {'name': 'loan_payments', 'key': 'payment_id', 'model': 'stg_loan_payments'},
-    ]) }}
+    {%- set entities = [] -%}
+    {%- for name, entity in finlake.landing_contract().items() -%}
+        {%- do entities.append({
+            'name': name,
+            'key': entity.key | join(" || '|' || "),
+            'model': 'stg_' ~ name,
+        }) -%}
+    {%- endfor -%}
+    {{ return(entities) }}
 {% endmacro %}

@@ -1,6 +1,6 @@
 {#-
-    GENERATED from finlake/contract/landing.yml by `python -m finlake.contract.dbt_macro`;
-    do not edit by hand. landing_contract() returns the contract as a dict:
+    GENERATED from finlake/contract/landing.yml by `finlake contract render`; do not edit by
+    hand. landing_contract() returns the contract as a dict:
     entity -> {key, version_column, event_time, columns: [{name, type, base_type, required,
     pii, values, range, references, precision, scale}]}.
 -#}

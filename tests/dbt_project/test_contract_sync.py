@@ -1,4 +1,5 @@
-"""The dbt project is generated from, and stays in step with, the landing contract."""
+"""The dbt project stays in step with the landing contract (the rendered files themselves:
+tests/contract/test_render.py)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,11 @@ from pathlib import Path
 import yaml
 
 from finlake.contract import load_contract
-from finlake.contract.dbt_macro import render
 from finlake.generator import reference
 from ingestion.schemas import PARTITION_COLUMN, bronze_columns
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT = load_contract()
-
-
-def test_landing_contract_macro_is_generated_from_the_contract():
-    committed = (REPO / "macros" / "contract" / "landing_contract.sql").read_text()
-    assert committed == render(CONTRACT), (
-        "run: python -m finlake.contract.dbt_macro > macros/contract/landing_contract.sql"
-    )
 
 
 def test_bronze_sources_declare_every_contract_column_as_text():

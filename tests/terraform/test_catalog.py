@@ -51,16 +51,23 @@ def columns(local: list[dict]) -> list[tuple[str, str]]:
     return [(c["name"], c["type"]) for c in local]
 
 
-def test_entity_columns_are_the_contract_columns_in_contract_order(catalog):
+def test_entity_columns_are_the_contract_columns_then_the_pii_tokens(catalog):
     contract = load_contract()
-    assert catalog.locals["bronze_entity_columns"] == {
-        name: entity.column_names for name, entity in contract.entities.items()
-    }
+    declared = catalog.locals["bronze_entity_columns"]
+    assert list(declared) == list(contract.entities)
+    for name, entity in contract.entities.items():
+        tokens = [f"{c}_token" for c in entity.pii_columns]
+        assert [c["name"] for c in declared[name]] == [*entity.column_names, *tokens], name
+        assert all(c["type"] == "string" for c in declared[name]), name
 
 
 def test_pii_columns_are_the_contracts(catalog):
     contract = load_contract()
-    assert catalog.locals["bronze_pii_columns"] == contract.pii_columns
+    flagged = {
+        name: [c["name"] for c in columns if c["pii"] is True]
+        for name, columns in catalog.locals["bronze_entity_columns"].items()
+    }
+    assert flagged == contract.pii_columns
 
 
 def test_columns_holding_whole_records_or_unknown_columns_are_flagged_pii(catalog):
@@ -74,10 +81,28 @@ def test_columns_holding_whole_records_or_unknown_columns_are_flagged_pii(catalo
     assert "finlake.pii" in str(malformed)
 
 
-def test_entity_tables_declare_the_tokens_the_job_writes(catalog):
+def test_entity_tables_are_the_rendered_columns_then_the_load_metadata(catalog):
     table_columns = str(catalog.locals["bronze_entity_table_columns"])
-    assert "${column}_token" in table_columns
-    assert "local.bronze_pii_columns[entity]" in table_columns
+    assert "concat(columns, local.bronze_load_columns)" in table_columns
+
+
+def test_the_athena_stand_in_creates_the_bronze_tables_terraform_declares():
+    """tools/athena_run reads the Glue tables from this module's HCL: every entity table has
+    the rendered columns, the tokens flagged not-PII and the load metadata as declared."""
+    from tools.athena_run.terraform_catalog import bronze_table_inputs
+
+    contract = load_contract()
+    tables = {t["Name"]: t for t in bronze_table_inputs("lake-bucket", "2024-01-01")}
+    assert set(tables) == {*contract.entities, "_malformed", "_load_log"}
+    customers = tables["customers"]["StorageDescriptor"]
+    assert customers["Location"] == "s3://lake-bucket/bronze/customers/"
+    by_name = {c["Name"]: c for c in customers["Columns"]}
+    assert [c["Name"] for c in customers["Columns"]][-6:] == [n for n, _ in LOAD_COLUMNS]
+    assert by_name["email"]["Parameters"] == {"finlake.pii": "true"}
+    assert by_name["email_token"]["Parameters"] == {"finlake.pii": "false"}
+    assert by_name["_extra_columns"]["Parameters"] == {"finlake.pii": "true"}
+    assert by_name["_line_number"]["Type"] == "bigint"
+    assert by_name["city"]["Comment"] == "As delivered; typed in silver."
 
 
 def test_load_metadata_columns_follow_the_contract_columns(catalog):

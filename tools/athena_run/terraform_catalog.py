@@ -3,6 +3,8 @@
 Read from the module's HCL (python-hcl2, through tests/terraform/tfconfig.py, which evaluates
 the locals and merge() calls the module uses): names, columns with their types, comments and
 parameters, partition keys, the partition projection properties and the storage descriptor.
+The bronze entity columns are read as rendered from the landing contract into the module's
+contract.tf (`finlake contract render`), so nothing here rebuilds a Terraform expression.
 The only inputs are what Terraform gets from variables: the lake bucket and
 `projection_start_date` (the prod environment's default).
 """
@@ -44,46 +46,13 @@ def bronze_table_inputs(lake_bucket: str, start_date: str | None = None) -> list
     parquet = module.value(module.locals["parquet"])
     tables = []
     resources = module.resources_of("aws_glue_catalog_table")
-    # bronze_entity_table_columns is a for-expression, which tfconfig does not evaluate: the
-    # same columns (contract columns, the tokens of the pii columns, the load metadata) are built
-    # here from the locals it reads.
-    pii = module.value(module.locals["bronze_pii_columns"])
+    # The module's bronze_entity_table_columns is each entity's rendered columns (contract.tf,
+    # written by `finlake contract render`) followed by the load metadata: read both as declared.
     load_columns = module.value(module.locals["bronze_load_columns"])
-    columns_of: dict[str, list[dict[str, Any]]] = {}
-    for entity, names in entities.items():
-        columns_of[entity] = (
-            [
-                {
-                    "Name": name,
-                    "Type": "string",
-                    "Comment": (
-                        "PII (landing contract): as delivered; tokenised or dropped before gold."
-                        if name in pii[entity]
-                        else "As delivered; typed in silver."
-                    ),
-                    "Parameters": {"finlake.pii": "true" if name in pii[entity] else "false"},
-                }
-                for name in names
-            ]
-            + [
-                {
-                    "Name": f"{name}_token",
-                    "Type": "string",
-                    "Comment": f"HMAC-SHA256 token (hex) of the normalised {name}.",
-                    "Parameters": {"finlake.pii": "false"},
-                }
-                for name in pii[entity]
-            ]
-            + [
-                {
-                    "Name": c["name"],
-                    "Type": c["type"],
-                    "Comment": c["comment"],
-                    "Parameters": {"finlake.pii": "false"},
-                }
-                for c in load_columns
-            ]
-        )
+    columns_of = {
+        entity: [_glue_column(c) for c in [*columns, *load_columns]]
+        for entity, columns in entities.items()
+    }
     for key, body in resources.items():
         if key == "entity":
             instances = [(entity, columns_of[entity]) for entity in entities]
@@ -129,6 +98,16 @@ def bronze_table_inputs(lake_bucket: str, start_date: str | None = None) -> list
             }
             tables.append(table)
     return tables
+
+
+def _glue_column(column: dict[str, Any]) -> dict[str, Any]:
+    """One item of the module's column lists as Glue's Column (the dynamic "columns" block)."""
+    return {
+        "Name": column["name"],
+        "Type": column["type"],
+        "Comment": column["comment"],
+        "Parameters": {"finlake.pii": "true" if column["pii"] is True else "false"},
+    }
 
 
 def _blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:

@@ -38,28 +38,10 @@ locals {
     "projection.extract_date.interval.unit" = "DAYS"
   }
 
-  # Contract columns are strings in bronze (values kept as delivered), then the tokens of the pii
-  # columns, then the load metadata.
+  # Each entity table: its columns from contract.tf (rendered from the landing contract by
+  # `finlake contract render`), then the load metadata.
   bronze_entity_table_columns = {
-    for entity, columns in local.bronze_entity_columns : entity => concat(
-      [
-        for column in columns : {
-          name    = column
-          type    = "string"
-          comment = contains(local.bronze_pii_columns[entity], column) ? "PII (landing contract): as delivered; tokenised or dropped before gold." : "As delivered; typed in silver."
-          pii     = contains(local.bronze_pii_columns[entity], column)
-        }
-      ],
-      [
-        for column in local.bronze_pii_columns[entity] : {
-          name    = "${column}_token"
-          type    = "string"
-          comment = "HMAC-SHA256 token (hex) of the normalised ${column}, computed by the ingestion job (the key stays in Secrets Manager); null when blank."
-          pii     = false
-        }
-      ],
-      local.bronze_load_columns,
-    )
+    for entity, columns in local.bronze_entity_columns : entity => concat(columns, local.bronze_load_columns)
   }
 }
 
