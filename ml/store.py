@@ -66,6 +66,10 @@ def write_scores_parquet(scores: DataFrame, folder: Path) -> Path:
 
 
 def write_scores_table(scores: DataFrame, table: str) -> str:
+    from ml import publish_scores
+
+    if publish_scores.is_glue_table(table):  # `glue:<db>.<table>`: Iceberg that Athena reads
+        return publish_scores.publish(scores, table)
     scores.write.mode("overwrite").option("overwriteSchema", "true").saveAsTable(table)
     return table
 

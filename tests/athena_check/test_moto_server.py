@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from tools.athena_check.moto_server import (
     AthenaLayout,
     MotoServer,
     create_resources,
+    is_moto_server,
     register_iceberg_tables,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 LAYOUT = AthenaLayout("results", "lake", "wg", {"silver": "db_silver", "gold": "db_gold"})
 
@@ -62,3 +73,48 @@ def test_emulator_keeps_answering_after_many_requests():
         )
         for index in range(800):
             s3.list_objects_v2(Bucket="lake", Prefix=f"silver/{index}/")
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "SIGTERM to the run's process group",  # CI cancelling, `kill -- -<pgid>`
+        "SIGKILL to the run alone",  # the run killed outright: no clean-up code runs
+    ],
+)
+def test_a_killed_run_leaves_no_moto_server(how):
+    """A test run (here a small stand-in holding a server) that is killed must not leave its
+    moto server running, orphaned to init: the watchdog stops it."""
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\n"
+            "from tools.athena_check.moto_server import MotoServer\n"
+            "server = MotoServer().start()\n"
+            "print(server.process.pid, server.port, flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, like `make test` in a terminal
+    )
+    pid = port = None
+    try:
+        pid, port = (int(part) for part in run.stdout.readline().split())
+        assert is_moto_server(pid, port)
+        if how.startswith("SIGTERM"):
+            os.killpg(run.pid, signal.SIGTERM)
+        else:
+            os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while is_moto_server(pid, port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not is_moto_server(pid, port), f"the moto server outlived its run ({how})"
+    finally:
+        if run.poll() is None:
+            run.kill()
+        if pid is not None and is_moto_server(pid, port):
+            os.kill(pid, signal.SIGKILL)

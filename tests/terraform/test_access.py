@@ -39,9 +39,9 @@ SCOPES = {
     ),
     "ml": RoleScope(
         s3_read=frozenset({"gold/", "ml/"}),
-        s3_write=frozenset({"ml/", "gold/customer_default_scores/"}),
+        s3_write=frozenset({"ml/", "gold/customer_default_scores/", "gold/model_monitoring/"}),
         glue_read=frozenset({"gold"}),
-        glue_write={"gold": frozenset({"customer_default_scores"})},
+        glue_write={"gold": frozenset({"customer_default_scores", "model_monitoring"})},
     ),
     "analyst": RoleScope(
         s3_read=frozenset({"gold/"}),
@@ -103,7 +103,11 @@ def test_transformation_writes_only_silver_and_gold(access):
 
 
 def test_ml_writes_only_its_folder_and_the_scores_table(access):
-    assert lake_keys(access, "ml", writes=True) == {"ml/*", "gold/customer_default_scores/*"}
+    assert lake_keys(access, "ml", writes=True) == {
+        "ml/*",
+        "gold/customer_default_scores/*",
+        "gold/model_monitoring/*",
+    }
 
 
 def test_only_delivery_writes_landing_and_only_ingestion_reads_it(access):

@@ -5,10 +5,18 @@ that is set. Started here on a free loopback port with dummy credentials in the 
 the client's environment only (never in a file), the emulator answers what compiling the
 project asks for: the Glue databases and tables it lists, the workgroup, the S3 staging
 bucket. No request leaves the machine.
+
+The server is stopped when its block ends, and also when the process that started it is gone
+however it went (SIGKILL, a SIGTERM that skipped the clean-up): a watchdog in its own session
+(`python -m tools.athena_check.moto_server watch`) stops it then, as tools/trino/server.py does
+for Trino, so an interrupted `make test` leaves no emulator behind.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -50,6 +59,7 @@ class MotoServer:
     port: int = field(default_factory=free_port)
     region: str = REGION
     process: subprocess.Popen[bytes] | None = None
+    watchdog: subprocess.Popen[bytes] | None = None
     # More of the server's environment, e.g. MOTO_ENABLE_RECORDING (tools/athena_run).
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
@@ -85,6 +95,7 @@ class MotoServer:
             # reads fills up after some 600 requests and then blocks the server for good.
             stderr=self._log,
         )
+        self.watchdog = start_watchdog(self.process.pid, self.port, os.getpid())
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -113,6 +124,10 @@ class MotoServer:
                 self.process.wait(timeout=10)
         self._log.close()
         self.process = None
+        if self.watchdog is not None:
+            self.watchdog.terminate()
+            self.watchdog.wait(timeout=10)
+            self.watchdog = None
 
     def __enter__(self) -> MotoServer:
         return self.start()
@@ -137,6 +152,61 @@ class MotoServer:
             aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
         )
+
+
+def start_watchdog(server: int, port: int, parent: int) -> subprocess.Popen[bytes]:
+    """`python -m tools.athena_check.moto_server watch`: a process outside this one's process
+    group that stops the server `server` (listening on `port`) once process `parent` is gone."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tools.athena_check.moto_server",
+            "watch",
+            *("--server", str(server), "--port", str(port), "--parent", str(parent)),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a signal to the test run's process group does not reach it
+    )
+
+
+def is_moto_server(pid: int, port: int) -> bool:
+    """True when pid is alive and is the moto server on `port`: a recycled pid is never hit."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"moto.server" in arguments and str(port).encode() in arguments
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def watch(server: int, port: int, parent: int, poll: float = 0.5) -> None:
+    """Wait until process `parent` has ended (or this process was orphaned), then stop the moto
+    server `server` if it still runs."""
+    original_parent = os.getppid()
+    while process_alive(parent) and os.getppid() == original_parent:
+        if not is_moto_server(server, port):
+            return  # stopped the ordinary way
+        time.sleep(poll)
+    if is_moto_server(server, port):
+        os.kill(server, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while is_moto_server(server, port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if is_moto_server(server, port):
+            os.kill(server, signal.SIGKILL)
 
 
 @dataclass(frozen=True)
@@ -192,3 +262,19 @@ def register_iceberg_tables(
                     },
                 },
             )
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.athena_check.moto_server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    watcher = sub.add_parser("watch", help="stop a moto server once process --parent has ended")
+    watcher.add_argument("--server", type=int, required=True, help="the server's process id")
+    watcher.add_argument("--port", type=int, required=True, help="the port it listens on")
+    watcher.add_argument("--parent", type=int, required=True, help="process id to outlive")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    watch(args.server, args.port, args.parent)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@
 #   ingestion       landing/ bronze/ scripts/ingestion/   bronze/                            bronze       -
 #   transformation  bronze/ silver/ gold/                 silver/ gold/                      all four     dbt workgroup
 #   ml              gold/ ml/                             ml/ gold/customer_default_scores/  gold         -
+#                                                         gold/model_monitoring/
 #   analyst         gold/                                 -                                  gold (read)  analyst workgroup
 #   crawler         bronze/                               -                                  bronze       -         (optional)
 #
@@ -467,7 +468,8 @@ resource "aws_iam_role_policy" "transformation" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# ML: the default-model notebook. Reads gold, writes ml/ and the scores table.
+# ML: the default-model notebook. Reads gold, writes ml/, the scores table and the monitoring
+# table beside it (ml/publish_scores.py commits both to their Iceberg tables in Glue).
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "ml" {
@@ -488,6 +490,7 @@ data "aws_iam_policy_document" "ml" {
       local.glue_catalog_arn,
       "${local.glue_arn_prefix}:database/${var.database_names.gold}",
       "${local.glue_arn_prefix}:table/${var.database_names.gold}/customer_default_scores",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/model_monitoring",
     ]
   }
 
@@ -521,6 +524,7 @@ data "aws_iam_policy_document" "ml" {
     resources = [
       "${var.lake_bucket_arn}/ml/*",
       "${var.lake_bucket_arn}/gold/customer_default_scores/*",
+      "${var.lake_bucket_arn}/gold/model_monitoring/*",
     ]
   }
 
