@@ -1,6 +1,6 @@
-# finlake, dev environment: the AWS side of the pipeline in one account and region.
-# Every setting that differs between environments is a variable (defaults in variables.tf);
-# this file is the same in every environment except for local.environment.
+# finlake: the AWS side of the pipeline in one account and region, one root for every
+# environment. An environment is a tfvars file and a backend file (envs/<env>.tfvars,
+# envs/<env>.s3.tfbackend): what differs between dev and prod is a variable set there.
 
 provider "aws" {
   # Credentials come from the environment (AWS_PROFILE, SSO, instance or CI role), never from here.
@@ -14,7 +14,7 @@ provider "aws" {
 }
 
 locals {
-  environment = "dev"
+  environment = var.environment
   gib         = 1024 * 1024 * 1024
 
   tags = merge(var.tags, {
@@ -26,19 +26,20 @@ locals {
 }
 
 module "lake_storage" {
-  source = "../../modules/lake_storage"
+  source = "./modules/lake_storage"
 
-  project                           = var.project
-  environment                       = local.environment
-  landing_retention_days            = var.landing_retention_days
-  noncurrent_version_retention_days = var.noncurrent_version_retention_days
-  athena_results_retention_days     = var.athena_results_retention_days
-  access_log_retention_days         = var.access_log_retention_days
-  kms_deletion_window_days          = var.kms_deletion_window_days
+  project                              = var.project
+  environment                          = local.environment
+  landing_retention_days               = var.landing_retention_days
+  noncurrent_version_retention_days    = var.noncurrent_version_retention_days
+  rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
+  athena_results_retention_days        = var.athena_results_retention_days
+  access_log_retention_days            = var.access_log_retention_days
+  kms_deletion_window_days             = var.kms_deletion_window_days
 }
 
 module "catalog" {
-  source = "../../modules/catalog"
+  source = "./modules/catalog"
 
   project                     = var.project
   environment                 = local.environment
@@ -53,7 +54,7 @@ module "catalog" {
 }
 
 module "dbt_workgroup" {
-  source = "../../modules/query_workgroup"
+  source = "./modules/query_workgroup"
 
   project                        = var.project
   environment                    = local.environment
@@ -64,7 +65,7 @@ module "dbt_workgroup" {
 }
 
 module "analyst_workgroup" {
-  source = "../../modules/query_workgroup"
+  source = "./modules/query_workgroup"
 
   project                        = var.project
   environment                    = local.environment
@@ -75,7 +76,7 @@ module "analyst_workgroup" {
 }
 
 module "access_roles" {
-  source = "../../modules/access_roles"
+  source = "./modules/access_roles"
 
   project            = var.project
   environment        = local.environment
@@ -103,7 +104,7 @@ module "access_roles" {
 }
 
 module "ingestion_job" {
-  source = "../../modules/ingestion_job"
+  source = "./modules/ingestion_job"
 
   project           = var.project
   environment       = local.environment
