@@ -17,6 +17,11 @@ locals {
   environment = var.environment
   gib         = 1024 * 1024 * 1024
 
+  workgroup_scan_limit_gib = {
+    dbt     = var.dbt_query_scan_limit_gib
+    analyst = var.analyst_query_scan_limit_gib
+  }
+
   tags = merge(var.tags, {
     project     = var.project
     environment = local.environment
@@ -53,26 +58,28 @@ module "catalog" {
   security_configuration_name = module.ingestion_job.security_configuration_name
 }
 
-module "dbt_workgroup" {
-  source = "./modules/query_workgroup"
+# One Athena workgroup per kind of user, each with its own results prefix and scan cutoff:
+# dbt's queries read bronze, so its results can hold PII that analysts must not read.
+module "workgroup" {
+  source   = "./modules/query_workgroup"
+  for_each = local.workgroup_scan_limit_gib
 
   project                        = var.project
   environment                    = local.environment
-  purpose                        = "dbt"
+  purpose                        = each.key
   results_bucket_name            = module.lake_storage.athena_results_bucket_name
   kms_key_arn                    = module.lake_storage.kms_key_arn
-  bytes_scanned_cutoff_per_query = var.dbt_query_scan_limit_gib * local.gib
+  bytes_scanned_cutoff_per_query = each.value * local.gib
 }
 
-module "analyst_workgroup" {
-  source = "./modules/query_workgroup"
+moved {
+  from = module.dbt_workgroup
+  to   = module.workgroup["dbt"]
+}
 
-  project                        = var.project
-  environment                    = local.environment
-  purpose                        = "analyst"
-  results_bucket_name            = module.lake_storage.athena_results_bucket_name
-  kms_key_arn                    = module.lake_storage.kms_key_arn
-  bytes_scanned_cutoff_per_query = var.analyst_query_scan_limit_gib * local.gib
+moved {
+  from = module.analyst_workgroup
+  to   = module.workgroup["analyst"]
 }
 
 module "access_roles" {
@@ -86,12 +93,12 @@ module "access_roles" {
   database_names     = module.catalog.database_names
 
   transformation_workgroup = {
-    arn            = module.dbt_workgroup.arn
-    results_prefix = module.dbt_workgroup.results_prefix
+    arn            = module.workgroup["dbt"].arn
+    results_prefix = module.workgroup["dbt"].results_prefix
   }
   analyst_workgroup = {
-    arn            = module.analyst_workgroup.arn
-    results_prefix = module.analyst_workgroup.results_prefix
+    arn            = module.workgroup["analyst"].arn
+    results_prefix = module.workgroup["analyst"].results_prefix
   }
 
   glue_security_configuration_name = module.ingestion_job.security_configuration_name

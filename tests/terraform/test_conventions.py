@@ -157,7 +157,7 @@ def test_outputs_map_onto_the_dbt_athena_prod_target(root):
     assert set(outputs) >= DBT_OUTPUTS
     assert outputs["database"]["value"] == "awsdatacatalog"
     assert outputs["s3_data_dir"]["value"] == "s3://${module.lake_storage.lake_bucket_name}/"
-    assert outputs["s3_staging_dir"]["value"] == "${module.dbt_workgroup.output_location}"
+    assert outputs["s3_staging_dir"]["value"] == '${module.workgroup["dbt"].output_location}'
     exported = outputs["dbt_environment"]["value"]
     # The six the dbt prod profile reads, plus the bronze and reference (seeds) schemas.
     assert set(exported) - {"__is_block__"} == set(DBT_ENVIRONMENT) | {
