@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,8 +80,16 @@ def test_an_entity_added_to_the_contract_makes_every_derived_file_stale(tmp_path
         "payee_name_token",
     ]
     assert [s["name"] for s in sources["sources"]] == ["bronze", "ml"]  # the rest is kept
-    terraform = (project / "terraform/modules/catalog/contract.tf").read_text()
+    rendered_tf = project / "terraform/modules/catalog/contract.tf"
+    terraform = rendered_tf.read_text()
     assert "standing_orders = [" in terraform
+    fmt = subprocess.run(
+        [str(Path(sys.executable).with_name("terraform")), "fmt", "-check", str(rendered_tf)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHECKPOINT_DISABLE": "1"},
+    )
+    assert fmt.returncode == 0, f"the rendering is not terraform fmt clean: {fmt.stdout}"
     assert '{ name = "payee_name", type = "string", pii = true,' in terraform
     quarantine = (project / "models/silver/quality/quarantine.yml").read_text()
     assert "loan_payments, standing_orders]" in quarantine

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from tests.terraform.tfconfig import Module, env_dirs, load_module, module_dirs
+from tests.terraform.tfconfig import (
+    ENVIRONMENTS,
+    ROOT,
+    Module,
+    load_module,
+    load_tfvars,
+    module_dirs,
+)
 
 
 @pytest.fixture(scope="session")
@@ -14,15 +23,18 @@ def modules() -> dict[str, Module]:
 
 
 @pytest.fixture(scope="session")
-def envs() -> dict[str, Module]:
-    """Every root configuration under terraform/envs, by environment name."""
-    return {path.name: load_module(path) for path in env_dirs()}
+def root() -> Module:
+    """The root configuration, terraform/*.tf, that every environment applies."""
+    return load_module(ROOT)
 
 
 @pytest.fixture(scope="session")
-def configurations(modules, envs) -> dict[str, Module]:
-    """Modules and environments together, keyed modules/<name> and envs/<name>."""
-    return {
-        **{f"modules/{k}": v for k, v in modules.items()},
-        **{f"envs/{k}": v for k, v in envs.items()},
-    }
+def tfvars() -> dict[str, dict[str, Any]]:
+    """Each environment's committed settings (terraform/envs/<env>.tfvars), by name."""
+    return {env: load_tfvars(env) for env in ENVIRONMENTS}
+
+
+@pytest.fixture(scope="session")
+def configurations(modules, root) -> dict[str, Module]:
+    """Modules and the root together, keyed modules/<name> and root."""
+    return {**{f"modules/{k}": v for k, v in modules.items()}, "root": root}

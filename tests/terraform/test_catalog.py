@@ -103,6 +103,9 @@ def test_the_athena_stand_in_creates_the_bronze_tables_terraform_declares():
     assert by_name["_extra_columns"]["Parameters"] == {"finlake.pii": "true"}
     assert by_name["_line_number"]["Type"] == "bigint"
     assert by_name["city"]["Comment"] == "As delivered; typed in silver."
+    # Without a start date it takes prod's: envs/prod.tfvars, else the root's default.
+    (default,) = [t for t in bronze_table_inputs("b") if t["Name"] == "customers"]
+    assert default["Parameters"]["projection.extract_date.range"] == "2023-01-01,NOW"
 
 
 def test_load_metadata_columns_follow_the_contract_columns(catalog):

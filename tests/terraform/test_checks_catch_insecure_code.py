@@ -54,7 +54,15 @@ def assert_flagged(findings: list[str], expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["lake_storage", "access_roles", "query_workgroup", "ingestion_job", "catalog"]
+    "name",
+    [
+        "lake_storage",
+        "secure_bucket",
+        "access_roles",
+        "query_workgroup",
+        "ingestion_job",
+        "catalog",
+    ],
 )
 def test_unmodified_copies_pass(tmp_path, name):
     """Control: the copies themselves are clean, so every finding below comes from the mutation."""
@@ -107,23 +115,23 @@ resource "aws_s3_bucket_public_access_block" "raw" {
 
 def test_a_hard_coded_bucket_name_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage", tmp_path, "bucket = local.bucket_names.lake", 'bucket = "finlake-prod-lake"'
+        "secure_bucket", tmp_path, "bucket = local.bucket_name", 'bucket = "finlake-prod-lake"'
     )
     assert_flagged(bucket_findings(module), "hard-coded bucket name")
 
 
 def test_sse_s3_instead_of_the_cmk_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage", tmp_path, 'sse_algorithm     = "aws:kms"', 'sse_algorithm     = "AES256"'
+        "secure_bucket", tmp_path, 'sse_algorithm     = "aws:kms"', 'sse_algorithm     = "AES256"'
     )
     assert_flagged(bucket_findings(module), "default encryption is 'AES256', not aws:kms")
 
 
 def test_the_aws_managed_key_instead_of_the_cmk_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage",
+        "secure_bucket",
         tmp_path,
-        "kms_master_key_id = aws_kms_key.this.arn",
+        "kms_master_key_id = var.kms_key_arn",
         'kms_master_key_id = "alias/aws/s3"',
     )
     assert_flagged(bucket_findings(module), "does not use the customer-managed key")
@@ -131,14 +139,14 @@ def test_the_aws_managed_key_instead_of_the_cmk_is_flagged(tmp_path):
 
 def test_missing_bucket_keys_are_flagged(tmp_path):
     module = mutated(
-        "lake_storage", tmp_path, "bucket_key_enabled = true", "bucket_key_enabled = false"
+        "secure_bucket", tmp_path, "bucket_key_enabled = true", "bucket_key_enabled = false"
     )
     assert_flagged(bucket_findings(module), "without bucket keys")
 
 
 def test_a_public_access_flag_left_off_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage",
+        "secure_bucket",
         tmp_path,
         "restrict_public_buckets = true",
         "restrict_public_buckets = false",
@@ -147,43 +155,41 @@ def test_a_public_access_flag_left_off_is_flagged(tmp_path):
 
 
 def test_suspended_versioning_is_flagged(tmp_path):
-    module = mutated("lake_storage", tmp_path, 'status = "Enabled"', 'status = "Suspended"')
+    module = mutated("secure_bucket", tmp_path, 'status = "Enabled"', 'status = "Suspended"')
     assert_flagged(bucket_findings(module), "versioning is not enabled")
 
 
 def test_a_bucket_policy_without_the_tls_deny_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage",
+        "secure_bucket",
         tmp_path,
         'variable = "aws:SecureTransport"',
         'variable = "aws:ViaAWSService"',
     )
     findings = bucket_findings(module)
-    for bucket in ("lake", "athena_results", "access_logs"):
-        assert_flagged(
-            findings,
-            f"aws_s3_bucket.{bucket}: the bucket policy does not deny requests without TLS",
-        )
+    assert_flagged(
+        findings, "aws_s3_bucket.this: the bucket policy does not deny requests without TLS"
+    )
 
 
 def test_a_bucket_policy_that_accepts_any_kms_key_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage",
+        "secure_bucket",
         tmp_path,
-        'variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"\n      values   = [aws_kms_key.this.arn]',
-        'variable = "s3:x-amz-server-side-encryption-context"\n      values   = [aws_kms_key.this.arn]',
+        'variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"\n      values   = [var.kms_key_arn]',
+        'variable = "s3:x-amz-server-side-encryption-context"\n      values   = [var.kms_key_arn]',
     )
     assert_flagged(bucket_findings(module), "does not deny uploads with another KMS key")
 
 
 def test_a_bucket_without_access_logging_is_flagged(tmp_path):
     module = mutated(
-        "lake_storage",
+        "secure_bucket",
         tmp_path,
-        'resource "aws_s3_bucket_logging" "lake"',
-        'resource "null_resource" "lake"',
+        'resource "aws_s3_bucket_logging" "this"',
+        'resource "null_resource" "this"',
     )
-    assert_flagged(bucket_findings(module), "aws_s3_bucket.lake has no server access logging")
+    assert_flagged(bucket_findings(module), "aws_s3_bucket.this has no server access logging")
 
 
 def test_a_key_without_rotation_is_flagged(tmp_path):

@@ -1,11 +1,10 @@
 """Layout and conventions of terraform/: files, pinned providers, typed and described inputs,
-names from local.name_prefix, nothing account-specific typed in, dev and prod wired alike."""
+names from local.name_prefix, nothing account-specific typed in, one root that every
+environment applies with its own tfvars and backend."""
 
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from tests.terraform.checks import (
     checkov_skips,
@@ -14,9 +13,18 @@ from tests.terraform.checks import (
     output_findings,
     variable_findings,
 )
-from tests.terraform.tfconfig import ENVS, MODULES, TERRAFORM, blocks
+from tests.terraform.tfconfig import ENVIRONMENTS, ENVS, MODULES, TERRAFORM, blocks, parse_file
 
-EXPECTED_MODULES = {"lake_storage", "catalog", "ingestion_job", "query_workgroup", "access_roles"}
+EXPECTED_MODULES = {
+    "lake_storage",
+    "secure_bucket",
+    "catalog",
+    "ingestion_job",
+    "query_workgroup",
+    "access_roles",
+}
+# Called by the root; secure_bucket is called by lake_storage.
+ROOT_MODULES = EXPECTED_MODULES - {"secure_bucket"}
 REQUIRED_FILES = {"versions.tf", "variables.tf", "main.tf", "outputs.tf"}
 # The dbt-athena-community prod target, field by field, and the variables the dbt profile reads.
 DBT_OUTPUTS = {
@@ -46,9 +54,17 @@ def terraform_files(suffixes=(".tf", ".example", ".md")) -> list:
     )
 
 
-def test_the_five_modules_and_two_environments_exist(modules, envs):
+def test_the_modules_the_root_and_two_environments_exist(modules, root, tfvars):
     assert set(modules) == EXPECTED_MODULES
-    assert set(envs) == {"dev", "prod"}
+    assert root.module_calls
+    assert set(tfvars) == {"dev", "prod"}
+    assert sorted(p.name for p in ENVS.iterdir()) == [
+        "account.tfvars.example",
+        "dev.s3.tfbackend.example",
+        "dev.tfvars",
+        "prod.s3.tfbackend.example",
+        "prod.tfvars",
+    ]
 
 
 def test_every_configuration_has_the_standard_files(configurations):
@@ -71,14 +87,12 @@ def test_provider_versions_are_pinned(configurations):
         for name, module in configurations.items()
         if "archive" in module.terraform[0]["required_providers"][0]
     }
-    assert with_archive == {"modules/ingestion_job", "envs/dev", "envs/prod"}
+    assert with_archive == {"modules/ingestion_job", "root"}
 
 
-def test_every_variable_is_typed_and_described_and_numbers_validated(modules, envs):
+def test_every_variable_is_typed_and_described_and_numbers_validated(modules, root):
     findings = [f for module in modules.values() for f in variable_findings(module)]
-    findings += [
-        f for env in envs.values() for f in variable_findings(env, numbers_need_validation=False)
-    ]
+    findings += variable_findings(root, numbers_need_validation=False)
     assert findings == []
 
 
@@ -103,50 +117,47 @@ def test_no_account_id_region_credential_or_partition_is_typed_in():
     assert hardcoding_findings(terraform_files()) == []
 
 
-def test_providers_take_credentials_from_the_environment_and_refuse_other_accounts(envs):
-    for name, env in envs.items():
-        ((provider, body),) = env.providers
-        assert provider == "aws"
-        assert set(body) - {"__is_block__", "__comments__"} == {
-            "region",
-            "allowed_account_ids",
-            "default_tags",
-        }, name
-        assert body["region"] == "${var.aws_region}"
-        assert body["allowed_account_ids"] == "${var.allowed_account_ids}"
-        assert blocks(body, "default_tags")[0]["tags"] == "${local.tags}"
+def test_providers_take_credentials_from_the_environment_and_refuse_other_accounts(root):
+    ((provider, body),) = root.providers
+    assert provider == "aws"
+    assert set(body) - {"__is_block__", "__comments__"} == {
+        "region",
+        "allowed_account_ids",
+        "default_tags",
+    }
+    assert body["region"] == "${var.aws_region}"
+    assert body["allowed_account_ids"] == "${var.allowed_account_ids}"
+    assert blocks(body, "default_tags")[0]["tags"] == "${local.tags}"
 
 
 def test_modules_declare_no_provider_configuration(modules):
     assert {name: module.providers for name, module in modules.items() if module.providers} == {}
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
-def test_environment_wires_every_module(envs, env):
-    sources = {body["source"] for body in envs[env].module_calls.values()}
-    assert sources == {f"../../modules/{name}" for name in EXPECTED_MODULES}
-    assert envs[env].locals["environment"] == env
+def test_the_root_wires_every_module_once_for_any_environment(root):
+    sources = {body["source"] for body in root.module_calls.values()}
+    assert sources == {f"./modules/{name}" for name in ROOT_MODULES}
+    assert root.locals["environment"] == "${var.environment}"
+    assert not re.search(r'"(dev|prod)"', "".join(root.texts.values()))
 
 
-def test_dev_and_prod_are_wired_alike(envs):
-    dev, prod = envs["dev"], envs["prod"]
-    assert dev.texts["main.tf"].replace("dev", "ENV") == prod.texts["main.tf"].replace(
-        "prod", "ENV"
-    )
-    assert dev.texts["outputs.tf"] == prod.texts["outputs.tf"]
-    assert dev.texts["versions.tf"] == prod.texts["versions.tf"]
-    assert {k: v.get("type") for k, v in dev.variables.items()} == {
-        k: v.get("type") for k, v in prod.variables.items()
-    }
+def test_environments_set_every_root_variable_without_a_default_and_nothing_else(root, tfvars):
+    """What differs between dev and prod is a variable without a default, set in each
+    envs/<env>.tfvars; the account's own values (no default either) come from outside."""
+    account = set(parse_file(ENVS / "account.tfvars.example")) - {"__comments__"}
+    without_default = {k for k, v in root.variables.items() if "default" not in v}
+    for env, values in tfvars.items():
+        assert values["environment"] == env
+        assert set(values) == without_default - account, env
+        assert not account & set(values), f"{env}.tfvars holds account-specific values"
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
-def test_outputs_map_onto_the_dbt_athena_prod_target(envs, env):
-    outputs = envs[env].outputs
+def test_outputs_map_onto_the_dbt_athena_prod_target(root):
+    outputs = root.outputs
     assert set(outputs) >= DBT_OUTPUTS
     assert outputs["database"]["value"] == "awsdatacatalog"
     assert outputs["s3_data_dir"]["value"] == "s3://${module.lake_storage.lake_bucket_name}/"
-    assert outputs["s3_staging_dir"]["value"] == "${module.dbt_workgroup.output_location}"
+    assert outputs["s3_staging_dir"]["value"] == '${module.workgroup["dbt"].output_location}'
     exported = outputs["dbt_environment"]["value"]
     # The six the dbt prod profile reads, plus the bronze and reference (seeds) schemas.
     assert set(exported) - {"__is_block__"} == set(DBT_ENVIRONMENT) | {
@@ -170,15 +181,20 @@ def test_readme_documents_the_dbt_variables_and_every_checkov_skip():
         )
 
 
-def test_backend_is_documented_but_not_forced(envs):
-    for env in envs:
-        directory = ENVS / env
-        assert not (directory / "backend.tf").exists()
-        example = (directory / "backend.tf.example").read_text(encoding="utf-8")
-        assert 'backend "s3"' in example
+def test_each_environment_keeps_its_state_in_its_own_backend(root):
+    (block,) = root.terraform
+    (backend,) = block["backend"]
+    assert set(backend) == {"s3"}, "the root declares a partial s3 backend"
+    assert not any((TERRAFORM / name).exists() for name in ("backend.tf", "terraform.tfstate"))
+    keys = set()
+    for env in ENVIRONMENTS:
+        example = (ENVS / f"{env}.s3.tfbackend.example").read_text(encoding="utf-8")
         assert re.search(r"use_lockfile\s*=\s*true", example)
         assert "dynamodb_table" in example
-        assert "encrypt" in example
+        assert re.search(r"encrypt\s*=\s*true", example)
+        keys.add(re.search(r'key\s*=\s*"([^"]+)"', example).group(1))
+        assert f"-backend-config=envs/{env}.s3.tfbackend" in example
+    assert keys == {"finlake/dev/terraform.tfstate", "finlake/prod/terraform.tfstate"}
 
 
 def test_modules_reference_no_environment(modules):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.terraform.checks import bucket_findings, iam_findings, kms_findings
 from tests.terraform.tfconfig import blocks
 
@@ -11,19 +13,36 @@ def test_every_bucket_is_encrypted_private_versioned_and_tls_only(configurations
     assert findings == []
 
 
-def test_storage_module_creates_the_lake_results_and_log_buckets(modules):
-    assert set(modules["lake_storage"].resources_of("aws_s3_bucket")) == {
-        "lake",
-        "athena_results",
-        "access_logs",
+def bucket_calls(storage) -> dict[str, dict]:
+    return {
+        name: body
+        for name, body in storage.module_calls.items()
+        if body["source"] == "../secure_bucket"
     }
 
 
-def test_buckets_exist_only_in_the_storage_module(configurations):
+def test_storage_module_creates_the_lake_results_and_log_buckets_from_one_module(modules):
+    calls = bucket_calls(modules["lake_storage"])
+    assert set(calls) == {"lake", "athena_results", "access_logs"}
+    assert {name: body["purpose"] for name, body in calls.items()} == {
+        "lake": "lake",
+        "athena_results": "athena-results",
+        "access_logs": "access-logs",
+    }
+    assert all(body["kms_key_arn"] == "${aws_kms_key.this.arn}" for body in calls.values())
+
+
+def test_buckets_exist_only_in_the_secure_bucket_module(configurations):
     owners = {
         name for name, module in configurations.items() if module.resources_of("aws_s3_bucket")
     }
-    assert owners == {"modules/lake_storage"}
+    assert owners == {"modules/secure_bucket"}
+    callers = {
+        name
+        for name, module in configurations.items()
+        if any("secure_bucket" in body["source"] for body in module.module_calls.values())
+    }
+    assert callers == {"modules/lake_storage"}
 
 
 def test_kms_keys_rotate_and_have_a_policy_document(configurations):
@@ -56,31 +75,93 @@ def test_policies_in_storage_are_built_from_policy_documents(modules):
 
 def test_landing_files_expire_after_the_retention_variable(modules):
     storage = modules["lake_storage"]
-    rules = blocks(storage.resources[("aws_s3_bucket_lifecycle_configuration", "lake")], "rule")
-    landing = [r for r in rules if [f.get("prefix") for f in blocks(r, "filter")] == ["landing/"]]
-    assert len(landing) == 1
-    assert [e.get("days") for e in blocks(landing[0], "expiration")] == [
-        "${var.landing_retention_days}"
-    ]
+    rules = bucket_calls(storage)["lake"]["prefix_rules"]  # concat() of a list and a for
+    assert (
+        '{id = "expire-landing-extracts", prefix = "landing/", '
+        "expiration_days = var.landing_retention_days}"
+    ) in rules
     assert "validation" in storage.variables["landing_retention_days"]
 
 
+def test_secure_bucket_turns_prefix_rules_into_lifecycle_rules(modules):
+    bucket = modules["secure_bucket"]
+    lifecycle = bucket.resources[("aws_s3_bucket_lifecycle_configuration", "this")]
+    (dynamic,) = blocks(lifecycle, "dynamic")
+    (rule,) = [v for k, v in dynamic.items() if k == "rule"]
+    assert rule["for_each"] == "${var.prefix_rules}"
+    content = blocks(rule, "content")[0]
+    assert blocks(content, "filter")[0]["prefix"] == "${rule.value.prefix}"
+    actions = {
+        k: v for d in blocks(content, "dynamic") for k, v in d.items() if k != "__is_block__"
+    }
+    assert set(actions) == {"expiration", "noncurrent_version_expiration"}
+    assert blocks(actions["noncurrent_version_expiration"], "content")[0] == {
+        "noncurrent_days": "${noncurrent_version_expiration.value}",
+        "__is_block__": True,
+    }
+
+
 def test_lake_and_results_buckets_log_to_the_access_log_bucket(modules):
-    storage = modules["lake_storage"]
-    targets = {
-        name: body["target_bucket"]
-        for name, body in storage.resources_of("aws_s3_bucket_logging").items()
-    }
+    calls = bucket_calls(modules["lake_storage"])
+    targets = {name: body.get("access_log_bucket") for name, body in calls.items()}
     assert targets == {
-        "lake": "${aws_s3_bucket.access_logs.id}",
-        "athena_results": "${aws_s3_bucket.access_logs.id}",
+        "lake": "${module.access_logs.id}",
+        "athena_results": "${module.access_logs.id}",
+        "access_logs": None,  # the destination does not log into itself
     }
+    logging = modules["secure_bucket"].resources[("aws_s3_bucket_logging", "this")]
+    assert logging["count"] == "${var.access_log_bucket == null ? 0 : 1}"
 
 
 def test_bucket_names_come_from_the_name_prefix_account_and_region(modules):
+    bucket = modules["secure_bucket"]
+    resolved = bucket.interpolate(bucket.locals["bucket_name"])
+    assert resolved.startswith("${var.project}-${var.environment}-${var.purpose}-")
+    assert "${data.aws_caller_identity.current.account_id}" in resolved
+    assert "${data.aws_region.current.name}" in resolved
+    for body in bucket_calls(modules["lake_storage"]).values():
+        assert (body["project"], body["environment"]) == ("${var.project}", "${var.environment}")
+
+
+def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules):
+    """Without a moved block per resource, the first apply after the refactor would destroy
+    the lake bucket (and every object in it) and create an empty one."""
+    text = modules["lake_storage"].texts["main.tf"]
+    moves = dict(re.findall(r"moved \{\s*from = (\S+)\s*to\s*= (\S+)\s*\}", text))
+    for name in ("lake", "athena_results", "access_logs"):
+        for rtype in (
+            "aws_s3_bucket",
+            "aws_s3_bucket_ownership_controls",
+            "aws_s3_bucket_public_access_block",
+            "aws_s3_bucket_versioning",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "aws_s3_bucket_policy",
+            "aws_s3_bucket_lifecycle_configuration",
+        ):
+            assert moves[f"{rtype}.{name}"] == f"module.{name}.{rtype}.this"
+    assert moves["aws_s3_bucket_logging.lake"] == "module.lake.aws_s3_bucket_logging.this[0]"
+    assert (
+        moves["aws_s3_bucket_notification.lake"] == "module.lake.aws_s3_bucket_notification.this[0]"
+    )
+
+
+def test_replaced_table_objects_are_kept_days_not_a_month(modules, root, tfvars):
+    """#13 defect 6: every build rewrites the silver and gold tables; with only the whole-bucket
+    window (noncurrent_version_retention_days, 30 in prod) the lake kept ~30 old copies of each.
+    Under silver/ and gold/ noncurrent versions now go after a few days, set per environment."""
     storage = modules["lake_storage"]
-    for name in storage.locals["bucket_names"].values():
-        resolved = storage.interpolate(name)
-        assert resolved.startswith("${var.project}-${var.environment}-")
-        assert "${data.aws_caller_identity.current.account_id}" in resolved
-        assert "${data.aws_region.current.name}" in resolved
+    comprehension = bucket_calls(storage)["lake"]["prefix_rules"]
+    assert "for zone in local.rebuilt_table_zones" in comprehension
+    assert "noncurrent_days = var.rebuilt_table_version_retention_days" in comprehension
+    assert "${zone}/" in comprehension
+    assert storage.locals["rebuilt_table_zones"] == ["silver", "gold"]
+    assert "validation" in storage.variables["rebuilt_table_version_retention_days"]
+    wiring = root.module_calls["lake_storage"]
+    assert (
+        wiring["rebuilt_table_version_retention_days"]
+        == "${var.rebuilt_table_version_retention_days}"
+    )
+    for env, values in tfvars.items():
+        kept = values["rebuilt_table_version_retention_days"]  # one build a day: copies kept
+        assert 1 <= kept <= 7, env
+        assert kept < values["noncurrent_version_retention_days"], env

@@ -21,7 +21,9 @@ from hcl2 import SerializationOptions
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO / "terraform"
 MODULES = TERRAFORM / "modules"
+ROOT = TERRAFORM  # the one root configuration; an environment is envs/<env>.tfvars + backend
 ENVS = TERRAFORM / "envs"
+ENVIRONMENTS = ("dev", "prod")
 
 _OPTIONS = SerializationOptions(strip_string_quotes=True, with_comments=True)
 _WHOLE_EXPRESSION = re.compile(r"^\$\{(.*)\}$", re.S)
@@ -188,6 +190,10 @@ class Module:
         for source in self.string_list(
             body.get("source_policy_documents", []), f"{name}.source_policy_documents"
         ):
+            if re.fullmatch(r"\$\{var\.\w+\}", source) and source[6:-1] in self.variables:
+                # Documents a caller passes in (secure_bucket's policy_documents) are data
+                # sources of the caller's module and are checked there.
+                continue
             statements.extend(self.statements(source))
         for raw in body.get("statement", []):
             statements.append(
@@ -292,8 +298,10 @@ def module_dirs() -> list[Path]:
     return sorted(p for p in MODULES.iterdir() if p.is_dir())
 
 
-def env_dirs() -> list[Path]:
-    return sorted(p for p in ENVS.iterdir() if p.is_dir())
+def load_tfvars(env: str) -> dict[str, Any]:
+    """The committed settings of an environment, terraform/envs/<env>.tfvars."""
+    parsed = parse_file(ENVS / f"{env}.tfvars")
+    return {k: v for k, v in parsed.items() if k not in META_KEYS}
 
 
 def reference_name(raw: Any, rtype: str) -> str | None:

@@ -6,14 +6,14 @@ parameters, partition keys, the partition projection properties and the storage 
 The bronze entity columns are read as rendered from the landing contract into the module's
 contract.tf (`finlake contract render`), so nothing here rebuilds a Terraform expression.
 The only inputs are what Terraform gets from variables: the lake bucket and
-`projection_start_date` (the prod environment's default).
+`projection_start_date` (the prod environment's).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.terraform.tfconfig import ENVS, MODULES, load_module
+from tests.terraform.tfconfig import MODULES, ROOT, load_module, load_tfvars
 
 
 def _resolve(text: Any, replacements: dict[str, str]) -> Any:
@@ -29,8 +29,11 @@ def _resolve(text: Any, replacements: dict[str, str]) -> Any:
 
 
 def projection_start_date() -> str:
-    prod = load_module(ENVS / "prod")
-    return str(prod.variables["projection_start_date"]["default"])
+    """Prod's setting: envs/prod.tfvars when it sets one, else the root's default."""
+    prod = load_tfvars("prod")
+    if "projection_start_date" in prod:
+        return str(prod["projection_start_date"])
+    return str(load_module(ROOT).variables["projection_start_date"]["default"])
 
 
 def bronze_table_inputs(lake_bucket: str, start_date: str | None = None) -> list[dict[str, Any]]:

@@ -1,12 +1,13 @@
-# Lake storage: one customer-managed KMS key and three buckets.
+# Lake storage: one customer-managed KMS key and three buckets, each a secure_bucket module.
 #
 #   lake            landing/ bronze/ silver/ gold/ ml/ (+ scripts/ for the Glue job's code)
 #                   one bucket, zones as prefixes: IAM scopes every role to its prefixes
 #   athena_results  query results, one prefix per Athena workgroup, expired quickly
 #   access_logs     S3 server access logs of the two buckets above
 #
-# Every bucket: SSE-KMS with the key and bucket keys, versioning, public access fully blocked,
-# ACLs disabled, TLS-only, uploads with another algorithm or key denied, lifecycle rules.
+# Every bucket (modules/secure_bucket): SSE-KMS with the key and bucket keys, versioning, public
+# access fully blocked, ACLs disabled, TLS-only, uploads with another algorithm or key denied,
+# lifecycle rules. What differs between the three is below: retention, logging, events.
 
 data "aws_caller_identity" "current" {}
 
@@ -20,18 +21,12 @@ locals {
   region      = data.aws_region.current.name
   partition   = data.aws_partition.current.partition
 
-  # Bucket names are global: the account id and region make them unique without typing either.
-  bucket_names = {
-    lake           = "${local.name_prefix}-lake-${local.account_id}-${local.region}"
-    athena_results = "${local.name_prefix}-athena-results-${local.account_id}-${local.region}"
-    access_logs    = "${local.name_prefix}-access-logs-${local.account_id}-${local.region}"
-  }
-  # ARNs built from the names (not from the bucket resources) so the key policy and the bucket
-  # policies can name the buckets without a dependency cycle.
-  bucket_arns = { for key, name in local.bucket_names : key => "arn:${local.partition}:s3:::${name}" }
-
   zones             = ["landing", "bronze", "silver", "gold", "ml"]
   access_log_prefix = "s3-access"
+  # Where dbt writes its Iceberg tables (silver/<schema>/<table>/<uuid>/, gold/...; reference
+  # seeds live in silver/). Every rebuild writes new objects and deletes the old ones, which
+  # versioning keeps as noncurrent versions: they go after rebuilt_table_version_retention_days.
+  rebuilt_table_zones = ["silver", "gold"]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -114,101 +109,14 @@ resource "aws_kms_alias" "this" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Bucket policy shared by all three buckets
+# What the access-log bucket allows beyond the secure_bucket policy: S3 log delivery
 # ---------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "bucket_guard" {
-  for_each = local.bucket_arns
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [each.value, "${each.value}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    # A request that names an algorithm must name SSE-KMS; a request that names none gets the
-    # bucket default (SSE-KMS with the lake key).
-    sid       = "DenyOtherEncryptionAlgorithms"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${each.value}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEqualsIfExists"
-      variable = "s3:x-amz-server-side-encryption"
-      values   = ["aws:kms"]
-    }
-  }
-
-  statement {
-    sid       = "DenyOtherKmsKeys"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${each.value}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEqualsIfExists"
-      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = [aws_kms_key.this.arn]
-    }
-  }
-
-  statement {
-    # "aws:kms" without a key id would encrypt with the AWS managed aws/s3 key, not the lake key.
-    sid       = "DenyKmsWithoutTheLakeKey"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${each.value}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "s3:x-amz-server-side-encryption"
-      values   = ["aws:kms"]
-    }
-
-    condition {
-      test     = "Null"
-      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = ["true"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "access_logs_bucket" {
-  source_policy_documents = [data.aws_iam_policy_document.bucket_guard["access_logs"].json]
-
+data "aws_iam_policy_document" "access_logs_delivery" {
   statement {
     sid       = "AllowS3ServerAccessLogDelivery"
     actions   = ["s3:PutObject"]
-    resources = ["${local.bucket_arns.access_logs}/${local.access_log_prefix}/*"]
+    resources = ["${module.access_logs.arn}/${local.access_log_prefix}/*"]
 
     principals {
       type        = "Service"
@@ -224,313 +132,187 @@ data "aws_iam_policy_document" "access_logs_bucket" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = [local.bucket_arns.lake, local.bucket_arns.athena_results]
+      values   = [module.lake.arn, module.athena_results.arn]
     }
   }
 }
 
 # ---------------------------------------------------------------------------------------------
-# Lake bucket
+# The three buckets
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_s3_bucket" "lake" {
-  #checkov:skip=CKV_AWS_144:Single-region by design (data residency); versioning and the noncurrent-version window cover accidental loss. Add replication in a DR stack if the bank's policy requires it.
-  bucket = local.bucket_names.lake
+module "lake" {
+  source = "../secure_bucket"
 
-  tags = {
-    purpose             = "lake"
-    data_classification = "restricted"
-  }
+  project                           = var.project
+  environment                       = var.environment
+  purpose                           = "lake"
+  data_classification               = "restricted"
+  kms_key_arn                       = aws_kms_key.this.arn
+  access_log_bucket                 = module.access_logs.id
+  access_log_prefix                 = local.access_log_prefix
+  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  eventbridge                       = true
+
+  prefix_rules = concat(
+    [{ id = "expire-landing-extracts", prefix = "landing/", expiration_days = var.landing_retention_days }],
+    [
+      for zone in local.rebuilt_table_zones : {
+        id              = "expire-replaced-${zone}-table-objects"
+        prefix          = "${zone}/"
+        noncurrent_days = var.rebuilt_table_version_retention_days
+      }
+    ],
+  )
 }
 
-resource "aws_s3_bucket_ownership_controls" "lake" {
-  bucket = aws_s3_bucket.lake.id
+module "athena_results" {
+  source = "../secure_bucket"
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
+  project                           = var.project
+  environment                       = var.environment
+  purpose                           = "athena-results"
+  data_classification               = "restricted"
+  kms_key_arn                       = aws_kms_key.this.arn
+  access_log_bucket                 = module.access_logs.id
+  access_log_prefix                 = local.access_log_prefix
+  noncurrent_version_retention_days = 1
+  abort_multipart_upload_days       = 1
+
+  prefix_rules = [{ id = "expire-query-results", prefix = "", expiration_days = var.athena_results_retention_days }]
 }
 
-resource "aws_s3_bucket_public_access_block" "lake" {
-  bucket = aws_s3_bucket.lake.id
+module "access_logs" {
+  source = "../secure_bucket"
 
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
+  project                           = var.project
+  environment                       = var.environment
+  purpose                           = "access-logs"
+  data_classification               = "internal"
+  kms_key_arn                       = aws_kms_key.this.arn
+  access_log_bucket                 = null # the log destination does not log into itself
+  policy_documents                  = [data.aws_iam_policy_document.access_logs_delivery.json]
+  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+
+  prefix_rules = [{ id = "expire-access-logs", prefix = "", expiration_days = var.access_log_retention_days }]
 }
 
-resource "aws_s3_bucket_versioning" "lake" {
-  bucket = aws_s3_bucket.lake.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+# The buckets were resources of this module before secure_bucket: the same objects, moved.
+moved {
+  from = aws_s3_bucket.lake
+  to   = module.lake.aws_s3_bucket.this
+}
+moved {
+  from = aws_s3_bucket.athena_results
+  to   = module.athena_results.aws_s3_bucket.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "lake" {
-  bucket = aws_s3_bucket.lake.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
+moved {
+  from = aws_s3_bucket.access_logs
+  to   = module.access_logs.aws_s3_bucket.this
 }
 
-resource "aws_s3_bucket_policy" "lake" {
-  bucket = aws_s3_bucket.lake.id
-  policy = data.aws_iam_policy_document.bucket_guard["lake"].json
-
-  depends_on = [aws_s3_bucket_public_access_block.lake]
+moved {
+  from = aws_s3_bucket_ownership_controls.lake
+  to   = module.lake.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_logging" "lake" {
-  bucket        = aws_s3_bucket.lake.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "${local.access_log_prefix}/lake/"
-
-  target_object_key_format {
-    partitioned_prefix {
-      partition_date_source = "EventTime"
-    }
-  }
+moved {
+  from = aws_s3_bucket_ownership_controls.athena_results
+  to   = module.athena_results.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "lake" {
-  bucket = aws_s3_bucket.lake.id
-
-  rule {
-    id     = "expire-landing-extracts"
-    status = "Enabled"
-
-    filter {
-      prefix = "landing/"
-    }
-
-    expiration {
-      days = var.landing_retention_days
-    }
-  }
-
-  rule {
-    id     = "clean-up-old-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    expiration {
-      expired_object_delete_marker = true
-    }
-  }
-
-  rule {
-    id     = "abort-incomplete-multipart-uploads"
-    status = "Enabled"
-
-    filter {}
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.lake]
+moved {
+  from = aws_s3_bucket_ownership_controls.access_logs
+  to   = module.access_logs.aws_s3_bucket_ownership_controls.this
 }
 
-# Object-level events go to EventBridge (free for AWS service events), so a rule can start the
-# ingestion job when an extract lands, without changing this module.
-resource "aws_s3_bucket_notification" "lake" {
-  bucket      = aws_s3_bucket.lake.id
-  eventbridge = true
+moved {
+  from = aws_s3_bucket_public_access_block.lake
+  to   = module.lake.aws_s3_bucket_public_access_block.this
 }
 
-# ---------------------------------------------------------------------------------------------
-# Athena results bucket
-# ---------------------------------------------------------------------------------------------
-
-resource "aws_s3_bucket" "athena_results" {
-  #checkov:skip=CKV_AWS_144:Query results are disposable (expired after days); replicating them would copy restricted data for no recovery value.
-  #checkov:skip=CKV2_AWS_62:Nothing reacts to new query results; Athena reports completion through its own API and EventBridge events.
-  bucket = local.bucket_names.athena_results
-
-  tags = {
-    purpose             = "athena-results"
-    data_classification = "restricted"
-  }
+moved {
+  from = aws_s3_bucket_public_access_block.athena_results
+  to   = module.athena_results.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_ownership_controls" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
+moved {
+  from = aws_s3_bucket_public_access_block.access_logs
+  to   = module.access_logs.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_public_access_block" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
+moved {
+  from = aws_s3_bucket_versioning.lake
+  to   = module.lake.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_versioning" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+moved {
+  from = aws_s3_bucket_versioning.athena_results
+  to   = module.athena_results.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
+moved {
+  from = aws_s3_bucket_versioning.access_logs
+  to   = module.access_logs.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_policy" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-  policy = data.aws_iam_policy_document.bucket_guard["athena_results"].json
-
-  depends_on = [aws_s3_bucket_public_access_block.athena_results]
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.lake
+  to   = module.lake.aws_s3_bucket_server_side_encryption_configuration.this
 }
 
-resource "aws_s3_bucket_logging" "athena_results" {
-  bucket        = aws_s3_bucket.athena_results.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "${local.access_log_prefix}/athena-results/"
-
-  target_object_key_format {
-    partitioned_prefix {
-      partition_date_source = "EventTime"
-    }
-  }
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.athena_results
+  to   = module.athena_results.aws_s3_bucket_server_side_encryption_configuration.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  rule {
-    id     = "expire-query-results"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.athena_results_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 1
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.athena_results]
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.access_logs
+  to   = module.access_logs.aws_s3_bucket_server_side_encryption_configuration.this
 }
 
-# ---------------------------------------------------------------------------------------------
-# Access-log bucket
-# ---------------------------------------------------------------------------------------------
-
-resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This is the access-log destination; logging it into itself would log its own log deliveries without end.
-  #checkov:skip=CKV_AWS_144:Audit logs stay in the region they describe (data residency); versioning keeps overwritten or deleted log objects for the noncurrent window.
-  #checkov:skip=CKV2_AWS_62:Nothing reacts to log delivery; logs are read in bulk (Athena) when needed.
-  bucket = local.bucket_names.access_logs
-
-  tags = {
-    purpose             = "access-logs"
-    data_classification = "internal"
-  }
+moved {
+  from = aws_s3_bucket_policy.lake
+  to   = module.lake.aws_s3_bucket_policy.this
 }
 
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
+moved {
+  from = aws_s3_bucket_policy.athena_results
+  to   = module.athena_results.aws_s3_bucket_policy.this
 }
 
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
+moved {
+  from = aws_s3_bucket_policy.access_logs
+  to   = module.access_logs.aws_s3_bucket_policy.this
 }
 
-resource "aws_s3_bucket_versioning" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.lake
+  to   = module.lake.aws_s3_bucket_lifecycle_configuration.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.athena_results
+  to   = module.athena_results.aws_s3_bucket_lifecycle_configuration.this
 }
 
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs_bucket.json
-
-  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.access_logs
+  to   = module.access_logs.aws_s3_bucket_lifecycle_configuration.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
+moved {
+  from = aws_s3_bucket_logging.lake
+  to   = module.lake.aws_s3_bucket_logging.this[0]
+}
 
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
+moved {
+  from = aws_s3_bucket_logging.athena_results
+  to   = module.athena_results.aws_s3_bucket_logging.this[0]
+}
 
-    filter {}
-
-    expiration {
-      days = var.access_log_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.access_logs]
+moved {
+  from = aws_s3_bucket_notification.lake
+  to   = module.lake.aws_s3_bucket_notification.this[0]
 }

@@ -10,30 +10,30 @@ output "kms_key_alias" {
 
 output "lake_bucket_name" {
   description = "Name of the lake bucket (zones landing/, bronze/, silver/, gold/, ml/ are prefixes in it)."
-  value       = aws_s3_bucket.lake.bucket
+  value       = module.lake.name
 }
 
 output "lake_bucket_arn" {
   description = "ARN of the lake bucket."
-  value       = aws_s3_bucket.lake.arn
+  value       = module.lake.arn
 }
 
 output "zone_uris" {
   description = "S3 URI of each lake zone, keyed by zone name (landing, bronze, silver, gold, ml); no trailing slash."
-  value       = { for zone in local.zones : zone => "s3://${aws_s3_bucket.lake.bucket}/${zone}" }
+  value       = { for zone in local.zones : zone => "s3://${module.lake.name}/${zone}" }
 }
 
 output "athena_results_bucket_name" {
   description = "Name of the bucket that holds Athena query results."
-  value       = aws_s3_bucket.athena_results.bucket
+  value       = module.athena_results.name
 }
 
 output "athena_results_bucket_arn" {
   description = "ARN of the Athena results bucket."
-  value       = aws_s3_bucket.athena_results.arn
+  value       = module.athena_results.arn
 }
 
 output "access_logs_bucket_name" {
   description = "Name of the bucket that receives S3 server access logs of the lake and results buckets."
-  value       = aws_s3_bucket.access_logs.bucket
+  value       = module.access_logs.name
 }

@@ -39,6 +39,17 @@ variable "noncurrent_version_retention_days" {
   }
 }
 
+variable "rebuilt_table_version_retention_days" {
+  type        = number
+  description = "Days the replaced objects of a rebuilt silver or gold table (noncurrent versions under silver/ and gold/) are kept. Every dbt build rewrites its table models, so with the whole-bucket window each table would be kept about that many times over; a few days still allow an undo."
+  default     = 3
+
+  validation {
+    condition     = var.rebuilt_table_version_retention_days >= 1 && var.rebuilt_table_version_retention_days <= 30 && floor(var.rebuilt_table_version_retention_days) == var.rebuilt_table_version_retention_days
+    error_message = "rebuilt_table_version_retention_days must be a whole number of days between 1 and 30."
+  }
+}
+
 variable "athena_results_retention_days" {
   type        = number
   description = "Days Athena query results are kept in the results bucket. Results can hold copies of restricted data (a query over bronze returns PII), so keep this short."

@@ -3,12 +3,12 @@
 
 output "athena_work_group" {
   description = "dbt profile work_group (FINLAKE_ATHENA_WORKGROUP): the Athena workgroup dbt runs in."
-  value       = module.dbt_workgroup.name
+  value       = module.workgroup["dbt"].name
 }
 
 output "s3_staging_dir" {
   description = "dbt profile s3_staging_dir (FINLAKE_ATHENA_STAGING_DIR): the dbt workgroup's results location."
-  value       = module.dbt_workgroup.output_location
+  value       = module.workgroup["dbt"].output_location
 }
 
 output "s3_data_dir" {
@@ -49,8 +49,8 @@ output "reference_schema" {
 output "dbt_environment" {
   description = "The environment variables the dbt prod profile reads, with their values for this environment."
   value = {
-    FINLAKE_ATHENA_WORKGROUP   = module.dbt_workgroup.name
-    FINLAKE_ATHENA_STAGING_DIR = module.dbt_workgroup.output_location
+    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
+    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
     FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
     AWS_REGION                 = var.aws_region
     FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
@@ -84,7 +84,7 @@ output "ingestion_job_name" {
 
 output "analyst_work_group" {
   description = "Athena workgroup for analysts (gold only)."
-  value       = module.analyst_workgroup.name
+  value       = module.workgroup["analyst"].name
 }
 
 output "transformation_role_arn" {

@@ -1,6 +1,6 @@
-# finlake, dev environment: the AWS side of the pipeline in one account and region.
-# Every setting that differs between environments is a variable (defaults in variables.tf);
-# this file is the same in every environment except for local.environment.
+# finlake: the AWS side of the pipeline in one account and region, one root for every
+# environment. An environment is a tfvars file and a backend file (envs/<env>.tfvars,
+# envs/<env>.s3.tfbackend): what differs between dev and prod is a variable set there.
 
 provider "aws" {
   # Credentials come from the environment (AWS_PROFILE, SSO, instance or CI role), never from here.
@@ -14,8 +14,13 @@ provider "aws" {
 }
 
 locals {
-  environment = "dev"
+  environment = var.environment
   gib         = 1024 * 1024 * 1024
+
+  workgroup_scan_limit_gib = {
+    dbt     = var.dbt_query_scan_limit_gib
+    analyst = var.analyst_query_scan_limit_gib
+  }
 
   tags = merge(var.tags, {
     project     = var.project
@@ -26,19 +31,20 @@ locals {
 }
 
 module "lake_storage" {
-  source = "../../modules/lake_storage"
+  source = "./modules/lake_storage"
 
-  project                           = var.project
-  environment                       = local.environment
-  landing_retention_days            = var.landing_retention_days
-  noncurrent_version_retention_days = var.noncurrent_version_retention_days
-  athena_results_retention_days     = var.athena_results_retention_days
-  access_log_retention_days         = var.access_log_retention_days
-  kms_deletion_window_days          = var.kms_deletion_window_days
+  project                              = var.project
+  environment                          = local.environment
+  landing_retention_days               = var.landing_retention_days
+  noncurrent_version_retention_days    = var.noncurrent_version_retention_days
+  rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
+  athena_results_retention_days        = var.athena_results_retention_days
+  access_log_retention_days            = var.access_log_retention_days
+  kms_deletion_window_days             = var.kms_deletion_window_days
 }
 
 module "catalog" {
-  source = "../../modules/catalog"
+  source = "./modules/catalog"
 
   project                     = var.project
   environment                 = local.environment
@@ -52,30 +58,32 @@ module "catalog" {
   security_configuration_name = module.ingestion_job.security_configuration_name
 }
 
-module "dbt_workgroup" {
-  source = "../../modules/query_workgroup"
+# One Athena workgroup per kind of user, each with its own results prefix and scan cutoff:
+# dbt's queries read bronze, so its results can hold PII that analysts must not read.
+module "workgroup" {
+  source   = "./modules/query_workgroup"
+  for_each = local.workgroup_scan_limit_gib
 
   project                        = var.project
   environment                    = local.environment
-  purpose                        = "dbt"
+  purpose                        = each.key
   results_bucket_name            = module.lake_storage.athena_results_bucket_name
   kms_key_arn                    = module.lake_storage.kms_key_arn
-  bytes_scanned_cutoff_per_query = var.dbt_query_scan_limit_gib * local.gib
+  bytes_scanned_cutoff_per_query = each.value * local.gib
 }
 
-module "analyst_workgroup" {
-  source = "../../modules/query_workgroup"
+moved {
+  from = module.dbt_workgroup
+  to   = module.workgroup["dbt"]
+}
 
-  project                        = var.project
-  environment                    = local.environment
-  purpose                        = "analyst"
-  results_bucket_name            = module.lake_storage.athena_results_bucket_name
-  kms_key_arn                    = module.lake_storage.kms_key_arn
-  bytes_scanned_cutoff_per_query = var.analyst_query_scan_limit_gib * local.gib
+moved {
+  from = module.analyst_workgroup
+  to   = module.workgroup["analyst"]
 }
 
 module "access_roles" {
-  source = "../../modules/access_roles"
+  source = "./modules/access_roles"
 
   project            = var.project
   environment        = local.environment
@@ -85,12 +93,12 @@ module "access_roles" {
   database_names     = module.catalog.database_names
 
   transformation_workgroup = {
-    arn            = module.dbt_workgroup.arn
-    results_prefix = module.dbt_workgroup.results_prefix
+    arn            = module.workgroup["dbt"].arn
+    results_prefix = module.workgroup["dbt"].results_prefix
   }
   analyst_workgroup = {
-    arn            = module.analyst_workgroup.arn
-    results_prefix = module.analyst_workgroup.results_prefix
+    arn            = module.workgroup["analyst"].arn
+    results_prefix = module.workgroup["analyst"].results_prefix
   }
 
   glue_security_configuration_name = module.ingestion_job.security_configuration_name
@@ -103,7 +111,7 @@ module "access_roles" {
 }
 
 module "ingestion_job" {
-  source = "../../modules/ingestion_job"
+  source = "./modules/ingestion_job"
 
   project           = var.project
   environment       = local.environment

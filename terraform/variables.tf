@@ -1,6 +1,17 @@
-# Settings of the prod environment. Account-specific values (region, account id, principals)
-# have no default: pass them in a tfvars file kept outside the repository or as TF_VAR_*
-# variables (see terraform.tfvars.example). The rest default to what suits prod.
+# Settings of an environment. What differs between environments has no default: envs/<env>.tfvars
+# sets it (committed). Account-specific values (region, account id, principals) have no default
+# either and are not committed: pass them in a tfvars file kept outside the repository (see
+# envs/account.tfvars.example) or as TF_VAR_* variables. The rest default to what suits all.
+
+variable "environment" {
+  type        = string
+  description = "Environment name (dev, prod): the second part of every resource name; set by envs/<env>.tfvars."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
 
 variable "aws_region" {
   type        = string
@@ -64,31 +75,31 @@ variable "permissions_boundary_arn" {
 variable "landing_retention_days" {
   type        = number
   description = "Days landed extracts are kept under landing/ (bronze keeps the rows)."
-  default     = 400
 }
 
 variable "noncurrent_version_retention_days" {
   type        = number
   description = "Days overwritten or deleted object versions are kept in every bucket."
-  default     = 30
+}
+
+variable "rebuilt_table_version_retention_days" {
+  type        = number
+  description = "Days the replaced objects of rebuilt silver and gold tables (noncurrent versions) are kept, instead of noncurrent_version_retention_days: every build rewrites its tables, so this bounds the copies kept."
 }
 
 variable "athena_results_retention_days" {
   type        = number
   description = "Days Athena query results are kept."
-  default     = 7
 }
 
 variable "access_log_retention_days" {
   type        = number
   description = "Days S3 server access logs are kept."
-  default     = 400
 }
 
 variable "kms_deletion_window_days" {
   type        = number
   description = "Waiting period, in days, before a scheduled deletion of the lake key takes effect."
-  default     = 30
 }
 
 variable "projection_start_date" {
@@ -118,7 +129,6 @@ variable "crawler_schedule" {
 variable "dbt_query_scan_limit_gib" {
   type        = number
   description = "GiB one dbt query may scan before Athena cancels it (Athena bills 5 USD per TB scanned)."
-  default     = 100
 
   validation {
     condition     = var.dbt_query_scan_limit_gib >= 1 && var.dbt_query_scan_limit_gib <= 10240 && floor(var.dbt_query_scan_limit_gib) == var.dbt_query_scan_limit_gib
@@ -129,7 +139,6 @@ variable "dbt_query_scan_limit_gib" {
 variable "analyst_query_scan_limit_gib" {
   type        = number
   description = "GiB one analyst query may scan before Athena cancels it."
-  default     = 50
 
   validation {
     condition     = var.analyst_query_scan_limit_gib >= 1 && var.analyst_query_scan_limit_gib <= 10240 && floor(var.analyst_query_scan_limit_gib) == var.analyst_query_scan_limit_gib
@@ -146,19 +155,16 @@ variable "ingestion_worker_type" {
 variable "ingestion_number_of_workers" {
   type        = number
   description = "Number of Glue workers of the ingestion job."
-  default     = 4
 }
 
 variable "ingestion_execution_class" {
   type        = string
   description = "STANDARD or FLEX (cheaper, may start later) for the ingestion job."
-  default     = "STANDARD"
 }
 
 variable "ingestion_schedule" {
   type        = string
   description = "AWS cron expression (UTC) that starts the ingestion job, or null for no trigger."
-  default     = "cron(30 5 * * ? *)"
 }
 
 variable "ingestion_additional_python_modules" {

@@ -1,0 +1,20 @@
+# The dev environment: what differs from prod (smaller, cheaper, kept for less time). Used with
+# the account's own values (envs/account.tfvars.example) and the dev backend:
+#   terraform -chdir=terraform init -reconfigure -backend-config=envs/dev.s3.tfbackend
+#   terraform -chdir=terraform plan -var-file=envs/dev.tfvars -var-file=<dev account tfvars>
+
+environment = "dev"
+
+landing_retention_days               = 30
+noncurrent_version_retention_days    = 7
+rebuilt_table_version_retention_days = 1
+athena_results_retention_days        = 3
+access_log_retention_days            = 90
+kms_deletion_window_days             = 7
+
+dbt_query_scan_limit_gib     = 10
+analyst_query_scan_limit_gib = 10
+
+ingestion_number_of_workers = 2
+ingestion_execution_class   = "FLEX"
+ingestion_schedule          = null

@@ -1,0 +1,20 @@
+# The prod environment: what differs from dev. Used with the account's own values
+# (envs/account.tfvars.example) and the prod backend:
+#   terraform -chdir=terraform init -reconfigure -backend-config=envs/prod.s3.tfbackend
+#   terraform -chdir=terraform plan -var-file=envs/prod.tfvars -var-file=<prod account tfvars>
+
+environment = "prod"
+
+landing_retention_days               = 400
+noncurrent_version_retention_days    = 30
+rebuilt_table_version_retention_days = 3
+athena_results_retention_days        = 7
+access_log_retention_days            = 400
+kms_deletion_window_days             = 30
+
+dbt_query_scan_limit_gib     = 100
+analyst_query_scan_limit_gib = 50
+
+ingestion_number_of_workers = 4
+ingestion_execution_class   = "STANDARD"
+ingestion_schedule          = "cron(30 5 * * ? *)"

@@ -1,0 +1,109 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of the bucket name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names must stay under 63 characters)."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of the bucket name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "purpose" {
+  type        = string
+  description = "What the bucket holds, in the name, the purpose tag and the access-log prefix: lake, athena-results, access-logs."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z-]{1,14}[a-z]$", var.purpose))
+    error_message = "purpose must be 3-16 lowercase letters and hyphens (it is part of a bucket name of at most 63 characters)."
+  }
+}
+
+variable "data_classification" {
+  type        = string
+  description = "The data_classification tag: restricted (customer data), internal or public."
+
+  validation {
+    condition     = contains(["restricted", "internal", "public"], var.data_classification)
+    error_message = "data_classification must be restricted, internal or public."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the customer-managed KMS key: the bucket's default encryption, and the only key its policy accepts on uploads."
+}
+
+variable "access_log_bucket" {
+  type        = string
+  description = "Bucket that receives this bucket's server access logs; null only for the access-log bucket itself."
+  default     = null
+}
+
+variable "access_log_prefix" {
+  type        = string
+  description = "Prefix of the access logs in the log bucket; this bucket's logs go under <prefix>/<purpose>/."
+  default     = "s3-access"
+}
+
+variable "policy_documents" {
+  type        = list(string)
+  description = "JSON policy documents (aws_iam_policy_document.*.json) merged into the bucket policy before its deny statements, e.g. the log delivery the access-log bucket allows."
+  default     = []
+}
+
+variable "prefix_rules" {
+  type = list(object({
+    id              = string
+    prefix          = string
+    expiration_days = optional(number)
+    noncurrent_days = optional(number)
+  }))
+  description = "Lifecycle rules beyond the two every bucket has: objects under `prefix` (\"\" for all) expire after expiration_days, and/or their noncurrent versions after noncurrent_days (null: no such action)."
+  default     = []
+
+  validation {
+    condition = alltrue([
+      for r in var.prefix_rules : (r.expiration_days != null || r.noncurrent_days != null)
+      && (r.expiration_days == null ? true : r.expiration_days >= 1)
+      && (r.noncurrent_days == null ? true : r.noncurrent_days >= 1)
+    ])
+    error_message = "every prefix_rules entry needs expiration_days or noncurrent_days, each a number of days of at least 1."
+  }
+}
+
+variable "noncurrent_version_retention_days" {
+  type        = number
+  description = "Days an overwritten or deleted object version is kept (the undo window for accidental deletes and overwrites) before it is removed."
+
+  validation {
+    condition     = var.noncurrent_version_retention_days >= 1 && var.noncurrent_version_retention_days <= 3650 && floor(var.noncurrent_version_retention_days) == var.noncurrent_version_retention_days
+    error_message = "noncurrent_version_retention_days must be a whole number of days between 1 and 3650."
+  }
+}
+
+variable "abort_multipart_upload_days" {
+  type        = number
+  description = "Days after which an incomplete multipart upload is aborted and its parts deleted."
+  default     = 7
+
+  validation {
+    condition     = var.abort_multipart_upload_days >= 1 && var.abort_multipart_upload_days <= 30 && floor(var.abort_multipart_upload_days) == var.abort_multipart_upload_days
+    error_message = "abort_multipart_upload_days must be a whole number of days between 1 and 30."
+  }
+}
+
+variable "eventbridge" {
+  type        = bool
+  description = "Send the bucket's object-level events to EventBridge (for a rule that reacts to new objects)."
+  default     = false
+}
