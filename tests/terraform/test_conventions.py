@@ -16,7 +16,17 @@ from tests.terraform.checks import (
 )
 from tests.terraform.tfconfig import ENVS, MODULES, TERRAFORM, blocks
 
-EXPECTED_MODULES = {"lake_storage", "catalog", "ingestion_job", "query_workgroup", "access_roles"}
+EXPECTED_MODULES = {
+    "lake_storage",
+    "catalog",
+    "ingestion_job",
+    "query_workgroup",
+    "access_roles",
+    "iceberg_maintenance",
+}
+# Modules no environment calls yet: iceberg_maintenance (issue 13) is wired into the root when
+# the one-root layout of issue 16 lands (the call is in the module's header). Remove then.
+NOT_YET_WIRED = {"iceberg_maintenance"}
 REQUIRED_FILES = {"versions.tf", "variables.tf", "main.tf", "outputs.tf"}
 # The dbt-athena-community prod target, field by field, and the variables the dbt profile reads.
 DBT_OUTPUTS = {
@@ -124,7 +134,7 @@ def test_modules_declare_no_provider_configuration(modules):
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_environment_wires_every_module(envs, env):
     sources = {body["source"] for body in envs[env].module_calls.values()}
-    assert sources == {f"../../modules/{name}" for name in EXPECTED_MODULES}
+    assert sources == {f"../../modules/{name}" for name in EXPECTED_MODULES - NOT_YET_WIRED}
     assert envs[env].locals["environment"] == env
 
 
