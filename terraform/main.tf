@@ -126,3 +126,24 @@ module "ingestion_job" {
 
   additional_python_modules = var.ingestion_additional_python_modules
 }
+
+# Iceberg maintenance of the incremental silver tables (compaction and snapshot expiry), the same
+# statements as `dbt run-operation iceberg_maintenance --target prod`, on a weekly schedule.
+module "iceberg_maintenance" {
+  source = "./modules/iceberg_maintenance"
+
+  project       = var.project
+  environment   = local.environment
+  tables        = [for t in ["stg_transactions", "stg_loan_payments"] : "${module.catalog.database_names.silver}.${t}"]
+  database_name = module.catalog.database_names.silver
+  zone_prefix   = "silver/"
+  workgroup = {
+    name           = module.workgroup["dbt"].name
+    arn            = module.workgroup["dbt"].arn
+    results_prefix = module.workgroup["dbt"].results_prefix
+  }
+  lake_bucket_arn          = module.lake_storage.lake_bucket_arn
+  results_bucket_arn       = module.lake_storage.athena_results_bucket_arn
+  kms_key_arn              = module.lake_storage.kms_key_arn
+  permissions_boundary_arn = var.permissions_boundary_arn
+}

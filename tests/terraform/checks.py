@@ -217,6 +217,19 @@ RESOURCE_STAR_ACTIONS = frozenset(
         "athena:ListWorkGroups",
         "athena:ListDataCatalogs",
         "athena:ListEngineVersions",
+        # Step Functions' log delivery (vended logs) and X-Ray tracing (iceberg_maintenance).
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
     }
 )
 

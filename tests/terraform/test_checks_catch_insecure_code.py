@@ -306,7 +306,7 @@ def test_the_ml_role_writing_another_gold_table_is_flagged(tmp_path):
     )
     assert_flagged(
         role_scope_findings(module, SCOPES),
-        "writes table '*' of gold; only ['customer_default_scores']",
+        "writes table '*' of gold; only ['customer_default_scores', 'model_monitoring']",
     )
 
 

@@ -22,6 +22,7 @@ EXPECTED_MODULES = {
     "ingestion_job",
     "query_workgroup",
     "access_roles",
+    "iceberg_maintenance",
 }
 # Called by the root; secure_bucket is called by lake_storage.
 ROOT_MODULES = EXPECTED_MODULES - {"secure_bucket"}

@@ -1,0 +1,282 @@
+# Iceberg maintenance on a schedule (issue 13, defect 6). Every dbt merge into an incremental
+# Iceberg table adds small data files and a snapshot; nothing else compacts or expires them, so
+# reads slow down and storage grows. On var.schedule_expression an EventBridge rule starts a Step
+# Functions state machine that runs, in the dbt workgroup, for each table of var.tables:
+#
+#   alter table <t> set tblproperties ('vacuum_max_snapshot_age_seconds' = '<snapshot age>')
+#   optimize <t> rewrite data using bin_pack      small files rewritten into larger ones
+#   vacuum <t>                                    old snapshots expired, their files deleted
+#
+# the same statements, in the same order, as `dbt run-operation iceberg_maintenance --target
+# prod` (macros/maintenance/iceberg_maintenance.sql), which tests/athena_run runs against the
+# offline Athena; tests/athena_run/test_prod_scenarios.py checks the two agree. The deleted
+# files' noncurrent versions then go with the lake bucket's lifecycle. The root (terraform/main.tf)
+# calls it for the incremental silver tables.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  region      = data.aws_region.current.name
+  partition   = data.aws_partition.current.partition
+
+  glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+
+  snapshot_age_seconds = var.snapshot_age_days * 86400
+
+  # One step per statement, table by table, in the order of var.tables.
+  steps = flatten([
+    for table in var.tables : [
+      { name = "${table} set snapshot age", sql = format("alter table %s set tblproperties ('vacuum_max_snapshot_age_seconds' = '%d')", table, local.snapshot_age_seconds) },
+      { name = "${table} optimize", sql = format("optimize %s rewrite data using bin_pack", table) },
+      { name = "${table} vacuum", sql = format("vacuum %s", table) },
+    ]
+  ])
+
+  states = {
+    for index, step in local.steps : step.name => merge(
+      {
+        Type     = "Task"
+        Resource = "arn:${local.partition}:states:::athena:startQueryExecution.sync"
+        Parameters = {
+          QueryString           = step.sql
+          WorkGroup             = var.workgroup.name
+          QueryExecutionContext = { Database = var.database_name }
+        }
+        # Athena answers ICEBERG_OPTIMIZE_MORE_RUNS_NEEDED when a large table needs several
+        # OPTIMIZE runs, and a commit can lose to a concurrent one: run the statement again.
+        Retry = [{
+          ErrorEquals     = ["States.TaskFailed"]
+          IntervalSeconds = 60
+          MaxAttempts     = 5
+          BackoffRate     = 2
+        }]
+      },
+      index == length(local.steps) - 1 ? { End = true } : { Next = local.steps[index + 1].name },
+    )
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# The state machine
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/vendedlogs/states/${local.name_prefix}-iceberg-maintenance"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_sfn_state_machine" "this" {
+  name     = "${local.name_prefix}-iceberg-maintenance"
+  role_arn = aws_iam_role.state_machine.arn
+  definition = jsonencode({
+    Comment = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables (macros/maintenance/iceberg_maintenance.sql)."
+    StartAt = local.steps[0].name
+    States  = local.states
+  })
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.this.arn}:*"
+    include_execution_data = true
+    level                  = "ALL"
+  }
+
+  tracing_configuration {
+    enabled = true
+  }
+
+  encryption_configuration {
+    type                              = "CUSTOMER_MANAGED_KMS_KEY"
+    kms_key_id                        = var.kms_key_arn
+    kms_data_key_reuse_period_seconds = 300
+  }
+}
+
+data "aws_iam_policy_document" "state_machine_trust" {
+  statement {
+    sid     = "StepFunctions"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "state_machine" {
+  statement {
+    sid       = "QueryInTheWorkgroup"
+    actions   = ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetWorkGroup"]
+    resources = [var.workgroup.arn]
+  }
+
+  statement {
+    # OPTIMIZE and VACUUM commit a new snapshot: Athena updates the table's Glue entry.
+    sid     = "CommitTheTables"
+    actions = ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"]
+    resources = concat(
+      [
+        "${local.glue_arn_prefix}:catalog",
+        "${local.glue_arn_prefix}:database/${var.database_name}",
+      ],
+      [for table in var.tables : "${local.glue_arn_prefix}:table/${replace(table, ".", "/")}"],
+    )
+  }
+
+  statement {
+    sid       = "ListTheZone"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [trimsuffix(var.zone_prefix, "/"), "${var.zone_prefix}*"]
+    }
+  }
+
+  statement {
+    # OPTIMIZE writes the compacted files; VACUUM deletes the expired ones.
+    sid       = "RewriteTheZone"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = ["${var.lake_bucket_arn}/${var.zone_prefix}*"]
+  }
+
+  statement {
+    sid       = "LocateBuckets"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+  }
+
+  statement {
+    sid       = "WriteQueryResults"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${var.results_bucket_arn}/${var.workgroup.results_prefix}*"]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughS3AndGlue"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    # The state machine's own encrypted definition and execution history.
+    sid       = "UseLakeKeyForTheStateMachine"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["states.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    # Log delivery and X-Ray have no resource-level permissions: the APIs demand Resource "*".
+    sid = "DeliverLogsAndTraces"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+    ]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  name                 = "${local.name_prefix}-iceberg-maintenance"
+  description          = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables through Athena."
+  assume_role_policy   = data.aws_iam_policy_document.state_machine_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  name   = "iceberg-maintenance"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine.json
+}
+
+# ---------------------------------------------------------------------------------------------
+# The schedule
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_event_rule" "this" {
+  name                = "${local.name_prefix}-iceberg-maintenance"
+  description         = "Starts the Iceberg maintenance of the incremental tables."
+  schedule_expression = var.schedule_expression
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  rule     = aws_cloudwatch_event_rule.this.name
+  arn      = aws_sfn_state_machine.this.arn
+  role_arn = aws_iam_role.schedule.arn
+}
+
+data "aws_iam_policy_document" "schedule_trust" {
+  statement {
+    sid     = "EventBridge"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "schedule" {
+  statement {
+    sid       = "StartTheMaintenance"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.this.arn]
+  }
+}
+
+resource "aws_iam_role" "schedule" {
+  name                 = "${local.name_prefix}-iceberg-maintenance-schedule"
+  description          = "finlake: lets EventBridge start the Iceberg maintenance state machine."
+  assume_role_policy   = data.aws_iam_policy_document.schedule_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+resource "aws_iam_role_policy" "schedule" {
+  name   = "start-iceberg-maintenance"
+  role   = aws_iam_role.schedule.id
+  policy = data.aws_iam_policy_document.schedule.json
+}

@@ -1,0 +1,14 @@
+output "state_machine_arn" {
+  description = "ARN of the maintenance state machine (start it by hand with `aws stepfunctions start-execution --state-machine-arn <arn>`)."
+  value       = aws_sfn_state_machine.this.arn
+}
+
+output "schedule_rule_name" {
+  description = "Name of the EventBridge rule that starts the maintenance on its schedule."
+  value       = aws_cloudwatch_event_rule.this.name
+}
+
+output "statements" {
+  description = "The statements the maintenance runs, in order (the same as `dbt run-operation iceberg_maintenance`)."
+  value       = [for step in local.steps : step.sql]
+}

@@ -1,0 +1,127 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "tables" {
+  type        = list(string)
+  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (today stg_transactions and stg_loan_payments in the silver database). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
+
+  validation {
+    condition     = length(var.tables) > 0 && alltrue([for t in var.tables : can(regex("^[a-z0-9_]+\\.[a-z0-9_]+$", t))])
+    error_message = "tables must name at least one table, each as <database>.<table> in lowercase letters, digits and underscores."
+  }
+}
+
+variable "database_name" {
+  type        = string
+  description = "The Glue database every table of var.tables is in (the silver database of the catalog module); the state machine's role may change tables there only."
+
+  validation {
+    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
+    error_message = "database_name must be a Glue database name (lowercase letters, digits, underscores)."
+  }
+}
+
+variable "zone_prefix" {
+  type        = string
+  description = "Key prefix of the lake zone the tables live in, with a trailing slash (silver/): OPTIMIZE writes and VACUUM deletes files there only."
+
+  validation {
+    condition     = can(regex("^[a-z0-9_-]+/$", var.zone_prefix))
+    error_message = "zone_prefix must be one folder name with a trailing slash, e.g. silver/."
+  }
+}
+
+variable "snapshot_age_days" {
+  type        = number
+  description = "VACUUM expires snapshots older than this (the table property vacuum_max_snapshot_age_seconds), and deletes the files only they reference; time travel and rollback reach this far back."
+  default     = 7
+
+  validation {
+    condition     = var.snapshot_age_days >= 1 && var.snapshot_age_days == floor(var.snapshot_age_days)
+    error_message = "snapshot_age_days must be a whole number of days, at least 1."
+  }
+}
+
+variable "schedule_expression" {
+  type        = string
+  description = "When the maintenance runs (EventBridge cron or rate expression, UTC). Keep it clear of the dbt build: a compaction and a merge of the same table conflict, and one of them fails."
+  default     = "cron(0 4 ? * SUN *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression."
+  }
+}
+
+variable "workgroup" {
+  type = object({
+    name           = string
+    arn            = string
+    results_prefix = string
+  })
+  description = "The Athena workgroup the statements run in (the dbt workgroup of the query_workgroup module: name, arn and results_prefix outputs)."
+}
+
+variable "lake_bucket_arn" {
+  type        = string
+  description = "ARN of the lake bucket."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
+    error_message = "lake_bucket_arn must be the ARN of an S3 bucket."
+  }
+}
+
+variable "results_bucket_arn" {
+  type        = string
+  description = "ARN of the Athena query results bucket."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_arn))
+    error_message = "results_bucket_arn must be the ARN of an S3 bucket."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake KMS key: the tables' files, the encrypted Data Catalog, query results and this module's logs are encrypted with it."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the state machine's execution log is kept."
+  default     = 365
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch retention of at least one year (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "ARN of a permissions boundary for the two roles this module creates, or null."
+  default     = null
+}
