@@ -16,15 +16,29 @@ LAKE ?= lake
 PRESET ?= small
 PROFILE ?= default
 PYTEST_ARGS ?=
-# Environment for the pytest run of `make test-python`; areas add to it (mk/trino.mk).
-PYTEST_ENV :=
-# Suites `make test-python` leaves to a step of their own (areas add to it, mk/sql.mk).
-PYTEST_IGNORE :=
-# Checks `make test` runs, in order. Each area's mk/<area>.mk appends its own steps.
-TEST_STEPS := lint test-python
-# Checks `make test` runs beside TEST_STEPS, each in the background with its own log printed
-# at the end: they share no files with the pytest run (dbt target and log folders are their
-# own), and the pytest run leaves a core idle much of the time (JVM starts, Trino queries).
+
+# `make test`, top to bottom: every check CI runs, one step a line -- a make target (defined here
+# or in mk/<area>.mk) and how it runs. `in-turn` steps run one after another in this order and
+# stop at the first failure; `beside` steps all start first, each in the background with its own
+# log printed at the end: they share no files with the pytest run (dbt target and log folders
+# are their own), and the pytest run leaves a core idle much of the time (JVM starts, Trino
+# queries). tools/test_steps.py runs the table; a step is added by adding its line here.
+TEST_PLAN := \
+	lint            in-turn \
+	test-python     in-turn \
+	lint-sql        beside \
+	athena-check    beside \
+	test-sql-tools  beside \
+	tf-check        beside
+# test-python is every suite under tests/ but those that are a step of their own above...
+PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check
+# ...and with the suites that need a server switched on (make test-python TRINO_TESTS=0 leaves
+# the Trino parity suite out, ATHENA_RUN_TESTS=0 the offline Athena scenarios).
+TRINO_TESTS ?= 1
+ATHENA_RUN_TESTS ?= 1
+PYTEST_ENV := FINLAKE_TRINO_TESTS=$(TRINO_TESTS) FINLAKE_ATHENA_RUN_TESTS=$(ATHENA_RUN_TESTS)
+# Older branches append to these in mk/<area>.mk; their steps still run, after the table's.
+TEST_STEPS :=
 TEST_SIDE_STEPS :=
 
 include $(sort $(wildcard mk/*.mk))
@@ -48,28 +62,9 @@ install: $(STAMP) ## create .venv and install pinned dependencies (and Java 17 i
 demo: install ## generate the small preset and run every stage end to end
 	$(BIN)/finlake demo --preset $(PRESET) --profile $(PROFILE) --lake $(LAKE)
 
-test: install ## run every check (what CI runs)
-	@logs=$$(mktemp -d); status=0; \
-	for step in $(TEST_SIDE_STEPS); do \
-		echo "== make $$step: started beside the others (log printed at the end)"; \
-		( start=$$(date +%s); \
-		  if $(MAKE) --no-print-directory $$step > $$logs/$$step.log 2>&1; \
-		  then echo "ok in $$(( $$(date +%s) - start ))s" > $$logs/$$step.status; \
-		  else echo "FAILED after $$(( $$(date +%s) - start ))s" > $$logs/$$step.status; fi ) & \
-	done; \
-	for step in $(TEST_STEPS); do \
-		echo "== make $$step"; start=$$(date +%s); \
-		if ! $(MAKE) --no-print-directory $$step; then \
-			echo "finlake: 'make $$step' failed." >&2; status=1; break; fi; \
-		echo "== make $$step: ok in $$(( $$(date +%s) - start ))s"; \
-	done; \
-	wait; \
-	for step in $(TEST_SIDE_STEPS); do \
-		echo "== make $$step (ran beside the others):"; cat $$logs/$$step.log; \
-		echo "== make $$step: $$(cat $$logs/$$step.status)"; \
-		grep -q '^ok' $$logs/$$step.status || { echo "finlake: 'make $$step' failed." >&2; status=1; }; \
-	done; \
-	rm -rf $$logs; exit $$status
+test: install ## run every check (what CI runs): the steps of TEST_PLAN above
+	@MAKE="$(MAKE)" $(PY) tools/test_steps.py $(TEST_PLAN) $(foreach s,$(TEST_STEPS),$(s) in-turn) \
+		$(foreach s,$(TEST_SIDE_STEPS),$(s) beside)
 
 test-python: install ## the pytest suites (but those PYTEST_IGNORE leaves to their own step)
 	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_ARGS); status=$$?; \

@@ -1,4 +1,5 @@
-"""The `finlake` command line: parse, call one function, print a short result.
+"""The `finlake` command line: parse the flags into a stage's options and call that stage of
+finlake/pipeline.py, which prints its short result.
 
 Library code raises FinlakeError subclasses; this module turns them into one plain sentence on
 stderr and a non-zero exit code. Unexpected exceptions are reported the same way, with the
@@ -14,9 +15,10 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from finlake import __version__
+from finlake import __version__, pipeline
 from finlake.errors import ConfigError, FinlakeError
 from finlake.lake import LAKE_ENV, Lake
+from finlake.pipeline import GenerateOptions
 
 
 def _lake_arg(parser: argparse.ArgumentParser) -> None:
@@ -97,10 +99,11 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
     )
 
 
-def _generator_config(args: argparse.Namespace):
+def generate_options(args: argparse.Namespace) -> GenerateOptions:
+    """What `generate` and `demo` were asked for, as the pipeline's options."""
     from finlake.generator.config import PRESETS, GeneratorConfig, parse_as_of
 
-    return GeneratorConfig(
+    config = GeneratorConfig(
         preset=PRESETS[args.preset],
         seed=args.seed,
         as_of=parse_as_of(args.as_of),
@@ -110,74 +113,37 @@ def _generator_config(args: argparse.Namespace):
         profile=getattr(args, "profile", "default"),
         economic_shock=args.economic_shock,
     )
+    return GenerateOptions(config, force=args.force, workers=args.workers, progress=not args.quiet)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from finlake.generator.run import DEFAULT_WORKERS, generate
-    from finlake.summary import print_generation
-
-    lake = Lake.resolve(args.lake)
-    report = generate(
-        _generator_config(args),
-        lake,
-        force=args.force,
-        show_progress=not args.quiet,
-        workers=args.workers or DEFAULT_WORKERS,
-    )
-    print_generation(report, lake)
+    pipeline.generate(Lake.resolve(args.lake), generate_options(args))
     return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from finlake.spark import local_session
-    from ingestion.main import raise_for_problems, run
-    from ingestion.summary import print_report
-
-    lake = Lake.resolve(args.lake)
-    spark = local_session("finlake-ingest", verbose=args.verbose)
-    report = run(
-        spark, str(lake.landing), str(lake.bronze), args.entities, dev_pii_key=args.dev_pii_key
+    options = pipeline.IngestOptions(
+        entities=args.entities, dev_pii_key=args.dev_pii_key, verbose=args.verbose
     )
-    print_report(report, str(lake.bronze))
-    raise_for_problems(report, str(lake.load_log))
+    pipeline.ingest(Lake.resolve(args.lake), options)
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from finlake.dbt_runner import run_dbt
-    from finlake.summary import print_build
-
-    lake = Lake.resolve(args.lake)
-    extra = ["--select", *args.select] if args.select else []
-    if args.exclude:
-        extra += ["--exclude", *args.exclude]
-    if args.full_refresh:
-        extra += ["--full-refresh"]
-    try:
-        result = run_dbt(
-            lake, target=args.target, command=args.command, extra_args=extra, quiet=args.quiet
-        )
-    except FinlakeError:
-        if args.target == "dev" and args.command == "build":
-            from finlake.summary import print_reconciliation
-
-            print_reconciliation(lake)  # what was lost or held back, also when the build fails
-        raise
-    if args.select and not result.statuses and args.command != "docs generate":
-        raise ConfigError(
-            f"--select {' '.join(args.select)} matches no model, seed or test of the dbt project; "
-            "check the names (models/README.md lists them)."
-        )
-    if args.target == "dev" and args.command == "build" and not args.select:
-        print_build(lake, result)
-    else:
-        print(result.describe())
+    options = pipeline.BuildOptions(
+        target=args.target,
+        command=args.command,
+        select=args.select or (),
+        exclude=args.exclude or (),
+        full_refresh=args.full_refresh,
+        quiet=args.quiet,
+    )
+    pipeline.build(Lake.resolve(args.lake), options)
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ml.config import TrainConfig
-    from ml.train import run
 
     lake = Lake.resolve(args.lake)
     defaults = TrainConfig()
@@ -196,7 +162,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if getattr(args, name) is not None
     }
     config = dataclasses.replace(defaults, **chosen)
-    print(run(lake, config).describe())
+    pipeline.train(lake, pipeline.TrainOptions(config))
     return 0
 
 
@@ -224,9 +190,8 @@ def cmd_contract(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from finlake.demo import run_demo
-
-    return run_demo(args)
+    pipeline.demo(Lake.resolve(args.lake), pipeline.DemoOptions(generate_options(args)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,5 @@
-"""AWS Glue 5.0 entry point: the same `run()` as `finlake ingest`, reading and writing S3.
+"""AWS Glue 5.0 entry point: the same ingest stage as `finlake ingest` (finlake.pipeline),
+reading and writing S3.
 
 The only module that imports `awsglue`. Job parameters (Glue passes them as `--name value`):
 
@@ -24,15 +25,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from finlake import pipeline
 from finlake.errors import FinlakeError
-from ingestion.main import (
-    LOAD_LOG_DIR,
-    build_parser,
-    entities_arg,
-    key_from_secret,
-    raise_for_problems,
-    run,
-)
+from ingestion.main import build_parser, entities_arg
+from ingestion.pii import key_from_secret
+from ingestion.run import FilesNotLoaded
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -77,30 +74,28 @@ def glue_session(options: dict[str, str]):
 
 
 def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
-    from ingestion.summary import print_report
-
     argv = list(sys.argv if argv is None else argv)
     options = resolve_options(argv)
     job = None
     if spark is None and glue_available():
         spark, job = glue_session(options)
-    elif spark is None:
-        from finlake.spark import local_session
-
-        spark = local_session("finlake-ingest", verbose=bool(options.get("verbose")))
-    bronze = options["bronze_uri"]
-    report = run(
-        spark,
-        options["landing_uri"],
-        bronze,
-        entities_arg(options.get("entities")),
+    stage_options = pipeline.IngestOptions(
+        entities=entities_arg(options.get("entities")),
         pii_key=key_from_secret(options.get("pii_key_secret_id")),
         dev_pii_key=bool(options.get("dev_pii_key")),
+        spark=spark,  # None outside Glue: the stage's local session
+        verbose=bool(options.get("verbose")),
     )
-    print_report(report, bronze)
+    try:
+        pipeline.ingest(
+            pipeline.LakeUris(options["landing_uri"], options["bronze_uri"]), stage_options
+        )
+    except FilesNotLoaded:  # the run happened and its summary is printed: commit, then fail
+        if job is not None:
+            job.commit()
+        raise
     if job is not None:
         job.commit()
-    raise_for_problems(report, bronze.rstrip("/") + "/" + LOAD_LOG_DIR)
     return 0
 
 

@@ -211,3 +211,21 @@ def recorded_development_key(bronze: str) -> bool:
         return bool(pq.read_table(path).column("development").to_pylist()[0])
     except Exception:  # an unreadable record is reported by the next ingest, not here
         return False
+
+
+def key_from_secret(secret_id: str | None) -> PiiKey | None:
+    """The key from FINLAKE_PII_KEY or, when unset, the Secrets Manager secret `secret_id`
+    (read with the job's role; None when neither is given)."""
+    if not secret_id or os.environ.get(KEY_VARIABLE, "").strip():
+        return None
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        text = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    except (BotoCoreError, ClientError, KeyError) as exc:
+        raise ConfigError(
+            f"The tokenisation key could not be read from Secrets Manager secret '{secret_id}' "
+            f"(--pii_key_secret_id): {type(exc).__name__}; check the secret and the job role."
+        ) from None
+    return resolve_key(secret_text=text)

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from ingestion.ledger import FAILED, REJECTED
-from ingestion.main import IngestReport
+from ingestion.run import IngestReport
 
 
 def print_report(report: IngestReport, bronze: str, out: TextIO | None = None) -> None:

@@ -11,6 +11,3 @@
 
 athena-run: $(STAMP) ## dbt-athena's materialisations for real on an offline AWS (moto + Trino + Athena API)
 	$(PY) -m pytest -p no:cacheprovider tests/athena_run $(PYTEST_ARGS)
-
-ATHENA_RUN_TESTS ?= 1
-PYTEST_ENV += FINLAKE_ATHENA_RUN_TESTS=$(ATHENA_RUN_TESTS)

@@ -53,10 +53,7 @@ ci-summary: ## Markdown summary of the pull-request checks (reads CI_LOG_DIR and
 # The suites of these tools (tests/sql_lint, tests/athena_check: the sqlfluff-fix round trip,
 # slim CI, the deliberate Athena break) need no data and share nothing with the rest, so
 # `make test` runs them beside test-python as test-sql-tools.
-PYTEST_IGNORE += --ignore=tests/sql_lint --ignore=tests/athena_check
 
 .PHONY: test-sql-tools
 test-sql-tools: $(STAMP) ## pytest of the SQL review tools (tests/sql_lint, tests/athena_check)
 	$(PY) -m pytest -p no:cacheprovider tests/sql_lint tests/athena_check $(PYTEST_ARGS)
-
-TEST_SIDE_STEPS += lint-sql athena-check test-sql-tools

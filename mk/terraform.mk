@@ -38,5 +38,3 @@ tf-check: tf-fmt tf-checkov ## Terraform static checks: fmt and checkov
 
 tf-test: $(STAMP) ## the Terraform pytest suite alone (make test-python runs it too)
 	$(PY) -m pytest tests/terraform $(PYTEST_ARGS)
-
-TEST_SIDE_STEPS += tf-check

@@ -35,6 +35,5 @@ trino-build: $(STAMP) ## dbt build of LAKE on the trino target (server started a
 		print(run_dbt(Lake.resolve("$(LAKE)"), target="trino").describe())'
 
 # The parity suite runs inside `make test-python`, in the same pytest session as the others,
-# so that its dev side is the session's tiny warehouse (built once). TRINO_TESTS=0 leaves it out.
-TRINO_TESTS ?= 1
-PYTEST_ENV += FINLAKE_TRINO_TESTS=$(TRINO_TESTS)
+# so that its dev side is the session's tiny warehouse (built once). TRINO_TESTS=0 leaves it out
+# (the Makefile sets FINLAKE_TRINO_TESTS for test-python, beside TEST_PLAN).

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from finlake import pipeline
 from finlake.generator.config import PRESETS, GeneratorConfig
-from finlake.generator.run import generate
 from finlake.lake import Lake
 from tests.lake_copy import copy_lake
 from tests.spark_fixture import spark
@@ -41,11 +41,16 @@ __all__ = ["spark"]
 os.environ.setdefault("FINLAKE_DEV_PII_KEY", "1")
 
 
+def _quietly(config: GeneratorConfig) -> pipeline.GenerateOptions:
+    """One worker, no progress and no summary: the fixtures' generate."""
+    return pipeline.GenerateOptions(config, workers=1, progress=False, show=False)
+
+
 @pytest.fixture(scope="session")
 def tiny_lake(tmp_path_factory) -> Lake:
     """The tiny preset with default settings, generated once (about a second)."""
     lake = Lake.resolve(tmp_path_factory.mktemp("tiny") / "lake")
-    generate(GeneratorConfig(PRESETS["tiny"]), lake, show_progress=False, workers=1)
+    pipeline.generate(lake, _quietly(GeneratorConfig(PRESETS["tiny"])))
     return lake
 
 
@@ -59,23 +64,11 @@ def tiny_report(tiny_lake):
 @pytest.fixture(scope="session")
 def tiny_warehouse(tiny_lake, spark, tmp_path_factory) -> Lake:
     """The tiny preset through ingestion and a full dev `dbt build` (models and tests)."""
-    from finlake.dbt_runner import run_dbt
-    from ingestion.main import raise_for_problems
-    from ingestion.main import run as ingest
-
     lake = copy_lake(tiny_lake, tmp_path_factory.mktemp("tiny_warehouse") / "lake")
-    report = ingest(spark, str(lake.landing), str(lake.bronze))
-    raise_for_problems(report, str(lake.load_log))
-    run_dbt(
-        lake,
-        quiet=True,
-        extra_args=[
-            "--target-path",
-            str(lake.root / DEV_TARGET_PATH),
-            "--log-path",
-            str(lake.root / DEV_LOG_PATH),
-        ],
-    )
+    pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
+    dbt_args = ("--target-path", str(lake.root / DEV_TARGET_PATH))
+    dbt_args += ("--log-path", str(lake.root / DEV_LOG_PATH))
+    pipeline.build(lake, pipeline.BuildOptions(dbt_args=dbt_args, quiet=True, show=False))
     return lake
 
 
@@ -85,7 +78,7 @@ def koruna_lake(tmp_path_factory) -> Lake:
     120 customers and three daily deltas (about a second)."""
     lake = Lake.resolve(tmp_path_factory.mktemp("koruna") / "lake")
     cfg = GeneratorConfig(PRESETS["tiny"], customers=120, days=3, profile="koruna")
-    generate(cfg, lake, show_progress=False, workers=1)
+    pipeline.generate(lake, _quietly(cfg))
     return lake
 
 
@@ -93,12 +86,8 @@ def koruna_lake(tmp_path_factory) -> Lake:
 def koruna_warehouse(koruna_lake, spark, tmp_path_factory) -> Lake:
     """The koruna profile through ingestion and a full dev `dbt build`; the build must succeed
     (warnings allowed), its run_results.json is kept in the lake folder."""
-    from finlake.dbt_runner import run_dbt
-    from ingestion.main import raise_for_problems
-    from ingestion.main import run as ingest
-
     lake = copy_lake(koruna_lake, tmp_path_factory.mktemp("koruna_warehouse") / "lake")
-    report = ingest(spark, str(lake.landing), str(lake.bronze))
-    raise_for_problems(report, str(lake.load_log))
-    run_dbt(lake, quiet=True, extra_args=["--target-path", str(lake.root / DEV_TARGET_PATH)])
+    pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
+    dbt_args = ("--target-path", str(lake.root / DEV_TARGET_PATH))
+    pipeline.build(lake, pipeline.BuildOptions(dbt_args=dbt_args, quiet=True, show=False))
     return lake

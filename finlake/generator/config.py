@@ -14,8 +14,8 @@ from functools import cached_property
 import numpy as np
 
 from finlake.errors import ConfigError
+from finlake.generator.days import from_day, to_day
 
-EPOCH = dt.date(1970, 1, 1)
 SECONDS_PER_DAY = 86_400
 
 
@@ -43,14 +43,6 @@ DEFAULT_DIRTY_RATE = 0.01
 HISTORY_DAYS = 730  # about 24 months of history, ending at as_of
 TRANSACTIONS_PER_CUSTOMER = 200.0  # over the whole history, as the presets promise
 CHUNK_CUSTOMERS = 1_250  # customers generated together; bounds memory at any preset
-
-
-def to_day(value: dt.date) -> int:
-    return (value - EPOCH).days
-
-
-def from_day(day: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=int(day))
 
 
 def parse_as_of(text: str) -> dt.date:

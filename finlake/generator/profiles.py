@@ -305,7 +305,7 @@ def profile_truth(cfg, truth_dir) -> None:
     import csv
     import json
 
-    from finlake.generator.config import from_day
+    from finlake.generator.days import from_day
 
     profile = get_profile(cfg.profile)
     history_end = from_day(cfg.as_of_day)

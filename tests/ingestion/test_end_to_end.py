@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 
 from finlake.contract import load_contract
-from ingestion import main as ingest
-from ingestion.main import run
+from ingestion import run as ingest
+from ingestion.run import load_landing as run
 from tests.ingestion.lakes import (
     bronze_files,
     csv_records,

@@ -13,8 +13,8 @@ import pytest
 from pyspark.sql import Row
 
 from finlake.contract import load_contract
-from ingestion import main as ingest
-from ingestion.main import run
+from ingestion import run as ingest
+from ingestion.run import load_landing as run
 from ingestion.schemas import bronze_schema
 from tests.ingestion.lakes import (
     ACCOUNTS,
