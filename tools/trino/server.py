@@ -60,6 +60,8 @@ HOST = "127.0.0.1"
 # and few hash partitions (the default of 100 makes thousands of tiny tasks on one node).
 DEFAULT_HEAP = "2G"
 START_TIMEOUT_SECONDS = 300.0
+# How long a watchdog whose parent has gone keeps looking for a server still being launched.
+WATCH_GRACE_SECONDS = 20.0
 LOG_TAIL_LINES = 60
 
 
@@ -569,19 +571,30 @@ def stop(state: Path | None = None, timeout: float = 60.0, log=print) -> bool:
     """Stop the server of this state folder; True when one was running."""
     state = (state or default_state_dir()).resolve()
     info = status(state)
-    if info is None:
+    # A server still starting has no server.json yet, only the launcher's pid file.
+    pid = info.pid if info is not None else launcher_pid(state)
+    if pid is None or not is_trino_process(pid, state):
         info_file(state).unlink(missing_ok=True)
         return False
-    used = cpu_seconds(info.pid)
-    os.kill(info.pid, signal.SIGTERM)  # Trino shuts down gracefully on TERM
+    used = cpu_seconds(pid)
+    os.kill(pid, signal.SIGTERM)  # Trino shuts down gracefully on TERM
     deadline = time.monotonic() + timeout
-    while is_trino_process(info.pid, state) and time.monotonic() < deadline:
+    while is_trino_process(pid, state) and time.monotonic() < deadline:
         time.sleep(0.2)
-    if is_trino_process(info.pid, state):
-        os.kill(info.pid, signal.SIGKILL)
+    if is_trino_process(pid, state):
+        os.kill(pid, signal.SIGKILL)
     info_file(state).unlink(missing_ok=True)
-    log(f"Trino at {info.url} stopped (pid {info.pid}, {used:.0f} CPU-seconds used)")
+    where = info.url if info is not None else f"{state} (still starting)"
+    log(f"Trino at {where} stopped (pid {pid}, {used:.0f} CPU-seconds used)")
     return True
+
+
+def launcher_pid(state: Path) -> int | None:
+    """The pid the launcher recorded in <state>/server.pid, or None."""
+    try:
+        return int((state / "server.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 @contextlib.contextmanager
@@ -598,9 +611,11 @@ def running_server(
     leave a 1.6 GB JVM orphaned to init)."""
     state = (state or default_state_dir()).resolve()
     already = status(state) is not None
-    info = start(state, port=port, heap=heap, log=log, catalogs=catalogs)
+    # The watchdog comes first: a signal while the server starts (the minute `make test` is
+    # most often interrupted in) must not leave the JVM the launcher has already detached.
     watchdog = None if already else start_watchdog(state, os.getpid())
     try:
+        info = start(state, port=port, heap=heap, log=log, catalogs=catalogs)
         yield info
     finally:
         if not already:  # a server someone else started keeps running
@@ -633,8 +648,10 @@ def watch(state: Path, parent: int, poll: float = 1.0) -> None:
     original_parent = os.getppid()
     while process_alive(parent) and os.getppid() == original_parent:
         time.sleep(poll)
-    if status(state) is not None:
-        stop(state, log=lambda _: None)
+    # The parent may have died while the launcher was still detaching the JVM: look a while.
+    deadline = time.monotonic() + WATCH_GRACE_SECONDS
+    while not stop(state, log=lambda _: None) and time.monotonic() < deadline:
+        time.sleep(poll)
 
 
 def tail_text(text: str, count: int = LOG_TAIL_LINES) -> str:
