@@ -146,7 +146,7 @@ def test_a_sixth_entity_added_by_the_guide_is_built_and_reconciled(tiny_warehous
     landing = lake.landing / ENTITY
     landing.mkdir()
     (landing / f"{ENTITY}_{day}.csv").write_text(
-        "order_id,account_id,frequency,amount,next_run_date,updated_at\n"
+        "order_id,account_id,frequency,payment_amount,next_run_date,updated_at\n"
         f"SO1,{account},monthly,250.00,,{stamp}\n"
         f"SO2,{account},weekly,12.50,,{stamp}\n"
         f"SO3,{account},fortnightly,40.00,,{stamp}\n"  # not an allowed frequency
