@@ -175,9 +175,14 @@ def entity_columns(entity: Entity, docs: set[str] = frozenset()) -> list[LayoutC
     ]
 
 
-def entity_table_description(entity: Entity) -> str:
+def record_name(entity: Entity) -> str:
+    """`loan_payments` -> `loan payment`."""
     singular = entity.name[:-1] if entity.name.endswith("s") else entity.name
-    record = singular.replace("_", " ")
+    return singular.replace("_", " ")
+
+
+def entity_table_description(entity: Entity) -> str:
+    record = record_name(entity)
     if entity.is_master_data:
         return (
             f"One row per delivered {record} record (a snapshot row or a change record), as text."

@@ -293,12 +293,13 @@ LINEAGE = ["_extract_date", "_batch_id", "_source_file", "_line_number", "_loade
 
 
 def _described(entity: Entity, column: str, docs: set[str]) -> str:
+    """The column's doc block or contract note; else what the contract says of it."""
     text = layout.contract_column(entity, column, docs).dbt_description
-    return (
-        text.removeprefix("As delivered (text). ")
-        if text != "As delivered (text)."
-        else ("TODO: describe this column.")
-    )
+    if text != "As delivered (text).":
+        return text.removeprefix("As delivered (text). ")
+    spec = entity.column(column)
+    kind = f"{spec.type}: {', '.join(spec.values)}" if spec.values else spec.type
+    return f"Landing-contract column {column} ({kind})."
 
 
 def _column_tests(entity: Entity, column: str) -> list:
@@ -336,7 +337,8 @@ def starting_yaml(entity: Entity, docs: set[str]) -> dict[Path, str]:
             {
                 "name": f"int_{name}__checked",
                 "description": (
-                    f"One row per {name} record delivered: every contract column typed (null "
+                    f"One row per {layout.record_name(entity)} record delivered: every contract "
+                    "column typed (null "
                     "where the text does not parse), the problems found, and where the row goes "
                     "(_disposition). Silver, the quarantine and the reconciliation read it."
                 ),
@@ -373,11 +375,26 @@ def starting_yaml(entity: Entity, docs: set[str]) -> dict[Path, str]:
         "models": [{"name": f"stg_{name}", "description": grain, "columns": stg_columns}],
     }
     folder = Path("models") / "silver" / name
-    dump = lambda doc: yaml.safe_dump(doc, sort_keys=False, width=100)  # noqa: E731
     return {
-        folder / f"int_{name}__checked.yml": dump(checked),
-        folder / f"stg_{name}.yml": dump(stg),
+        folder / f"int_{name}__checked.yml": _yaml(checked),
+        folder / f"stg_{name}.yml": _yaml(stg),
     }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Jinja in a string ({{ doc('x') }}) double-quoted, as the project writes it."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if "'" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def _yaml(document: dict) -> str:
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100)
 
 
 def described_models(project: Path) -> set[str]:

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from finlake.cli import main
+from finlake.contract import FILE_NAME_PATTERN
 from finlake.contract.render import CONTRACT_PATH, project_contract
 from tests.lake_copy import copy_lake
 
@@ -141,12 +142,14 @@ def test_a_sixth_entity_added_by_the_guide_is_built_and_reconciled(tiny_warehous
             "select table_schema from information_schema.tables where table_name = 'stg_accounts'"
         ).fetchone()[0]
         account = db.execute(f"select min(account_id) from {schema}.stg_accounts").fetchone()[0]
-    day = max(p.name[-12:-4] for p in (lake.landing / "accounts").glob("*.csv"))
+    day = max(  # the latest extract date delivered
+        FILE_NAME_PATTERN.match(p.name)["date"] for p in (lake.landing / "accounts").glob("*.csv")
+    )
     stamp = f"{day[:4]}-{day[4:6]}-{day[6:]}T08:00:00Z"
     landing = lake.landing / ENTITY
     landing.mkdir()
     (landing / f"{ENTITY}_{day}.csv").write_text(
-        "order_id,account_id,frequency,amount,next_run_date,updated_at\n"
+        "order_id,account_id,frequency,payment_amount,next_run_date,updated_at\n"
         f"SO1,{account},monthly,250.00,,{stamp}\n"
         f"SO2,{account},weekly,12.50,,{stamp}\n"
         f"SO3,{account},fortnightly,40.00,,{stamp}\n"  # not an allowed frequency

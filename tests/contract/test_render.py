@@ -137,15 +137,43 @@ def test_a_broken_contract_leaves_every_file_as_it_was(tmp_path):
     assert {a.path: (project / a.path).read_text() for a in ARTEFACTS} == before
 
 
+def glue_type_of_arrow(arrow_type) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_string(arrow_type):
+        return "string"
+    if pa.types.is_int64(arrow_type):
+        return "bigint"
+    if pa.types.is_int32(arrow_type):
+        return "int"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_date32(arrow_type):
+        return "date"
+    raise AssertionError(f"no Glue type for {arrow_type}")
+
+
+def glue_type_of_spark(spark_type) -> str:
+    return {"StringType": "string", "LongType": "bigint", "TimestampType": "timestamp"}[
+        type(spark_type).__name__
+    ]
+
+
 def test_bronze_layout_is_what_ingestion_writes():
+    """Names and types of every bronze column, as the ingestion job's own schemas declare them
+    (its Spark schema of entity files, its Arrow schemas of _malformed and the ledger)."""
     from finlake.contract import bronze, load_contract
     from ingestion import schemas
 
-    assert [c.name for c in bronze.LOAD_COLUMNS] == list(schemas.METADATA_COLUMNS)
-    assert [c.name for c in bronze.MALFORMED_COLUMNS] == list(schemas.MALFORMED_COLUMNS)
-    assert [c.name for c in bronze.LOAD_LOG_COLUMNS] == schemas.LEDGER_ARROW.names
+    def declared(columns):
+        return [(c.name, c.type) for c in columns]
+
+    assert declared(bronze.MALFORMED_COLUMNS) == [
+        (f.name, glue_type_of_arrow(f.type)) for f in schemas.MALFORMED_ARROW
+    ]
+    assert declared(bronze.LOAD_LOG_COLUMNS) == [
+        (f.name, glue_type_of_arrow(f.type)) for f in schemas.LEDGER_ARROW
+    ]
     for entity in load_contract().entities.values():
-        written = schemas.bronze_columns(entity)
-        assert [c.name for c in bronze.entity_columns(entity)] + list(
-            schemas.METADATA_COLUMNS
-        ) == written
+        written = [(f.name, glue_type_of_spark(f.dataType)) for f in schemas.bronze_schema(entity)]
+        assert declared([*bronze.entity_columns(entity), *bronze.LOAD_COLUMNS]) == written

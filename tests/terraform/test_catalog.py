@@ -4,42 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from finlake.contract import load_contract
+from finlake.contract import bronze, load_contract
 from tests.terraform.tfconfig import blocks
 
-LOAD_COLUMNS = [
-    ("_extra_columns", "string"),
-    ("_source_file", "string"),
-    ("_file_checksum", "string"),
-    ("_line_number", "bigint"),
-    ("_batch_id", "string"),
-    ("_loaded_at", "timestamp"),
-]
-MALFORMED_COLUMNS = [
-    ("_source_file", "string"),
-    ("_file_checksum", "string"),
-    ("_line_number", "bigint"),
-    ("_raw_line", "string"),
-    ("_reason", "string"),
-    ("_batch_id", "string"),
-    ("_loaded_at", "timestamp"),
-]
-LOAD_LOG_COLUMNS = [
-    ("batch_id", "string"),
-    ("entity", "string"),
-    ("source_file", "string"),
-    ("file_checksum", "string"),
-    ("extract_date", "date"),
-    ("attempt", "int"),
-    ("status", "string"),
-    ("lines_read", "bigint"),
-    ("rows_written", "bigint"),
-    ("malformed_count", "bigint"),
-    ("reject_reason", "string"),
-    ("schema_drift", "string"),
-    ("started_at", "timestamp"),
-    ("finished_at", "timestamp"),
-]
+# The load metadata the ingestion job appends, in order (tests/contract/test_render.py checks
+# finlake/contract/bronze.py, which contract.tf is rendered from, against the job's schemas).
+LOAD_COLUMNS = [(c.name, c.type) for c in bronze.LOAD_COLUMNS]
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +83,12 @@ def test_load_metadata_columns_follow_the_contract_columns(catalog):
 
 
 def test_malformed_and_load_log_columns_match_the_job(catalog):
-    assert columns(catalog.locals["bronze_malformed_columns"]) == MALFORMED_COLUMNS
-    assert columns(catalog.locals["bronze_load_log_columns"]) == LOAD_LOG_COLUMNS
+    assert columns(catalog.locals["bronze_malformed_columns"]) == [
+        (c.name, c.type) for c in bronze.MALFORMED_COLUMNS
+    ]
+    assert columns(catalog.locals["bronze_load_log_columns"]) == [
+        (c.name, c.type) for c in bronze.LOAD_LOG_COLUMNS
+    ]
 
 
 def test_entity_tables_are_parquet_partitioned_by_a_projected_extract_date(catalog):
