@@ -23,6 +23,8 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("finlake", "ingestion", "ml", "tools")
 KERNEL = (
@@ -174,24 +176,28 @@ def _describe(found: list[list[str]]) -> str:
     return "; ".join(" -> ".join(c) for c in found)
 
 
-def test_no_module_imports_another_that_imports_it_back():
-    found = cycles(import_graph())
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    return import_graph()
+
+
+def test_no_module_imports_another_that_imports_it_back(graph):
+    found = cycles(graph)
     assert not found, (
         f"{len(found)} import cycle(s) between modules: {_describe(found)}; move what both need "
         "into a module below them (docs/architecture.md, Layers of the code)."
     )
 
 
-def test_no_cycle_between_packages():
-    found = cycles(package_graph(import_graph()))
+def test_no_cycle_between_packages(graph):
+    found = cycles(package_graph(graph))
     assert not found, (
         f"{len(found)} import cycle(s) between packages: {_describe(found)}; the composition "
         "belongs in finlake.pipeline, above the stages (docs/architecture.md, Layers of the code)."
     )
 
 
-def test_the_kernel_imports_nothing_above_it():
-    graph = import_graph()
+def test_the_kernel_imports_nothing_above_it(graph):
     above = {
         f"{m} imports {t}"
         for m, targets in graph.items()
@@ -202,8 +208,7 @@ def test_the_kernel_imports_nothing_above_it():
     assert not above, f"the kernel imports from above it: {', '.join(sorted(above))}."
 
 
-def test_nothing_imports_an_entry_point():
-    graph = import_graph()
+def test_nothing_imports_an_entry_point(graph):
     importers = {
         f"{m} imports {t}"
         for m, targets in graph.items()
@@ -217,7 +222,7 @@ def test_nothing_imports_an_entry_point():
     )
 
 
-def test_the_walk_finds_a_cycle_and_names_it(tmp_path):
+def test_the_walk_finds_a_cycle_and_names_it(tmp_path, graph):
     """The checks above cannot pass by reading nothing: a planted pair is found and named."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
@@ -225,10 +230,10 @@ def test_the_walk_finds_a_cycle_and_names_it(tmp_path):
     (pkg / "a.py").write_text("def f():\n    from pkg.b import g\n")
     (pkg / "b.py").write_text("from . import a\n")
     (pkg / "c.py").write_text("import pkg.a\n")
-    graph = import_graph(tmp_path, ["pkg"])
-    assert graph["pkg.a"] == {"pkg.b"} and graph["pkg.b"] == {"pkg", "pkg.a"}
-    assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.a"]]
-    assert len(import_graph()) > 50  # the real tree was read
+    toy = import_graph(tmp_path, ["pkg"])
+    assert toy["pkg.a"] == {"pkg.b"} and toy["pkg.b"] == {"pkg", "pkg.a"}
+    assert cycles(toy) == [["pkg.a", "pkg.b", "pkg.a"]]
+    assert len(graph) > 50  # the real tree was read
 
 
 if __name__ == "__main__":  # the figures for a note: python -m tests.test_imports
