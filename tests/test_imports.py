@@ -20,6 +20,7 @@ Layers, bottom to top (docs/architecture.md, "Layers of the code"):
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -70,12 +71,17 @@ def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
     return [base, *(f"{base}.{alias.name}" for alias in node.names)]
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), str(path))
+
+
 def import_graph(root: Path = REPO, packages: Iterable[str] = PACKAGES) -> dict[str, set[str]]:
     """module -> the project modules it imports (anywhere in its body)."""
     modules = project_modules(root, packages)
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        tree = ast.parse(path.read_text(), str(path))
+        tree = parsed(path)
         targets: set[str] = set()
         for node in ast.walk(tree):
             for dotted in _imported(node, name, path.name == "__init__.py"):
@@ -219,6 +225,34 @@ def test_nothing_imports_an_entry_point(graph):
     assert not importers, (
         f"an entry point is imported by library code: {', '.join(sorted(importers))}; "
         "call finlake.pipeline instead."
+    )
+
+
+# Steps of the pipeline each called from one place (finlake/pipeline.py), whoever runs it: the
+# CLI, python -m ingestion.main, the Glue job, the test fixtures. `local_session` also stays in
+# ml's own entries (python -m ml.train, the notebook's local fallback).
+CALLED_ONLY_FROM = {
+    "raise_for_problems": {"finlake/pipeline.py"},
+    "load_landing": {"finlake/pipeline.py"},
+    "local_session": {"finlake/pipeline.py", "ml/train.py", "ml/runtime.py"},
+}
+
+
+def test_each_step_of_the_pipeline_is_called_from_one_place():
+    paths = [*project_modules().values(), REPO / "tests" / "conftest.py"]
+    callers = {name: set() for name in CALLED_ONLY_FROM}
+    for path in paths:
+        for node in ast.walk(parsed(path)):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in callers:
+                    callers[name].add(path.relative_to(REPO).as_posix())
+    extra = {
+        n: sorted(c - CALLED_ONLY_FROM[n]) for n, c in callers.items() if c - CALLED_ONLY_FROM[n]
+    }
+    assert not extra, (
+        f"pipeline steps called outside finlake/pipeline.py: {extra}; call the stage "
+        "(finlake.pipeline) instead of repeating its steps."
     )
 
 
