@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from finlake.generator.config import GeneratorConfig
     from finlake.generator.run import GenerationReport
     from ingestion.pii import PiiKey
-    from ingestion.run import IngestReport
+    from ingestion.report import IngestReport
     from ml.config import TrainConfig
     from ml.train import TrainResult
 
@@ -119,8 +119,8 @@ class IngestOptions:
 def ingest(lake: Lake | LakeUris, options: IngestOptions | None = None) -> IngestReport:
     """Land every new landing file as bronze Parquet (ingestion/run.py). Raises FilesNotLoaded,
     after the summary, when a file was rejected or failed (also one left from an earlier run)."""
-    from ingestion.report import print_report
-    from ingestion.run import load_landing, raise_for_problems
+    from ingestion.report import print_report, raise_for_problems
+    from ingestion.run import load_landing
 
     options = options or IngestOptions()
     where = lake if isinstance(lake, LakeUris) else LakeUris.of(lake)
