@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from finlake.generator.config import GeneratorConfig
     from finlake.generator.run import GenerationReport
     from ingestion.pii import PiiKey
-    from ingestion.run import IngestReport
+    from ingestion.report import IngestReport
     from ml.config import TrainConfig
     from ml.train import TrainResult
 
@@ -68,7 +68,7 @@ def generate(lake: Lake, options: GenerateOptions) -> GenerationReport:
     """Write landing/<entity>/*.csv and _truth/ (reused when the configuration is unchanged)."""
     from finlake.generator.run import DEFAULT_WORKERS
     from finlake.generator.run import generate as write_dataset
-    from finlake.summary import print_generation
+    from finlake.stage_summaries import print_generation
 
     report = write_dataset(
         options.config,
@@ -119,8 +119,8 @@ class IngestOptions:
 def ingest(lake: Lake | LakeUris, options: IngestOptions | None = None) -> IngestReport:
     """Land every new landing file as bronze Parquet (ingestion/run.py). Raises FilesNotLoaded,
     after the summary, when a file was rejected or failed (also one left from an earlier run)."""
-    from ingestion.run import load_landing, raise_for_problems
-    from ingestion.summary import print_report
+    from ingestion.report import print_report, raise_for_problems
+    from ingestion.run import load_landing
 
     options = options or IngestOptions()
     where = lake if isinstance(lake, LakeUris) else LakeUris.of(lake)
@@ -159,7 +159,7 @@ class BuildOptions:
 def build(lake: Lake, options: BuildOptions | None = None) -> BuildResult:
     """dbt <command> of the project on a target; raises DbtFailed naming what failed."""
     from finlake.dbt_runner import run_dbt
-    from finlake.summary import print_build, print_reconciliation
+    from finlake.stage_summaries import print_build, print_reconciliation
 
     options = options or BuildOptions()
     extra = ["--select", *options.select] if options.select else []

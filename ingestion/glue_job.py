@@ -29,7 +29,7 @@ from finlake import pipeline
 from finlake.errors import FinlakeError
 from ingestion.main import build_parser, entities_arg
 from ingestion.pii import key_from_secret
-from ingestion.run import FilesNotLoaded
+from ingestion.report import FilesNotLoaded
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

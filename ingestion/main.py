@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from finlake import pipeline
 from finlake.errors import FinlakeError
 from ingestion.pii import key_from_secret
-from ingestion.run import IngestReport, raise_for_problems
+from ingestion.report import IngestReport, raise_for_problems
 from ingestion.run import load_landing as run
 
 if TYPE_CHECKING:

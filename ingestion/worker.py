@@ -25,8 +25,8 @@ from pyspark.accumulators import AccumulatorParam
 
 from finlake.contract import Entity
 from ingestion import rfc4180
-from ingestion.io import input_size, open_input
 from ingestion.pii import PiiKey, with_tokens
+from ingestion.storage import input_size, open_input
 from ingestion.transforms import HEAD_BYTES, HeaderMatch, shape_malformed, shape_rows
 
 READ_BYTES = 8 * 1024 * 1024  # survey read size

@@ -20,8 +20,11 @@ Layers, bottom to top (docs/architecture.md, "Layers of the code"):
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("finlake", "ingestion", "ml", "tools")
@@ -68,12 +71,17 @@ def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
     return [base, *(f"{base}.{alias.name}" for alias in node.names)]
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), str(path))
+
+
 def import_graph(root: Path = REPO, packages: Iterable[str] = PACKAGES) -> dict[str, set[str]]:
     """module -> the project modules it imports (anywhere in its body)."""
     modules = project_modules(root, packages)
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        tree = ast.parse(path.read_text(), str(path))
+        tree = parsed(path)
         targets: set[str] = set()
         for node in ast.walk(tree):
             for dotted in _imported(node, name, path.name == "__init__.py"):
@@ -174,24 +182,28 @@ def _describe(found: list[list[str]]) -> str:
     return "; ".join(" -> ".join(c) for c in found)
 
 
-def test_no_module_imports_another_that_imports_it_back():
-    found = cycles(import_graph())
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    return import_graph()
+
+
+def test_no_module_imports_another_that_imports_it_back(graph):
+    found = cycles(graph)
     assert not found, (
         f"{len(found)} import cycle(s) between modules: {_describe(found)}; move what both need "
         "into a module below them (docs/architecture.md, Layers of the code)."
     )
 
 
-def test_no_cycle_between_packages():
-    found = cycles(package_graph(import_graph()))
+def test_no_cycle_between_packages(graph):
+    found = cycles(package_graph(graph))
     assert not found, (
         f"{len(found)} import cycle(s) between packages: {_describe(found)}; the composition "
         "belongs in finlake.pipeline, above the stages (docs/architecture.md, Layers of the code)."
     )
 
 
-def test_the_kernel_imports_nothing_above_it():
-    graph = import_graph()
+def test_the_kernel_imports_nothing_above_it(graph):
     above = {
         f"{m} imports {t}"
         for m, targets in graph.items()
@@ -202,8 +214,7 @@ def test_the_kernel_imports_nothing_above_it():
     assert not above, f"the kernel imports from above it: {', '.join(sorted(above))}."
 
 
-def test_nothing_imports_an_entry_point():
-    graph = import_graph()
+def test_nothing_imports_an_entry_point(graph):
     importers = {
         f"{m} imports {t}"
         for m, targets in graph.items()
@@ -217,7 +228,35 @@ def test_nothing_imports_an_entry_point():
     )
 
 
-def test_the_walk_finds_a_cycle_and_names_it(tmp_path):
+# Steps of the pipeline each called from one place (finlake/pipeline.py), whoever runs it: the
+# CLI, python -m ingestion.main, the Glue job, the test fixtures. `local_session` also stays in
+# ml's own entries (python -m ml.train, the notebook's local fallback).
+CALLED_ONLY_FROM = {
+    "raise_for_problems": {"finlake/pipeline.py"},
+    "load_landing": {"finlake/pipeline.py"},
+    "local_session": {"finlake/pipeline.py", "ml/train.py", "ml/runtime.py"},
+}
+
+
+def test_each_step_of_the_pipeline_is_called_from_one_place():
+    paths = [*project_modules().values(), REPO / "tests" / "conftest.py"]
+    callers = {name: set() for name in CALLED_ONLY_FROM}
+    for path in paths:
+        for node in ast.walk(parsed(path)):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in callers:
+                    callers[name].add(path.relative_to(REPO).as_posix())
+    extra = {
+        n: sorted(c - CALLED_ONLY_FROM[n]) for n, c in callers.items() if c - CALLED_ONLY_FROM[n]
+    }
+    assert not extra, (
+        f"pipeline steps called outside finlake/pipeline.py: {extra}; call the stage "
+        "(finlake.pipeline) instead of repeating its steps."
+    )
+
+
+def test_the_walk_finds_a_cycle_and_names_it(tmp_path, graph):
     """The checks above cannot pass by reading nothing: a planted pair is found and named."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
@@ -225,10 +264,10 @@ def test_the_walk_finds_a_cycle_and_names_it(tmp_path):
     (pkg / "a.py").write_text("def f():\n    from pkg.b import g\n")
     (pkg / "b.py").write_text("from . import a\n")
     (pkg / "c.py").write_text("import pkg.a\n")
-    graph = import_graph(tmp_path, ["pkg"])
-    assert graph["pkg.a"] == {"pkg.b"} and graph["pkg.b"] == {"pkg", "pkg.a"}
-    assert cycles(graph) == [["pkg.a", "pkg.b", "pkg.a"]]
-    assert len(import_graph()) > 50  # the real tree was read
+    toy = import_graph(tmp_path, ["pkg"])
+    assert toy["pkg.a"] == {"pkg.b"} and toy["pkg.b"] == {"pkg", "pkg.a"}
+    assert cycles(toy) == [["pkg.a", "pkg.b", "pkg.a"]]
+    assert len(graph) > 50  # the real tree was read
 
 
 if __name__ == "__main__":  # the figures for a note: python -m tests.test_imports

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from finlake.contract import load_contract
-from ingestion import run as ingest
+from ingestion import state
 from ingestion.run import load_landing as run
 from tests.ingestion.lakes import (
     bronze_files,
@@ -35,7 +35,7 @@ def lake(tiny_lake, tmp_path_factory, spark):
     root = tmp_path_factory.mktemp("e2e")
     shutil.copytree(tiny_lake.landing, root / "landing")
     landing, bronze = str(root / "landing"), str(root / "bronze")
-    real_write = ingest._write_attempt
+    real_write = state._write_attempt
     published = []
 
     def killed_on_third_load(store, location, attempt):
@@ -45,12 +45,12 @@ def lake(tiny_lake, tmp_path_factory, spark):
                 raise Killed
         real_write(store, location, attempt)
 
-    ingest._write_attempt = killed_on_third_load
+    state._write_attempt = killed_on_third_load
     try:
         with pytest.raises(Killed):
             run(spark, landing, bronze)
     finally:
-        ingest._write_attempt = real_write
+        state._write_attempt = real_write
     interrupted = {
         "ledger": len(read_ledger(root / "bronze")),
         "unrecorded_batch": published[-1],

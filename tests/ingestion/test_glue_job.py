@@ -1,5 +1,5 @@
 """The Glue entry point: its options with and without awsglue, and a run on URIs through
-Hadoop's FileSystem API (file:// here, s3:// on Glue) with the same run() as local."""
+Hadoop's FileSystem API (file:// here, s3:// on Glue) with the same ingest stage as local."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`run()` on small hand-written landing zones: what lands where, what the ledger says, and
-that a re-run or a restart after a crash changes nothing."""
+"""`load_landing()` (ingestion/run.py) on small hand-written landing zones: what lands where,
+what the ledger says, and that a re-run or a restart after a crash changes nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from pyspark.sql import Row
 
 from finlake.contract import load_contract
-from ingestion import run as ingest
+from ingestion import state
 from ingestion.run import load_landing as run
 from ingestion.schemas import bronze_schema
 from tests.ingestion.lakes import (
@@ -222,20 +222,20 @@ def test_running_again_adds_nothing(lake, spark):
 def test_a_crash_between_publish_and_ledger_is_undone_by_the_next_run(tmp_path, spark, monkeypatch):
     landing, bronze = tmp_path / "landing", tmp_path / "bronze"
     write(landing, "accounts/accounts_20250101.csv", ACCOUNTS_DAY1)
-    real_write = ingest._write_attempt
+    real_write = state._write_attempt
 
     def crash_on_loaded(store, location, attempt):
         if attempt.status == "loaded":
             raise KeyboardInterrupt("killed after publishing, before the ledger write")
         real_write(store, location, attempt)
 
-    monkeypatch.setattr(ingest, "_write_attempt", crash_on_loaded)
+    monkeypatch.setattr(state, "_write_attempt", crash_on_loaded)
     with pytest.raises(KeyboardInterrupt):
         run(spark, str(landing), str(bronze))
     assert read_bronze(bronze, "accounts").num_rows == 4  # published, but not recorded
     assert read_ledger(bronze) == []
 
-    monkeypatch.setattr(ingest, "_write_attempt", real_write)
+    monkeypatch.setattr(state, "_write_attempt", real_write)
     report = run(spark, str(landing), str(bronze))
     assert len(report.recovered) >= 2  # the unrecorded bronze and malformed files
     rows = read_bronze(bronze, "accounts")

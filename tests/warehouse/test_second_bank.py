@@ -262,7 +262,7 @@ def test_the_reconciliation_and_warnings_print_without_gold(koruna_warehouse, tm
     import duckdb
 
     from finlake.lake import Lake
-    from finlake.summary import print_reconciliation
+    from finlake.stage_summaries import print_reconciliation
 
     lake = Lake.resolve(tmp_path / "lake")
     lake.root.mkdir(parents=True)

@@ -1,4 +1,5 @@
-"""Human-readable summaries printed at the end of a command or of the demo."""
+"""What each stage prints when it ends: the generation and build summaries (the ingest summary is
+ingestion/report.py's print_report), and the warehouse figures they read."""
 
 from __future__ import annotations
 
