@@ -35,7 +35,7 @@ checked as (
 final as (
     select
         *,
-        {{ finlake.disposition('payment_id', finlake.first_delivery_first()) }} as _disposition
+        {{ finlake.disposition('payment_id', finlake.latest_delivery_first()) }} as _disposition
     from checked
 )
 

@@ -30,7 +30,7 @@ checked as (
 final as (
     select
         *,
-        {{ finlake.disposition('transaction_id', finlake.first_delivery_first()) }} as _disposition
+        {{ finlake.disposition('transaction_id', finlake.latest_delivery_first()) }} as _disposition
     from checked
 )
 
