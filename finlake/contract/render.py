@@ -28,6 +28,7 @@ from finlake.contract import CONTRACT_FILE, Contract, Entity, parse_contract
 from finlake.contract import bronze as layout
 from finlake.contract.dbt_macro import render as render_macro
 from finlake.errors import ConfigError
+from finlake.lake import BRONZE, LOAD_LOG_DIR
 
 CONTRACT_PATH = Path("finlake") / "contract" / CONTRACT_FILE
 COMMAND = "finlake contract render"
@@ -120,7 +121,7 @@ def bronze_tables(contract: Contract, docs: set[str]) -> str:
         lines += [
             f"  - name: {name}",
             "    meta:",
-            f"      lake_path: bronze/{name}/*/*.parquet",
+            f"      lake_path: {BRONZE}/{name}/*/*.parquet",
             f"    description: {_scalar(layout.entity_table_description(entity))}",
             "    columns:",
             *_column_lines(columns, "    "),
@@ -134,7 +135,7 @@ def bronze_tables(contract: Contract, docs: set[str]) -> str:
         "      failed).",
         "    loaded_at_field: finished_at",
         "    meta:",
-        "      lake_path: bronze/_load_log/*.parquet",
+        f"      lake_path: {BRONZE}/{LOAD_LOG_DIR}/*.parquet",
         "      hive_partitioning: false",
         "    columns:",
         *_column_lines(
