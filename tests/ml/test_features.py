@@ -40,9 +40,9 @@ def test_amounts_become_log_one_plus(spark):
 
 
 def test_ratios_are_capped(spark):
-    row = prepared(spark, debt_to_income=5.0, salary_change_ratio=0.5)
+    row = prepared(spark, debt_to_income=5.0, salary_change_ratio_3m=0.5)
     assert row[input_column("debt_to_income")] == CAPPED["debt_to_income"]
-    assert row[input_column("salary_change_ratio")] == 0.5
+    assert row[input_column("salary_change_ratio_3m")] == 0.5
 
 
 def test_missing_values_stay_null_and_raise_their_indicator(spark):
@@ -67,8 +67,8 @@ def test_derived_flags(spark):
     row = prepared(
         spark,
         days_past_due=12,
-        salary_inflow_90d=Decimal("0.00"),
-        salary_inflow_prior_90d=Decimal("9000.00"),
+        salary_inflow_3m=Decimal("0.00"),
+        salary_inflow_prior_3m=Decimal("9000.00"),
         gambling_spend_90d=Decimal("0.00"),
         cash_advance_90d=Decimal("40.00"),
         has_mortgage=None,
@@ -78,7 +78,7 @@ def test_derived_flags(spark):
     assert row[input_column("has_gambling_spend")] == 0.0
     assert row[input_column("has_cash_advance")] == 1.0
     assert row[input_column("has_mortgage")] == 0.0
-    current = prepared(spark, days_past_due=0, salary_inflow_90d=Decimal("100.00"))
+    current = prepared(spark, days_past_due=0, salary_inflow_3m=Decimal("100.00"))
     assert current[input_column("is_in_arrears")] == 0.0
     assert current[input_column("salary_stopped")] == 0.0
 
