@@ -10,7 +10,7 @@ LABEL_WINDOW_MONTHS = 12  # var('default_label_months') of the dbt project
 
 # Version of the model code. It is part of every model version hash: bump it when a change to
 # this package changes what a model learns from the same data.
-MODEL_CODE_VERSION = "2"
+MODEL_CODE_VERSION = "3"
 
 
 @dataclass(frozen=True)

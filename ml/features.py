@@ -54,7 +54,6 @@ PLAIN = (
 # that a handful of extreme rows cannot steer a linear model.
 CAPPED = {
     "debt_to_income": 3.0,
-    "salary_change_ratio_3m": 3.0,
     "card_repayment_ratio_90d": 3.0,
 }
 
@@ -64,12 +63,19 @@ FLAGS = ("has_mortgage",)
 # log-odds: the first missed instalment moves a borrower into arrears, from where default is
 # many times likelier (the log-odds jump at 1 day past due, then grow more slowly); a salary
 # that stopped arriving marks an income shock; any betting or credit-card cash advance at all
-# marks a behaviour, whatever its amount.
+# marks a behaviour, whatever its amount. A salary that fell by half or more is read as a step
+# too, not the ratio itself: customers paid weekly or fortnightly get 12 to 14 or 6 to 7 paydays
+# in 3 calendar months depending on the months, so the ratio wanders between 0.8 and 1.3 with
+# the calendar while nobody's income moved.
 DERIVED = {
     "is_in_arrears": ("days_past_due > 0", "1 when days_past_due > 0"),
     "salary_stopped": (
         "salary_inflow_3m = 0 and salary_inflow_prior_3m > 0",
         "1 when salary_inflow_3m = 0 after salary in the 3 months before",
+    ),
+    "salary_fell_by_half": (
+        "salary_change_ratio_3m < 0.5",
+        "1 when salary_inflow_3m is less than half of the 3 months before",
     ),
     "has_gambling_spend": ("gambling_spend_90d > 0", "1 when gambling_spend_90d > 0"),
     "has_cash_advance": ("cash_advance_90d > 0", "1 when cash_advance_90d > 0"),
@@ -85,7 +91,6 @@ MISSING_INDICATORS = (
     "age_years",
     "annual_income",
     "credit_score",
-    "salary_change_ratio_3m",
     "card_repayment_ratio_90d",
 )
 
@@ -124,6 +129,7 @@ NOT_READ = frozenset(
         "salary_inflow_90d",
         "salary_inflow_prior_90d",
         "salary_change_ratio",
+        "salary_change_ratio_3m",
     )
 )
 
