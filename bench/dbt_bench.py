@@ -17,13 +17,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from procmem import run_measured
 
+from finlake.lake import Lake
+
 
 def bronze_rows(lake: Path) -> int:
     import duckdb
 
     return (
         duckdb.connect()
-        .execute(f"select count(*) from read_parquet('{lake}/bronze/transactions/*/*.parquet')")
+        .execute(
+            f"select count(*) from read_parquet('{Lake(lake).bronze_dir('transactions')}/*/*.parquet')"
+        )
         .fetchall()[0][0]
     )
 
@@ -34,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = []
     for lake in map(Path, args.lake):
-        (lake / "warehouse.duckdb").unlink(missing_ok=True)
+        Lake(lake).warehouse.unlink(missing_ok=True)
         figures = {"lake": str(lake), "bronze_transactions": bronze_rows(lake)}
         for run in ("full", "rerun"):
             cmd = [sys.executable, "-m", "finlake", "--quiet", "build", "--lake", str(lake)]

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from finlake.lake import Lake
+
 RULE_PATTERN = {
     "F1": "card_testing",
     "F2": "account_takeover",
@@ -28,9 +30,9 @@ RULE_PATTERN = {
 
 
 def evaluate(lake: Path) -> dict:
-    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(Lake(lake).warehouse), read_only=True)
     con.execute(
-        f"create temp table labels as select * from read_csv_auto('{lake / '_truth' / 'fraud_labels.csv'}')"
+        f"create temp table labels as select * from read_csv_auto('{Lake(lake).truth / 'fraud_labels.csv'}')"
     )
     con.execute("""
         create temp table alert_tx as

@@ -17,6 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from procmem import run_measured
 
+from finlake.lake import Lake
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         if result.returncode != 0:
             print(result.stderr, file=sys.stderr)
             return result.returncode
-        manifest = json.loads((lake / "_truth" / "manifest.json").read_text())
+        manifest = json.loads((Lake(lake).truth / "manifest.json").read_text())
         rows = sum(manifest["rows"].values())
         size = sum(f["bytes"] for f in manifest["files"])
         figures = {

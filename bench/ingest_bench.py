@@ -27,6 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from procmem import run_measured
 
+from finlake.lake import Lake
+
 DUCKDB_FLOOR = """
 import sys, duckdb
 from pathlib import Path
@@ -117,10 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     if result.returncode != 0:
         print(result.stderr, file=sys.stderr)
         return result.returncode
-    files = sorted((lake / "landing").glob("*/*.csv"))
+    files = sorted(Lake(lake).landing.glob("*/*.csv"))
     size = sum(p.stat().st_size for p in files)
 
-    shutil.rmtree(lake / "bronze", ignore_errors=True)
+    shutil.rmtree(Lake(lake).bronze, ignore_errors=True)
     cmd = [sys.executable, "-m", "finlake", "ingest", "--lake", str(lake), "--dev-pii-key"]
     with CpuByProcess() as cpu:
         result, seconds, peak = run_measured(cmd)
@@ -128,13 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     if result.returncode != 0:
         print(result.stderr, file=sys.stderr)
         return result.returncode
-    ledger = _ledger(lake / "bronze" / "_load_log")
+    ledger = _ledger(Lake(lake).load_log)
     rows = sum(r["rows_written"] for r in ledger)
     lines = sum(r["lines_read"] for r in ledger)
 
     with tempfile.TemporaryDirectory(dir=args.out) as scratch, CpuByProcess() as floor_cpu:
         floor, floor_seconds, floor_peak = run_measured(
-            [sys.executable, "-c", DUCKDB_FLOOR, str(lake / "landing"), scratch]
+            [sys.executable, "-c", DUCKDB_FLOOR, str(Lake(lake).landing), scratch]
         )
         if floor.returncode != 0:
             print(floor.stderr, file=sys.stderr)
@@ -167,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print(f"figures written to {out}")
     if not args.keep:
-        shutil.rmtree(lake / "bronze", ignore_errors=True)
+        shutil.rmtree(Lake(lake).bronze, ignore_errors=True)
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from finlake.contract import load_contract
 from finlake.errors import ConfigError, FinlakeError
-from finlake.lake import Lake
+from finlake.lake import LOAD_LOG_DIR, PII_KEY_DIR, Lake
 
 TARGETS = ("dev", "prod", "trino")
 PROFILE_TEMPLATE = "profiles.yml.example"
@@ -65,7 +65,7 @@ def prepare_environment(lake: Lake, target: str) -> dict[str, str]:
     if target in ("dev", "trino"):
         missing = [
             e
-            for e in [*load_contract().entities, "_load_log"]
+            for e in [*load_contract().entities, LOAD_LOG_DIR]
             if not any((lake.bronze / e).rglob("*.parquet"))
         ]
         if missing:
@@ -153,7 +153,7 @@ def lake_sources() -> dict[str, str]:
 
 def profiles_dir(lake: Lake) -> Path:
     """A folder holding the project's profile as profiles.yml (dbt needs that file name)."""
-    folder = lake.root / ".dbt"
+    folder = lake.dbt_profiles
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(project_root() / PROFILE_TEMPLATE, folder / "profiles.yml")
     return folder
@@ -176,30 +176,23 @@ def release_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-STAGING_WAREHOUSE = "warehouse.staging.duckdb"
-# A failed build's staged warehouse, kept for inspection (its reconciliation says what was held
-# back) and never read by consumers; the next build replaces it.
-FAILED_WAREHOUSE = "warehouse.failed.duckdb"
-STAGING_GOLD = "_gold_staging"
-
-
 def bronze_is_settled(lake: Lake) -> None:
     """Refuse to build over bronze an interrupted ingest left: its staging area, or published
     files of a batch the ledger does not record as loaded (the next ingest removes both)."""
     import pyarrow.parquet as pq
 
-    from ingestion.schemas import LOAD_LOG_DIR, STAGING_DIR, batch_of_file
+    from ingestion.schemas import batch_of_file
 
     advice = f"run `finlake ingest --lake {lake.root}` (it cleans up first) and build again."
-    staging = lake.bronze / STAGING_DIR
+    staging = lake.bronze_staging
     if staging.exists():
         raise FinlakeError(f"An interrupted ingest left {staging}; {advice}")
     loaded = set()
-    for path in (lake.bronze / LOAD_LOG_DIR).glob("*.parquet"):
+    for path in lake.load_log.glob("*.parquet"):
         table = pq.read_table(path, columns=["batch_id", "status"]).to_pylist()
         loaded |= {r["batch_id"] for r in table if r["status"] == "loaded"}
     for path in sorted(lake.bronze.rglob("*.parquet")):
-        if LOAD_LOG_DIR in path.parts or path.parent.name == "_pii_key":
+        if LOAD_LOG_DIR in path.parts or path.parent.name == PII_KEY_DIR:
             continue
         batch = batch_of_file(path.name)
         if batch is not None and batch not in loaded:
@@ -240,10 +233,11 @@ def run_dbt(
     if not staged:
         return _invoke(lake, target, command, extra_args, quiet, env)
     bronze_is_settled(lake)
-    staging_db = lake.root / STAGING_WAREHOUSE
-    staging_gold = lake.root / STAGING_GOLD
+    staging_db = lake.staging_warehouse
+    staging_gold = lake.staging_gold
     staging_db.unlink(missing_ok=True)  # a killed build's leftover: never published
-    for kept in (lake.root / FAILED_WAREHOUSE, lake.root / (FAILED_WAREHOUSE + ".wal")):
+    failed = lake.failed_warehouse
+    for kept in (failed, failed.with_name(failed.name + ".wal")):
         kept.unlink(missing_ok=True)
     shutil.rmtree(staging_gold, ignore_errors=True)
     if lake.warehouse.is_file():
@@ -260,7 +254,7 @@ def run_dbt(
     try:
         result = _invoke(lake, target, command, extra_args, quiet, env)
     except DbtFailed as failed:
-        failed_db = lake.root / FAILED_WAREHOUSE
+        failed_db = lake.failed_warehouse
         for staged_file, kept in (
             (staging_db, failed_db),
             (

@@ -10,51 +10,169 @@ from pathlib import Path
 LAKE_ENV = "FINLAKE_LAKE"
 DEFAULT_LAKE = "lake"
 
+# The layout, relative to the lake's root: each folder or file name is spelled here only
+# (tests/test_lake_layout.py fails on a zone folder literal anywhere else). The same layout is the
+# S3 bucket's (terraform/ writes its prefixes; tests/terraform checks them against these).
+LANDING = "landing"  # landing/<entity>/<entity>_<YYYYMMDD>[_<seq>].csv
+TRUTH = "_truth"  # what the generator planted (local lakes only)
+BRONZE = "bronze"  # bronze/<entity>/extract_date=YYYY-MM-DD/<batch_id>.<part>.parquet
+MALFORMED_DIR = "_malformed"  # bronze/_malformed/<entity>/extract_date=YYYY-MM-DD/
+LOAD_LOG_DIR = "_load_log"  # bronze/_load_log/attempt-<n>-<key>.parquet: the ledger
+STAGING_DIR = "_staging"  # bronze/_staging/<run>/: an ingest's work before it publishes
+PII_KEY_DIR = "_pii_key"  # bronze/_pii_key/: the fingerprint of the tokenisation key
+GOLD = "gold"  # gold/<model>/: the gold exports (Parquet) the notebook and the scores use
+ML = "ml"  # ml/: the model's evidence
+WAREHOUSE = "warehouse.duckdb"  # the dev warehouse
+STAGING_WAREHOUSE = "warehouse.staging.duckdb"  # the copy a dev build writes
+FAILED_WAREHOUSE = "warehouse.failed.duckdb"  # a failed build's copy, kept for inspection
+STAGING_GOLD = "_gold_staging"  # the exports a dev build stages
+DBT_PROFILES = ".dbt"  # the profile dbt reads for this lake
+
+
+@dataclass(frozen=True)
+class LakeUri:
+    """A location in a lake that is not a local folder: `s3://bucket/prefix/...` (or any
+    `scheme://` Hadoop reads, e.g. `file:///...`). Joined with `/` like a Path."""
+
+    uri: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "uri", self.uri.rstrip("/"))
+
+    def __truediv__(self, part: str) -> LakeUri:
+        return LakeUri(f"{self.uri}/{str(part).strip('/')}")
+
+    def __str__(self) -> str:
+        return self.uri
+
+    @property
+    def name(self) -> str:
+        return self.uri.rsplit("/", 1)[-1]
+
+    @property
+    def parent(self) -> LakeUri:
+        head = self.uri.rsplit("/", 1)[0]
+        return LakeUri(head if not head.endswith(":/") else self.uri)
+
+
+def is_uri(location: str | os.PathLike[str]) -> bool:
+    return isinstance(location, str) and "://" in location
+
 
 @dataclass(frozen=True)
 class Lake:
-    root: Path
+    """A lake's layout, for a local folder (`Lake(Path("lake"))`, whose locations are Paths) or a
+    bucket (`Lake("s3://bucket/prefix")`, whose locations are LakeUris); the same relative
+    layout either way. `str()` of any location is what ingestion's storage and Spark accept."""
+
+    root: Path | LakeUri
+
+    def __post_init__(self) -> None:
+        root = self.root
+        if isinstance(root, LakeUri):
+            return
+        object.__setattr__(self, "root", LakeUri(root) if is_uri(root) else Path(root))
 
     @classmethod
     def resolve(cls, lake: str | os.PathLike[str] | None = None) -> Lake:
-        """`--lake DIR`, else the FINLAKE_LAKE variable, else ./lake."""
+        """`--lake DIR` (or an `s3://` URI), else the FINLAKE_LAKE variable, else ./lake."""
         chosen = lake if lake else os.environ.get(LAKE_ENV) or DEFAULT_LAKE
+        if is_uri(chosen):
+            return cls(LakeUri(str(chosen)))
         return cls(Path(chosen).expanduser().resolve())
 
-    @property
-    def landing(self) -> Path:
-        return self.root / "landing"
+    @classmethod
+    def of_zones(cls, landing: str, bronze: str) -> Lake:
+        """The lake whose landing and bronze zones these are (the Glue job's `--landing_uri`
+        and `--bronze_uri`): they must be `<root>/landing` and `<root>/bronze`."""
+        from finlake.errors import ConfigError
+
+        lake = cls(Path(landing).parent if not is_uri(landing) else LakeUri(landing).parent)
+        if (str(lake.landing), str(lake.bronze)) != (_plain(landing), _plain(bronze)):
+            raise ConfigError(
+                f"--landing_uri {landing} and --bronze_uri {bronze} are not the {LANDING} and "
+                f"{BRONZE} folders of one lake; pass <lake>/{LANDING} and <lake>/{BRONZE}."
+            )
+        return lake
 
     @property
-    def truth(self) -> Path:
-        return self.root / "_truth"
+    def is_local(self) -> bool:
+        return isinstance(self.root, Path)
 
     @property
-    def bronze(self) -> Path:
-        return self.root / "bronze"
+    def landing(self):
+        return self.root / LANDING
 
     @property
-    def malformed(self) -> Path:
-        return self.bronze / "_malformed"
+    def truth(self):
+        return self.root / TRUTH
 
     @property
-    def load_log(self) -> Path:
-        return self.bronze / "_load_log"
+    def bronze(self):
+        return self.root / BRONZE
 
     @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse.duckdb"
+    def malformed(self):
+        return self.bronze / MALFORMED_DIR
 
     @property
-    def gold(self) -> Path:
-        return self.root / "gold"
+    def load_log(self):
+        return self.bronze / LOAD_LOG_DIR
 
     @property
-    def ml(self) -> Path:
-        return self.root / "ml"
+    def bronze_staging(self):
+        return self.bronze / STAGING_DIR
 
-    def landing_dir(self, entity: str) -> Path:
+    @property
+    def pii_key_record(self):
+        return self.bronze / PII_KEY_DIR
+
+    @property
+    def warehouse(self):
+        return self.root / WAREHOUSE
+
+    @property
+    def staging_warehouse(self):
+        return self.root / STAGING_WAREHOUSE
+
+    @property
+    def failed_warehouse(self):
+        return self.root / FAILED_WAREHOUSE
+
+    @property
+    def gold(self):
+        return self.root / GOLD
+
+    @property
+    def staging_gold(self):
+        return self.root / STAGING_GOLD
+
+    @property
+    def ml(self):
+        return self.root / ML
+
+    @property
+    def dbt_profiles(self):
+        return self.root / DBT_PROFILES
+
+    def landing_dir(self, entity: str):
         return self.landing / entity
+
+    def bronze_dir(self, entity: str):
+        return self.bronze / entity
+
+    def malformed_dir(self, entity: str):
+        return self.malformed / entity
+
+    def export(self, model: str):
+        """gold/<model>/: the Parquet export of a gold model (or the model's scores)."""
+        return self.gold / model
+
+
+def _plain(location: str) -> str:
+    if is_uri(location):
+        return str(LakeUri(location))
+    return str(Path(location))
 
 
 # The warehouse's views over lake files (bronze, the model's scores) hold absolute paths, written

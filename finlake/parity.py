@@ -36,6 +36,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from finlake.lake import Lake
+
 DOUBLE_DIGITS = 9
 DOUBLE_TOLERANCE = 1e-8
 NULL = "\u2400"  # the canonical text of a null (a symbol no engine returns for a real value)
@@ -551,7 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     schemas = layer_schemas()
     report = compare(
-        read_duckdb(args.lake / "warehouse.duckdb", schemas),
+        read_duckdb(Lake(args.lake).warehouse, schemas),
         read_trino(args.trino_host, args.trino_port, args.catalog, schemas),
         left_results=json.loads(args.dev_results.read_text()) if args.dev_results else None,
         right_results=json.loads(args.trino_results.read_text()) if args.trino_results else None,

@@ -87,25 +87,6 @@ def generate(lake: Lake, options: GenerateOptions) -> GenerationReport:
 
 
 @dataclass(frozen=True)
-class LakeUris:
-    """Where ingestion reads and writes when that is not a local lake folder: the Glue job's
-    s3:// URIs (a Lake is a folder). `LakeUris.of(lake)` gives a lake folder's."""
-
-    landing: str
-    bronze: str
-
-    @classmethod
-    def of(cls, lake: Lake) -> LakeUris:
-        return cls(str(lake.landing), str(lake.bronze))
-
-    @property
-    def load_log(self) -> str:
-        from ingestion.schemas import LOAD_LOG_DIR
-
-        return self.bronze.rstrip("/") + "/" + LOAD_LOG_DIR
-
-
-@dataclass(frozen=True)
 class IngestOptions:
     entities: Sequence[str] | None = None  # only these entity folders
     dev_pii_key: bool = False  # the public development key when FINLAKE_PII_KEY is unset
@@ -116,27 +97,27 @@ class IngestOptions:
     show: bool = True  # print the summary
 
 
-def ingest(lake: Lake | LakeUris, options: IngestOptions | None = None) -> IngestReport:
-    """Land every new landing file as bronze Parquet (ingestion/run.py). Raises FilesNotLoaded,
-    after the summary, when a file was rejected or failed (also one left from an earlier run)."""
+def ingest(lake: Lake, options: IngestOptions | None = None) -> IngestReport:
+    """Land every new landing file as bronze Parquet (ingestion/run.py), in a lake folder or an
+    `s3://` lake (the Glue job's). Raises FilesNotLoaded, after the summary, when a file was
+    rejected or failed (also one left from an earlier run)."""
     from ingestion.report import print_report, raise_for_problems
     from ingestion.run import load_landing
 
     options = options or IngestOptions()
-    where = lake if isinstance(lake, LakeUris) else LakeUris.of(lake)
     spark = options.spark or spark_session("finlake-ingest", verbose=options.verbose)
     report = load_landing(
         spark,
-        where.landing,
-        where.bronze,
+        str(lake.landing),
+        str(lake.bronze),
         options.entities,
         contract=options.contract,
         pii_key=options.pii_key,
         dev_pii_key=options.dev_pii_key,
     )
     if options.show:
-        print_report(report, where.bronze)
-    raise_for_problems(report, where.load_log)
+        print_report(report, str(lake.bronze))
+    raise_for_problems(report, str(lake.load_log))
     return report
 
 

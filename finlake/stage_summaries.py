@@ -136,9 +136,7 @@ def print_reconciliation(lake: Lake) -> None:
     is read from the failed build's kept copy, not from the previous build still published."""
     import duckdb
 
-    from finlake.dbt_runner import FAILED_WAREHOUSE
-
-    failed = lake.root / FAILED_WAREHOUSE
+    failed = lake.failed_warehouse
     warehouse = failed if failed.is_file() else lake.warehouse
     try:
         con = duckdb.connect(str(warehouse), read_only=True)

@@ -9,6 +9,9 @@ The only module that imports `awsglue`. Job parameters (Glue passes them as `--n
     --pii_key_secret_id finlake-pii-key           Secrets Manager secret with the tokenisation
                                                  key (hex); the job role may read only it
 
+`--landing_uri` and `--bronze_uri` are the `landing` and `bronze` folders of one lake
+(`finlake.lake.Lake.of_zones` refuses any other pair): the lake layout is finlake/lake.py's.
+
 Deploy the script with the `finlake` and `ingestion` packages on `--extra-py-files` (a wheel
 or zip built from this repository) and at most one concurrent run per lake. The locations
 come from the job's parameters and S3 access from its IAM role; nothing here names a bucket
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from finlake import pipeline
 from finlake.errors import FinlakeError
+from finlake.lake import Lake
 from ingestion.main import build_parser, entities_arg
 from ingestion.pii import key_from_secret
 from ingestion.report import FilesNotLoaded
@@ -87,9 +91,8 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
         verbose=bool(options.get("verbose")),
     )
     try:
-        pipeline.ingest(
-            pipeline.LakeUris(options["landing_uri"], options["bronze_uri"]), stage_options
-        )
+        lake = Lake.of_zones(options["landing_uri"], options["bronze_uri"])
+        pipeline.ingest(lake, stage_options)
     except FilesNotLoaded:  # the run happened and its summary is printed: commit, then fail
         if job is not None:
             job.commit()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from finlake import pipeline
 from finlake.errors import FinlakeError
+from finlake.lake import Lake
 from ingestion.pii import key_from_secret
 from ingestion.report import IngestReport, raise_for_problems
 from ingestion.run import load_landing as run
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
             spark=spark,
             verbose=args.verbose,
         )
-        pipeline.ingest(pipeline.LakeUris(args.landing_uri, args.bronze_uri), options)
+        pipeline.ingest(Lake.of_zones(args.landing_uri, args.bronze_uri), options)
     except FinlakeError as exc:
         print(f"finlake: {exc}", file=sys.stderr)
         return exc.exit_code

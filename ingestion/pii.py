@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from finlake.errors import ConfigError
+from finlake.lake import PII_KEY_DIR
 
 KEY_VARIABLE = "FINLAKE_PII_KEY"
 DEV_OPT_IN_VARIABLE = "FINLAKE_DEV_PII_KEY"
@@ -166,7 +167,7 @@ def with_tokens(batch: pa.RecordBatch, pii_columns: list[str], key: PiiKey) -> p
 # ---------------------------------------------------------------------------------------------
 # Which key a bronze was tokenised with (never the key: a keyed fingerprint of it)
 
-KEY_RECORD_DIR = "_pii_key"
+KEY_RECORD_DIR = PII_KEY_DIR  # finlake/lake.py
 KEY_RECORD_ARROW = pa.schema([("fingerprint", pa.string()), ("development", pa.bool_())])
 
 

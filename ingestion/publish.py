@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from finlake.lake import MALFORMED_DIR
 from ingestion import ledger as L
 from ingestion.parse import (
     CODEC,
@@ -18,7 +19,7 @@ from ingestion.parse import (
     stats_by_file,
 )
 from ingestion.plan import Load
-from ingestion.schemas import MALFORMED_ARROW, MALFORMED_DIR, PARTITION_COLUMN, batch_of_file
+from ingestion.schemas import MALFORMED_ARROW, PARTITION_COLUMN, batch_of_file
 from ingestion.state import IngestRun
 
 

@@ -3,14 +3,12 @@ area, and published files of batches the ledger does not record as loaded)."""
 
 from __future__ import annotations
 
+from finlake.lake import LOAD_LOG_DIR, MALFORMED_DIR, STAGING_DIR
 from ingestion import ledger as L
 from ingestion.report import IngestError
 from ingestion.schemas import (
     LEDGER_ARROW,
-    LOAD_LOG_DIR,
-    MALFORMED_DIR,
     PARTITION_COLUMN,
-    STAGING_DIR,
     batch_of_file,
 )
 from ingestion.state import IngestRun

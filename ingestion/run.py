@@ -27,13 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from finlake.contract import Contract, load_contract
+from finlake.lake import LOAD_LOG_DIR, STAGING_DIR
 from ingestion.parse import parse_job, ranges_of
 from ingestion.pii import PiiKey, check_and_record_key, resolve_key
 from ingestion.plan import Load, decide, discover, settle_duplicates, survey_all, wanted_entities
 from ingestion.publish import publish_entity
 from ingestion.recovery import read_ledger, recover
 from ingestion.report import FilesNotLoaded, IngestError, IngestReport, raise_for_problems
-from ingestion.schemas import LOAD_LOG_DIR, STAGING_DIR
 from ingestion.state import IngestRun
 from ingestion.storage import lake_io
 from ingestion.worker import BLOCK_BYTES, SPLIT_BYTES

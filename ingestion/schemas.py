@@ -25,9 +25,6 @@ from pyspark.sql import types as T
 from finlake.contract import FILE_NAME_PATTERN, Contract, Entity, load_contract
 
 PARTITION_COLUMN = "extract_date"
-MALFORMED_DIR = "_malformed"
-LOAD_LOG_DIR = "_load_log"
-STAGING_DIR = "_staging"
 NAME_PATTERN_TEXT = "<entity>_<YYYYMMDD>[_<seq>].csv"
 
 # Load metadata after the contract columns, in this order.

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from finlake.contract import Contract
+from finlake.lake import LOAD_LOG_DIR, STAGING_DIR
 from ingestion import ledger as L
 from ingestion.report import IngestReport
-from ingestion.schemas import LOAD_LOG_DIR, STAGING_DIR
 from ingestion.storage import LakeIO
 from ingestion.worker import BLOCK_BYTES, SPLIT_BYTES
 

@@ -17,6 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from finlake.errors import FinlakeError
+from finlake.lake import Lake
 from ml.features import KEYS, LABEL, LABEL_SOURCE, FeatureSpec, feature_spec
 from ml.split import DateSummary
 
@@ -46,7 +47,7 @@ _REQUIRED = {
 
 
 def features_path(lake_root: Path) -> Path:
-    return lake_root / "gold" / FEATURES_MODEL
+    return Lake(lake_root).export(FEATURES_MODEL)
 
 
 def read_features_parquet(spark: SparkSession, lake_root: Path) -> DataFrame:

@@ -112,7 +112,7 @@ class Source:
 
     def describe(self) -> str:
         if self.kind == "parquet":
-            return str(self.lake_root / "gold" / FEATURES_MODEL)
+            return str(Lake(self.lake_root).export(FEATURES_MODEL))
         return str(self.table)
 
 

@@ -113,7 +113,7 @@ def generate(
     started = time.perf_counter()
     staging = lake.root / ".generate-staging"
     shutil.rmtree(staging, ignore_errors=True)
-    landing, truth = staging / "landing", staging / "_truth"
+    landing, truth = Lake(staging).landing, Lake(staging).truth
     contract = load_contract()
     plan = FilePlan.make(cfg, contract, np.random.default_rng([cfg.seed, cfg.as_of_day, 7]))
     sinks = {
@@ -258,10 +258,11 @@ def _append_truth(writers: dict, path: Path, table: pa.Table) -> None:
 def publish(staging: Path, lake: Lake) -> None:
     """Move the finished landing zone and truth into the lake, replacing earlier ones."""
     lake.root.mkdir(parents=True, exist_ok=True)
-    for name, target in (("landing", lake.landing), ("_truth", lake.truth)):
+    staged = Lake(staging)
+    for source, target in ((staged.landing, lake.landing), (staged.truth, lake.truth)):
         if target.exists():
             shutil.rmtree(target)
-        (staging / name).rename(target)
+        source.rename(target)
     shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from finlake.lake import Lake
 from tools.sql_lint.project import (
     QUIET_DBT_ENV,
     REPO,
@@ -128,7 +129,7 @@ def build(state: Path, lake: Path, preset: str) -> int:
                 file=sys.stderr,
             )
             return 1
-    (lake / "gold").mkdir(parents=True, exist_ok=True)  # gold exports of the dev target
+    Lake(lake).gold.mkdir(parents=True, exist_ok=True)  # gold exports of the dev target
     with tempfile.TemporaryDirectory(prefix="finlake-slim-ci-") as tmp:
         work = Path(tmp)
         env = _environment(work, lake)
