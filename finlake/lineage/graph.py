@@ -108,6 +108,41 @@ class Lineage:
             stack.extend((e.input_dataset, e.input_column) for e in self.edges.get(key, ()))
         return sorted(out)
 
+    def pii_landing_columns(self) -> set[tuple[str, str]]:
+        return {(d.name, c) for d in self.datasets.values() if d.layer == "landing" for c in d.pii}
+
+    def classification(self, dataset: str, column: str) -> dict:
+        """The contract's pii flag carried along the lineage: `pii` when the column holds a pii
+        landing column's value as delivered (identity hops only), `pii_derived` when its value
+        is computed from one (a token, a mask, a generalisation, an aggregate), with the pii
+        landing columns it comes from."""
+        pii = self.pii_landing_columns()
+        key = (dataset, column)
+        found = sorted(self.sources_of(*key) & pii)
+        copied = self._copied_from(key) & pii
+        return {
+            "pii": bool(copied),
+            "pii_derived": bool(found) and not copied,
+            "pii_sources": [f"{d}.{c}" for d, c in found],
+        }
+
+    def _copied_from(self, key: tuple[str, str]) -> set[tuple[str, str]]:
+        """Origins reached through IDENTITY hops only."""
+        found: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str]] = set()
+        stack = [key]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current in self.origins:
+                found.add(current)
+            for e in self.edges.get(current, ()):
+                if e.subtype == IDENTITY and not e.masking:
+                    stack.append((e.input_dataset, e.input_column))
+        return found
+
     def gold_contract_columns(self) -> list[tuple[str, str]]:
         return [(d.name, c) for d in self.datasets.values() if d.contracted for c in d.columns]
 

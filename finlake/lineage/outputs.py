@@ -26,6 +26,10 @@ SCHEMA_URL = (
     "#/$defs/ColumnLineageDatasetFacet"
 )
 NAMESPACE = "finlake"
+# A custom dataset facet (OpenLineage allows them, prefixed by the producer's name): per column,
+# the landing contract's pii flag carried along the lineage (Lineage.classification).
+CLASSIFICATION_FACET = "finlake_classification"
+CLASSIFICATION_SCHEMA_URL = PRODUCER + "/outputs.py#classification"
 
 
 def openlineage_document(lineage: Lineage, target: str) -> dict:
@@ -55,10 +59,23 @@ def openlineage_document(lineage: Lineage, target: str) -> dict:
                 ]
             }
         entry = {"namespace": f"{NAMESPACE}://{target}", "name": name, "layer": dataset.layer}
+        facets = {}
         if fields:
-            entry["facets"] = {
-                "columnLineage": {"_producer": PRODUCER, "_schemaURL": SCHEMA_URL, "fields": fields}
+            facets["columnLineage"] = {
+                "_producer": PRODUCER,
+                "_schemaURL": SCHEMA_URL,
+                "fields": fields,
             }
+        classified = {c: lineage.classification(name, c) for c in dataset.columns}
+        flagged = {c: v for c, v in classified.items() if v["pii"] or v["pii_derived"]}
+        if flagged:
+            facets[CLASSIFICATION_FACET] = {
+                "_producer": PRODUCER,
+                "_schemaURL": CLASSIFICATION_SCHEMA_URL,
+                "fields": flagged,
+            }
+        if facets:
+            entry["facets"] = facets
         datasets.append(entry)
     return {
         "producer": PRODUCER,
@@ -97,9 +114,14 @@ def page_data(lineage: Lineage) -> dict:
                     for e in lineage.edges.get(key, [])
                 ],
                 "sources": sorted(f"{d}.{c}" for d, c in lineage.sources_of(*key)),
+                "classification": _label(lineage.classification(*key)),
                 "gold": key in gold,
             }
     return columns
+
+
+def _label(classified: dict) -> str:
+    return "pii" if classified["pii"] else "pii_derived" if classified["pii_derived"] else ""
 
 
 def reach(lineage: Lineage, dataset: str, column: str) -> list[str]:
@@ -138,7 +160,7 @@ function show() {
   for (const name of hits) {
     const col = data[name];
     const box = document.createElement('section');
-    const h = document.createElement('h3'); h.textContent = name + ' (' + col.layer + ')'; box.appendChild(h);
+    const h = document.createElement('h3'); h.textContent = name + ' (' + col.layer + (col.classification ? ', ' + col.classification : '') + ')'; box.appendChild(h);
     const from = document.createElement('p'); from.textContent = 'comes from: ' + (col.sources.join(', ') || 'nothing traced'); box.appendChild(from);
     const to = document.createElement('p'); to.textContent = 'reaches gold: ' + (reach(name).join(', ') || 'no gold contract column'); box.appendChild(to);
     const pre = document.createElement('pre'); pre.textContent = path(name, 0, new Set()); box.appendChild(pre);
@@ -157,8 +179,10 @@ def render_html(lineage: Lineage, target: str) -> str:
     rows = []
     for name in sorted(k for k, v in data.items() if v["gold"]):
         rows.append(
-            "<tr><td>{}</td><td>{}</td></tr>".format(
-                html.escape(name), html.escape(", ".join(data[name]["sources"]) or "NOT TRACED")
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                html.escape(name),
+                html.escape(", ".join(data[name]["sources"]) or "NOT TRACED"),
+                html.escape(data[name]["classification"]),
             )
         )
     landing_rows = []
@@ -189,7 +213,7 @@ compiled SQL.</p>
 <input id="q" type="search" autocomplete="off"></p>
 <div id="result"></div>
 <h2>Where each gold column comes from</h2>
-<table id="gold"><tr><th>gold column</th><th>origins</th></tr>
+<table id="gold"><tr><th>gold column</th><th>origins</th><th>classification</th></tr>
 {chr(10).join(rows)}
 </table>
 <h2>Which gold columns each landing column reaches</h2>

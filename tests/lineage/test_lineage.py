@@ -218,3 +218,39 @@ def test_a_model_reading_an_undeclared_relation_fails_the_check(
     message = errors[0]
     assert "zz_untraceable.balance" in message and "ledger_balances" in message
     assert "zz_untraceable.account_id" not in message
+
+
+def test_no_column_derived_from_a_pii_column_lacks_the_flag(lineage_run):
+    """The contract's pii flags, carried along the lineage (the finlake_classification facet),
+    checked by walking the document's own columnLineage facets from every column."""
+    document = json.loads(lineage_run.json_path.read_text())
+    facets = _facets(lineage_run.json_path)
+    pii = {
+        (f"landing.{entity.name}", column)
+        for entity in load_contract().entities.values()
+        for column in entity.pii_columns
+    }
+    flags = {
+        (d["name"], column): flag
+        for d in document["datasets"]
+        for column, flag in d.get("facets", {})
+        .get("finlake_classification", {})
+        .get("fields", {})
+        .items()
+    }
+    layers = {d["name"]: d["layer"] for d in document["datasets"]}
+    derived = 0
+    for key in facets:
+        reached = [p for p in pii if _reaches(facets, key, p)]
+        if not reached:
+            continue
+        derived += 1
+        flag = flags.get(key, {})
+        assert flag.get("pii") or flag.get("pii_derived"), f"{key} reads {reached} unflagged"
+        assert set(flag["pii_sources"]) == {f"{d}.{c}" for d, c in reached}
+        if layers[key[0]] == "gold":  # no readable PII in gold (invariant 3)
+            assert not flag["pii"], f"gold column {key} holds {reached} as delivered"
+    assert derived > 20
+    assert flags[("stg_customers", "email_masked")]["pii_derived"]
+    assert flags[("bronze.customers", "national_id")]["pii"]  # bronze: as delivered
+    assert flags[("bronze.customers", "national_id_token")]["pii_derived"]
