@@ -14,14 +14,9 @@ from finlake import pipeline
 from finlake.errors import FinlakeError
 from finlake.lake import Lake
 from ingestion.pii import key_from_secret
-from ingestion.report import IngestReport, raise_for_problems
-from ingestion.run import load_landing as run
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-# `run`, `raise_for_problems` and `IngestReport` were imported from here before the split.
-__all__ = ["IngestReport", "build_parser", "entities_arg", "main", "raise_for_problems", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,15 +37,15 @@ athena-check: $(STAMP) ## compile for prod against a local AWS emulator and chec
 dbt-state: $(STAMP) ## dbt parse MAIN_DIR (a checkout of main) into STATE for slim CI
 	@test -n "$(MAIN_DIR)" -a -n "$(STATE)" \
 		|| { echo "finlake: set MAIN_DIR=<checkout of main> and STATE=<folder for its manifest>." >&2; exit 2; }
-	$(PY) -m tools.sql_lint.slim_ci state --project-dir $(MAIN_DIR) --state $(STATE)
+	$(PY) -m tools.slim_ci state --project-dir $(MAIN_DIR) --state $(STATE)
 
 dbt-slim-ci-plan: $(STAMP) ## list what state:modified+ selects against STATE
 	@test -n "$(STATE)" || { echo "finlake: set STATE=<folder with main's manifest.json> (make dbt-state)." >&2; exit 2; }
-	$(PY) -m tools.sql_lint.slim_ci plan --state $(STATE)
+	$(PY) -m tools.slim_ci plan --state $(STATE)
 
 dbt-slim-ci: $(STAMP) ## dbt build on dev of the modified models and their children (tiny preset)
 	@test -n "$(STATE)" || { echo "finlake: set STATE=<folder with main's manifest.json> (make dbt-state)." >&2; exit 2; }
-	$(PY) -m tools.sql_lint.slim_ci build --state $(STATE)
+	$(PY) -m tools.slim_ci build --state $(STATE)
 
 ci-summary: ## Markdown summary of the pull-request checks (reads CI_LOG_DIR and CI_OUTCOMES)
 	@$(PYTHON) .github/scripts/step_summary.py --log-dir $(CI_LOG_DIR)

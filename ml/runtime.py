@@ -126,7 +126,7 @@ class Outputs:
 
     @classmethod
     def for_lake(cls, lake: Lake) -> Outputs:
-        return cls(artifacts=lake.ml, scores_path=lake.gold / SCORES_MODEL)
+        return cls(artifacts=lake.ml, scores_path=lake.export(SCORES_MODEL))
 
     @property
     def scores_location(self) -> str:

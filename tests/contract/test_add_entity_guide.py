@@ -128,8 +128,8 @@ def dbt(project: Path, lake: Path, args: list[str]) -> None:
 
 
 def test_a_sixth_entity_added_by_the_guide_is_built_and_reconciled(tiny_warehouse, spark, tmp_path):
-    from ingestion.main import raise_for_problems
-    from ingestion.main import run as ingest
+    from ingestion.report import raise_for_problems
+    from ingestion.run import load_landing as ingest
 
     project = project_copy(tmp_path / "project")
     follow_the_guide(project)

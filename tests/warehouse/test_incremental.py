@@ -57,7 +57,7 @@ def deliveries(lake: Lake) -> tuple[list[list[Path]], set[str]]:
 def test_batches_loaded_incrementally_equal_one_full_refresh(
     tiny_lake, tiny_warehouse, spark, tmp_path
 ):
-    from ingestion.main import run as ingest
+    from ingestion.run import load_landing as ingest
 
     batches, waiting_accounts = deliveries(tiny_lake)
     assert waiting_accounts, "the tiny preset should deliver a late account's transactions first"

@@ -52,7 +52,7 @@ def _digests(lake: Lake) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_deliveries_out_of_order_equal_a_full_refresh(tiny_lake, spark, tmp_path):
-    from ingestion.main import run as ingest
+    from ingestion.run import load_landing as ingest
 
     files = sorted(tiny_lake.landing.rglob("*.csv"))
     dates = sorted({file_date(p) for p in files})

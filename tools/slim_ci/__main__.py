@@ -1,8 +1,8 @@
 """Slim CI for pull requests: build only the models a change touches, and their children.
 
-    python -m tools.sql_lint.slim_ci state --project-dir MAIN_CHECKOUT --state DIR
-    python -m tools.sql_lint.slim_ci plan  --state DIR
-    python -m tools.sql_lint.slim_ci build --state DIR [--lake DIR] [--preset tiny]
+    python -m tools.slim_ci state --project-dir MAIN_CHECKOUT --state DIR
+    python -m tools.slim_ci plan  --state DIR
+    python -m tools.slim_ci build --state DIR [--lake DIR] [--preset tiny]
 
 `state` parses the main branch's project (a second checkout) into DIR: its manifest is what
 `state:modified` compares with. `plan` lists what `--select state:modified+` picks. `build`
@@ -154,7 +154,7 @@ def build(state: Path, lake: Path, preset: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.sql_lint.slim_ci",
+        prog="python -m tools.slim_ci",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
