@@ -4,7 +4,8 @@
 
 Reads gold.fraud_alerts from the dev warehouse and _truth/fraud_labels.csv. An alert is a true
 positive when at least one of its transactions is labelled fraud; an episode is caught by a
-rule when one of its transactions is in one of the rule's alerts. Prints a table and writes
+rule when one of its transactions is in one of the rule's alerts. The false-positive ratio is
+false alerts per true alert (what a reviewer wades through per catch). Prints a table and writes
 <lake>/bench/fraud_rules.json. Reports figures; never fails on them.
 """
 
@@ -71,6 +72,9 @@ def evaluate(lake: Path) -> dict:
                 "alerts": alerts,
                 "true_alerts": true_alerts,
                 "precision": round(true_alerts / alerts, 3) if alerts else None,
+                "false_positive_ratio": round((alerts - true_alerts) / true_alerts, 3)
+                if true_alerts
+                else None,
                 "recall": round(caught_by.get((pattern, rule_id), 0) / total[pattern], 3)
                 if total.get(pattern)
                 else None,
@@ -85,10 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lake", default="lake")
     lake = Path(parser.parse_args(argv).lake)
     result = evaluate(lake)
-    print(f"{'rule':5} {'pattern':18} {'alerts':>7} {'true':>6} {'precision':>9} {'recall':>7}")
+    print(
+        f"{'rule':5} {'pattern':18} {'alerts':>7} {'true':>6} {'precision':>9} {'recall':>7} "
+        f"{'FP/TP':>6}"
+    )
     for r in result["rules"]:
         print(
-            f"{r['rule_id']:5} {r['pattern']:18} {r['alerts']:7d} {r['true_alerts']:6d} {r['precision']!s:>9} {r['recall']!s:>7}"
+            f"{r['rule_id']:5} {r['pattern']:18} {r['alerts']:7d} {r['true_alerts']:6d} "
+            f"{r['precision']!s:>9} {r['recall']!s:>7} {r['false_positive_ratio']!s:>6}"
         )
     print("episodes:", result["episodes"], " recall by any rule:", result["recall_any_rule"])
     out = lake / "bench" / "fraud_rules.json"

@@ -45,10 +45,13 @@ class BuildResult:
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     development_pii_key: bool = False  # bronze's tokens were made with the public development key
+    published_slot: str | None = None  # trino/prod write-audit-publish: the slot now published
 
     def describe(self) -> str:
         parts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "done"
         text = f"dbt on target {self.target}: {parts} in {self.seconds:.0f}s"
+        if self.published_slot:
+            text += f"; published (consumers now read slot {self.published_slot})"
         if self.development_pii_key:
             text += (
                 "\n  warning: personal data in this lake was tokenised with the public development"
@@ -229,8 +232,12 @@ def run_dbt(
     and the exports replace <lake>/gold/<model>/ only when every model and test passed. When
     anything failed, consumers keep the previous, consistent warehouse and exports."""
     env = prepare_environment(lake, target)
-    staged = target == "dev" and command.split()[0] in ("build", "run", "seed")
-    if not staged:
+    writes = command.split()[0] in WRITING_COMMANDS
+    if writes and publishes_views(target):
+        if target == "trino":  # a local lake: its bronze must be settled, as on dev
+            bronze_is_settled(lake)
+        return write_audit_publish(lake, target, command, extra_args, quiet, env)
+    if not (writes and target == "dev"):
         return _invoke(lake, target, command, extra_args, quiet, env)
     bronze_is_settled(lake)
     staging_db = lake.staging_warehouse
@@ -281,25 +288,169 @@ def run_dbt(
     return result
 
 
-def _invoke(
-    lake: Lake,
+WRITING_COMMANDS = ("build", "run", "seed")
+SLOTS = ("blue", "green")
+# Write-audit-publish on trino and prod (macros/publish/): 1 builds into a slot schema and
+# publishes views, 0 builds the published schemas in place (prod's default until the slot
+# databases exist in its catalog: models/README.md).
+PUBLISH_SETTING = "FINLAKE_WRITE_AUDIT_PUBLISH"
+PUBLISH_DEFAULTS = {"trino": "1", "prod": "0"}
+SELECTION_FLAGS = ("-s", "--select", "-m", "--models", "--model", "--exclude", "--selector")
+PUBLICATION_PREFIX = "finlake-publication: "
+
+
+def publishes_views(target: str) -> bool:
+    """True when `target` writes into a slot and publishes views (trino: on unless
+    FINLAKE_WRITE_AUDIT_PUBLISH=0; prod: off unless it is 1; dev swaps files instead)."""
+    if target not in PUBLISH_DEFAULTS:
+        return False
+    value = os.environ.get(PUBLISH_SETTING, PUBLISH_DEFAULTS[target]).strip()
+    if value not in ("0", "1"):
+        raise ConfigError(f"{PUBLISH_SETTING} is {value!r}; set it to 1 or 0.")
+    return value == "1"
+
+
+def publication_slot(
+    lake: Lake | None,
+    target: str,
+    env: dict[str, str],
+    extra_args: list[str] | None = None,
+    project: Path | None = None,
+    profiles: Path | None = None,
+) -> str | None:
+    """The slot consumers read now (None before the first publication), after finishing a
+    publication that stopped half-way (`dbt run-operation finlake.publication_slot`)."""
+    said: list[str] = []
+    given = option_args(extra_args, "--target-path")
+    # Its own target folder: the build's run_results.json must survive a failure's second look.
+    if given:
+        build_target = Path(given[-1].split("=", 1)[-1])
+        own = build_target.with_name(build_target.name + "-publication")
+    else:
+        own = (project or project_root()) / "target" / "publication"
+    _invoke(
+        lake,
+        target,
+        "run-operation finlake.publication_slot",
+        ["--target-path", str(own)],
+        True,
+        env,
+        project=project,
+        profiles=profiles,
+        heard=said,
+    )
+    slot = next(
+        (m[len(PUBLICATION_PREFIX) :] for m in said if m.startswith(PUBLICATION_PREFIX)), ""
+    )
+    return slot if slot in SLOTS else None
+
+
+def option_args(args: list[str] | None, name: str) -> list[str]:
+    """`name` and its value from a dbt argument list (both spellings: `--x v`, `--x=v`)."""
+    args = list(args or [])
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return [name, args[i + 1]]
+        if arg.startswith(name + "="):
+            return [arg]
+    return []
+
+
+def with_slot_var(args: list[str], slot: str) -> list[str]:
+    """The arguments with `finlake_build_slot` added to dbt's --vars (merged if given)."""
+    import json
+
+    import yaml
+
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--vars" and i + 1 < len(args):
+            given = yaml.safe_load(args[i + 1]) or {}
+            args[i + 1] = json.dumps({**given, "finlake_build_slot": slot})
+            return args
+    return [*args, "--vars", json.dumps({"finlake_build_slot": slot})]
+
+
+def write_audit_publish(
+    lake: Lake | None,
     target: str,
     command: str,
     extra_args: list[str] | None,
     quiet: bool,
     env: dict[str, str],
+    project: Path | None = None,
+    profiles: Path | None = None,
 ) -> BuildResult:
+    """Build into the slot consumers do not read; the on-run-end hook publishes it (re-points
+    the views of the published schemas) only when every model, seed and test passed."""
+    args = list(extra_args or [])
+    verb = command.split()[0]
+    if verb != "build":  # `run` has no tests to audit; `seed` would publish stale models
+        raise ConfigError(
+            f"dbt {verb} cannot write on target {target}, which publishes only a whole build whose "
+            f"every test passed; use `finlake build`, or set {PUBLISH_SETTING}=0 to write the "
+            "published schemas in place."
+        )
+    chosen = [a for a in args if a.split("=")[0] in SELECTION_FLAGS]
+    if chosen:
+        raise ConfigError(
+            f"{chosen[0]} cannot be used on target {target}, which builds, tests and publishes "
+            f"the whole project at once; leave it out, or set {PUBLISH_SETTING}=0 to build "
+            "the published schemas in place."
+        )
+    live = publication_slot(lake, target, env, args, project, profiles)
+    slot = "green" if live == "blue" else "blue"
+    try:
+        result = _invoke(
+            lake,
+            target,
+            command,
+            with_slot_var(args, slot),
+            quiet,
+            env,
+            project=project,
+            profiles=profiles,
+        )
+    except DbtFailed as failed:
+        now = publication_slot(lake, target, env, args, project, profiles)
+        kept = (
+            f"consumers still read slot {live}, the last build that passed"
+            if live
+            else "no build has passed yet, so there is nothing to read"
+        )
+        if now == slot:  # the models and tests passed; publishing itself failed half-way
+            raise DbtFailed(
+                f"{str(failed).rstrip('.')}; the publication of slot {slot} was finished by a "
+                "second attempt, so consumers read this build."
+            ) from None
+        raise DbtFailed(f"{str(failed).rstrip('.')}; nothing was published: {kept}.") from None
+    result.published_slot = slot
+    return result
+
+
+def _invoke(
+    lake: Lake | None,
+    target: str,
+    command: str,
+    extra_args: list[str] | None,
+    quiet: bool,
+    env: dict[str, str],
+    project: Path | None = None,
+    profiles: Path | None = None,
+    heard: list[str] | None = None,
+) -> BuildResult:
+    """One in-process dbt invocation; `heard` collects what macros log (`log(...)`)."""
     import time
 
     from dbt.cli.main import dbtRunner
 
-    root = project_root()
+    root = project or project_root()
     args = [
         *command.split(),  # "build", or a group and its command: "docs generate"
         "--project-dir",
         str(root),
         "--profiles-dir",
-        str(profiles_dir(lake)),
+        str(profiles or profiles_dir(lake)),
         "--target",
         target,
     ]
@@ -312,7 +463,9 @@ def _invoke(
     cwd = os.getcwd()
     try:
         os.chdir(root)  # dbt writes target/ and logs/ relative to the working folder
-        outcome = dbtRunner().invoke(args)
+        outcome = dbtRunner(callbacks=[_listener(heard)] if heard is not None else None).invoke(
+            args
+        )
     finally:
         os.chdir(cwd)
         release_duckdb()
@@ -322,7 +475,7 @@ def _invoke(
             else:
                 os.environ[k] = v
     result = BuildResult(target=target, seconds=time.perf_counter() - started)
-    if target in ("dev", "trino"):
+    if lake is not None and target in ("dev", "trino"):
         from ingestion.pii import recorded_development_key
 
         result.development_pii_key = recorded_development_key(str(lake.bronze))
@@ -340,3 +493,13 @@ def _invoke(
             f"details in {root / 'target' / 'run_results.json'}."
         )
     return result
+
+
+def _listener(heard: list[str]):
+    """A dbt event callback keeping the messages macros log."""
+
+    def listen(event) -> None:
+        if event.info.name == "JinjaLogInfo":
+            heard.append(event.data.msg)
+
+    return listen

@@ -505,8 +505,12 @@ def read_trino(
     user: str = "finlake",
     workers: int = 3,
 ) -> dict[str, Table]:
-    """Every base table (not view) of the given schemas of a Trino catalog. Tables are read a
-    few at a time: the server works on one while the client decodes another."""
+    """Every table of the given schemas of a Trino catalog, as consumers read it. Tables are read a
+    few at a time: the server works on one while the client decodes another.
+
+    After a write-audit-publish build (macros/publish/) a schema holds views over the tables of
+    its published slot (`<schema>__<slot>`, named in the gold schema's `finlake_publication`):
+    the tables are those of the slot, read through the views. Otherwise its base tables."""
     from concurrent.futures import ThreadPoolExecutor
 
     import trino
@@ -516,12 +520,14 @@ def read_trino(
 
     with connect() as con:
         cursor = con.cursor()
-        listed = ", ".join(f"'{s}'" for s in schemas)
+        slot = published_slot(cursor, catalog, schemas)
+        physical = {f"{s}__{slot}" if slot else s: s for s in schemas}
+        listed = ", ".join(f"'{s}'" for s in physical)
         cursor.execute(
             f"select table_schema, table_name from {catalog}.information_schema.tables "
             f"where table_type = 'BASE TABLE' and table_schema in ({listed}) order by 1, 2"
         )
-        names = cursor.fetchall()
+        names = [(physical[schema], table) for schema, table in cursor.fetchall()]
 
     def read(name: tuple[str, str]) -> Table:
         schema, table = name
@@ -534,6 +540,19 @@ def read_trino(
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return {t.name: t for t in pool.map(read, names)}
+
+
+def published_slot(cursor, catalog: str, schemas: Sequence[str]) -> str | None:
+    """The slot the views of a write-audit-publish build point at, or None (no publication)."""
+    gold = os.environ.get("FINLAKE_GOLD_SCHEMA", "gold")
+    cursor.execute(
+        f"select count(*) from {catalog}.information_schema.tables "
+        f"where table_schema = '{gold}' and table_name = 'finlake_publication'"
+    )
+    if gold not in schemas or cursor.fetchall()[0][0] == 0:
+        return None
+    cursor.execute(f'select slot from {catalog}."{gold}".finlake_publication')
+    return cursor.fetchall()[0][0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

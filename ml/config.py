@@ -10,7 +10,7 @@ LABEL_WINDOW_MONTHS = 12  # var('default_label_months') of the dbt project
 
 # Version of the model code. It is part of every model version hash: bump it when a change to
 # this package changes what a model learns from the same data.
-MODEL_CODE_VERSION = "2"
+MODEL_CODE_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class TrainConfig:
     max_data_lag_days: the scoring date may lie at most this many days after the latest data
         its features read (feature_data_max_date); further, scoring refuses: a score 'as of' a
         date the data does not reach would describe the past as if it were today.
+    monitoring_reference_months: the population stability index compares each later date with
+        the training rows of this many latest training months (the population the model was
+        last fitted on), not the whole window: a book ages month by month (tenure, age, loan
+        seasoning), and the earliest training months would report that ageing as a shift.
     """
 
     test_months: int = 2
@@ -52,6 +56,7 @@ class TrainConfig:
     min_test_defaults: int = 30
     bootstrap_samples: int = 400
     max_data_lag_days: int = 45
+    monitoring_reference_months: int = 3
 
     def __post_init__(self) -> None:
         if self.test_months < 1:
@@ -75,7 +80,12 @@ class TrainConfig:
             raise ConfigError(
                 f"holdout_share must lie strictly between 0 and 1, not {self.holdout_share}."
             )
-        for name in ("min_train_rows", "min_train_defaults", "min_test_defaults"):
+        for name in (
+            "min_train_rows",
+            "min_train_defaults",
+            "min_test_defaults",
+            "monitoring_reference_months",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}.")
         if self.bootstrap_samples < 50:

@@ -23,8 +23,8 @@ MONEY = (
     "annual_income",
     "total_principal",
     "monthly_instalment",
-    "salary_inflow_90d",
-    "salary_inflow_prior_90d",
+    "salary_inflow_3m",
+    "salary_inflow_prior_3m",
     "total_inflow_90d",
     "total_outflow_90d",
     "gambling_spend_90d",
@@ -41,11 +41,11 @@ PLAIN = (
     "active_loan_count",
     "max_interest_rate",
     "months_since_last_origination",
-    "instalments_due_12m",
+    "instalments_due_6m",
     "missed_instalments_3m",
-    "missed_instalments_12m",
-    "partial_payments_12m",
-    "late_payments_12m",
+    "missed_instalments_6m",
+    "partial_payments_6m",
+    "late_payments_6m",
     "days_past_due",
     "gambling_share_90d",
 )
@@ -54,7 +54,6 @@ PLAIN = (
 # that a handful of extreme rows cannot steer a linear model.
 CAPPED = {
     "debt_to_income": 3.0,
-    "salary_change_ratio": 3.0,
     "card_repayment_ratio_90d": 3.0,
 }
 
@@ -64,12 +63,19 @@ FLAGS = ("has_mortgage",)
 # log-odds: the first missed instalment moves a borrower into arrears, from where default is
 # many times likelier (the log-odds jump at 1 day past due, then grow more slowly); a salary
 # that stopped arriving marks an income shock; any betting or credit-card cash advance at all
-# marks a behaviour, whatever its amount.
+# marks a behaviour, whatever its amount. A salary that fell by half or more is read as a step
+# too, not the ratio itself: customers paid weekly or fortnightly get 12 to 14 or 6 to 7 paydays
+# in 3 calendar months depending on the months, so the ratio wanders between 0.8 and 1.3 with
+# the calendar while nobody's income moved.
 DERIVED = {
     "is_in_arrears": ("days_past_due > 0", "1 when days_past_due > 0"),
     "salary_stopped": (
-        "salary_inflow_90d = 0 and salary_inflow_prior_90d > 0",
-        "1 when salary_inflow_90d = 0 after salary in the 90 days before",
+        "salary_inflow_3m = 0 and salary_inflow_prior_3m > 0",
+        "1 when salary_inflow_3m = 0 after salary in the 3 months before",
+    ),
+    "salary_fell_by_half": (
+        "salary_change_ratio_3m < 0.5",
+        "1 when salary_inflow_3m is less than half of the 3 months before",
     ),
     "has_gambling_spend": ("gambling_spend_90d > 0", "1 when gambling_spend_90d > 0"),
     "has_cash_advance": ("cash_advance_90d > 0", "1 when cash_advance_90d > 0"),
@@ -85,7 +91,6 @@ MISSING_INDICATORS = (
     "age_years",
     "annual_income",
     "credit_score",
-    "salary_change_ratio",
     "card_repayment_ratio_90d",
 )
 
@@ -110,9 +115,31 @@ NOT_INPUTS = frozenset(
 )
 NOT_INPUT_PREFIXES = ("label_", "default", "is_label", "feature_data_", "as_of", "data_reach")
 
+# Gold columns deliberately not read, because they mean something else at different dates:
+# the 12-month repayment windows are null at the first six observation dates (the history
+# starts six months before the first one), so their 6-month counterparts, full from the first
+# date, are read instead; a 90-day salary window holds 2 or 3 paydays depending on the month,
+# so the salary is read over 3 calendar months (salary_inflow_3m and the ratio to the 3 before).
+NOT_READ = frozenset(
+    (
+        "instalments_due_12m",
+        "missed_instalments_12m",
+        "partial_payments_12m",
+        "late_payments_12m",
+        "salary_inflow_90d",
+        "salary_inflow_prior_90d",
+        "salary_change_ratio",
+        "salary_change_ratio_3m",
+    )
+)
+
 
 def is_candidate_input(column: str) -> bool:
-    return column not in NOT_INPUTS and not column.startswith(NOT_INPUT_PREFIXES)
+    return (
+        column not in NOT_INPUTS
+        and column not in NOT_READ
+        and not column.startswith(NOT_INPUT_PREFIXES)
+    )
 
 
 def money_feature(column: str) -> str:

@@ -2,7 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Mapping
+
+from finlake.errors import ConfigError
 from ml.scoring import RISK_BANDS
+
+# Who owns and who approved the model: settings of the deployment, never defaults that look
+# real. Unset, the card says so (and the model is not approved).
+GOVERNANCE_SETTINGS = {
+    "owner": "FINLAKE_MODEL_OWNER",
+    "developer": "FINLAKE_MODEL_DEVELOPER",
+    "approver": "FINLAKE_MODEL_APPROVER",
+    "approved_on": "FINLAKE_MODEL_APPROVED_ON",
+}
+
+
+def governance(environ: Mapping[str, str] | None = None) -> dict:
+    """Owner, developer, approver and approval date from the environment (GOVERNANCE_SETTINGS;
+    on Databricks, the cluster's environment variables); `approved` only when an approver and a
+    valid date are both set."""
+    env = os.environ if environ is None else environ
+    values = {k: (env.get(v) or "").strip() or None for k, v in GOVERNANCE_SETTINGS.items()}
+    if values["approved_on"] is not None:
+        try:
+            dt.date.fromisoformat(values["approved_on"])
+        except ValueError:
+            raise ConfigError(
+                f"{GOVERNANCE_SETTINGS['approved_on']}={values['approved_on']!r} is not a date; "
+                "use YYYY-MM-DD."
+            ) from None
+    values["approved"] = values["approver"] is not None and values["approved_on"] is not None
+    return values
+
+
+def _setting(values: dict, key: str) -> str:
+    value = values.get(key)
+    return value if value else f"**not recorded** (set `{GOVERNANCE_SETTINGS[key]}`)"
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
@@ -24,14 +61,23 @@ def render(metrics: dict) -> str:
     challenger, card = metrics["challenger"], metrics["scorecard"]
     features = metrics["features"]
     ci = test["ci_95"]
+    owners = metrics.get("governance") or governance({})
+    approval = (
+        f"approved by {owners['approver']} on {owners['approved_on']}"
+        if owners["approved"]
+        else "**not approved**: no independent validation sign-off is recorded (set "
+        f"`{GOVERNANCE_SETTINGS['approver']}` and `{GOVERNANCE_SETTINGS['approved_on']}` "
+        "once it is given)"
+    )
     lines = [
         f"# Model card: probability of default, {metrics['model_version']}",
         "",
         "| field | value |",
         "|---|---|",
-        "| model owner | _to be filled by the owning team (credit risk analytics)_ |",
-        "| developer | finlake `ml/` (this run: see `run` in metrics.json) |",
-        "| validator / approval | _independent validation sign-off and date: pending_ |",
+        f"| model owner | {_setting(owners, 'owner')} |",
+        f"| developer | {_setting(owners, 'developer')}; code: finlake `ml/` (run details: "
+        "`run` in metrics.json) |",
+        f"| validation / approval | {approval} |",
         "| approved use | portfolio monitoring of existing borrowers (below) |",
         f"| champion | {model['champion']} |",
         f"| challenger | {model['challenger']} |",
@@ -137,14 +183,20 @@ def render(metrics: dict) -> str:
         "",
         "## Segments (test months; champion, challenger and oracle AUC)",
         "",
-        "| segment | rows | defaults | observed | mean PD | AUC | challenger AUC | oracle AUC |",
+        "Each AUC with its 95% interval from customer-clustered bootstrap resamples of the "
+        "segment's own customers; a segment with few defaults has a wide interval, and two "
+        "segments whose intervals overlap are not shown to differ.",
+        "",
+        "| segment | rows | defaults | observed | mean PD | AUC [95% CI] | challenger AUC "
+        "[95% CI] | oracle AUC [95% CI] |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for s in test["segments"]:
         lines.append(
             f"| {s['segment']} | {s['rows']} | {s['defaults']} | {_pct(s['observed_rate'], 2)} | "
-            f"{_pct(s['mean_pd'], 2)} | {_num(s['auc_roc'])} | "
-            f"{_num(s.get('challenger_auc_roc'))} | {_num(s.get('oracle_auc'))} |"
+            f"{_pct(s['mean_pd'], 2)} | {_num(s['auc_roc'])} {_ci(s.get('auc_roc_ci_95'))} | "
+            f"{_num(s.get('challenger_auc_roc'))} {_ci(s.get('challenger_auc_roc_ci_95'))} | "
+            f"{_num(s.get('oracle_auc'))} {_ci(s.get('oracle_auc_ci_95'))} |"
         )
     lines += [
         "",
@@ -250,8 +302,10 @@ def render(metrics: dict) -> str:
         "",
         "## Monitoring plan",
         "",
-        "Every scoring run compares the population with the training window: population "
-        "stability index (PSI) of the score and of every input; 0.1 warns, 0.25 alerts "
+        "Every scoring run compares the population with the one the model was last fitted on "
+        f"(the training rows of {', '.join(str(d) for d in (metrics.get('monitoring_reference') or {}).get('dates', [])) or 'the latest training months'}): population "
+        "stability index (PSI) of the score (training deciles) and of every scorecard input "
+        "(the scorecard's own bins, missing a bin of its own); 0.1 warns, 0.25 alerts "
         "(retrain or review). Calibration by risk band is checked against realised defaults "
         "once the 12-month labels of a scoring date mature; a band whose default rate leaves "
         "its 95% band two months running triggers a review. Written to gold "
@@ -278,20 +332,63 @@ def render(metrics: dict) -> str:
             f"{watch['calibration_bands_outside']}.",
             "",
         ]
+    used = {t["feature"] for t in metrics["scorecard_terms"]}
+    fair = metrics.get("fair_lending")
     lines += [
         "## Fair lending",
         "",
-        "Inputs include age (`age_years`) and employment status (retired, unemployed), which "
-        "anti-discrimination law restricts in credit decisions (age is a protected ground in "
-        "most jurisdictions; employment status can proxy for age, disability or sex). They are "
-        "here because the model serves portfolio monitoring, not decisions about applicants; "
-        "before any decision use, refit without them and compare (disparate-impact test by age "
-        "band), and never quote them as adverse-action reasons without legal review.",
+        "Age (`age_years`) is a protected ground in credit decisions in most jurisdictions, and "
+        "employment status (retired, student, unemployed) can proxy for age, disability or sex. "
+        "In this champion: "
+        + ", ".join(
+            f"`{f}` {'is an input' if f in used else 'is not an input'}"
+            for f in (fair or {}).get("restricted_inputs", ["age_years", "employment_status"])
+        )
+        + ". The model serves portfolio monitoring, not decisions about applicants; before any "
+        "decision use, the version without them below is the candidate, a disparate-impact "
+        "review by age band is due, and neither may be quoted as an adverse-action reason "
+        "without legal review.",
         "",
+    ]
+    if fair:
+        lines += [
+            f"Refitted without them on the same training rows: AUC on unseen borrowers "
+            f"{_num(fair['auc_roc_without_restricted'])} "
+            f"{_ci(fair['auc_roc_without_restricted_ci_95'])} against "
+            f"{_num(fair['auc_roc'])} {_ci(fair['auc_roc_ci_95'])} with them.",
+            "",
+            "| age band | test rows | observed default rate | mean PD | mean PD without | "
+            "scored customers | their mean PD | without |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for b in fair["age_bands"]:
+            lines.append(
+                f"| {b['age_band']} | {b['test_rows']} | {_pct(b['observed_rate'], 2)} | "
+                f"{_pct(b['mean_pd'], 2)} | {_pct(b['mean_pd_without_restricted'], 2)} | "
+                f"{b['scored_customers']} | {_pct(b['scored_mean_pd'], 2)} | "
+                f"{_pct(b['scored_mean_pd_without_restricted'], 2)} |"
+            )
+        lines.append("")
+    auc_ci = ci.get("auc_roc")
+    width = f"{auc_ci[1] - auc_ci[0]:.3f}" if auc_ci else "n/a"
+    gap = metrics.get("auc_gap_to_oracle_ci_95")
+    seen = {s["segment"]: s for s in test["segments"]}
+    flattery = seen.get("borrower: seen in training", {}).get("auc_roc")
+    latest = (watch or {}).get("score_psi", {}).get((watch or {}).get("latest_date") or "")
+    lines += [
         "## Limitations",
         "",
         f"- The test set holds {test['defaults']} defaults; the AUC interval is "
-        f"{_ci(ci.get('auc_roc'))}, so differences below its width are not evidence.",
+        f"{_ci(auc_ci)} (width {width}), so differences below that width - between the "
+        "champion and the challenger, or between segments - are not evidence.",
+        f"- The champion ranks below the true PD: AUC gap to the oracle {_ci(gap)} (95%). "
+        "Part of the true risk is not in the data (the generator's hidden noise), part is "
+        "lost to binning and the linear form.",
+        f"- Seen borrowers score AUC {_num(flattery)} against {_num(metrics['auc_roc'])} on "
+        "unseen ones: figures on a test set that shares customers with training overstate "
+        "performance.",
+        f"- Score PSI at the scoring date: {_num(latest)} (0.1 warns, 0.25 alerts); the "
+        "calibration there cannot be checked for 12 months.",
         "- Test and training share the economy of overlapping label windows (out of borrower, "
         "not out of period): a downturn after the training period would not show here.",
         "- A short history gives few backtest origins; performance across a cycle is unknown.",

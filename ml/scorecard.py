@@ -252,13 +252,33 @@ def fit_logistic(
     beta = np.zeros(k + 1)
     prior = np.clip(np.average(y, weights=w), 1e-6, 1 - 1e-6)
     beta[0] = math.log(prior / (1 - prior))
-    for _ in range(50):
+
+    def objective(b: np.ndarray) -> float:
+        margin = design @ b
+        # log(1 + e^m) - y m, written so that a large |m| does not overflow
+        loss = np.logaddexp(0.0, margin) - y * margin
+        return float(np.dot(w, loss) / total + 0.5 * b @ ridge @ b)
+
+    current = objective(beta)
+    for _ in range(100):
         p = _sigmoid(design @ beta)
         gradient = design.T @ (w * (p - y)) / total + ridge @ beta
         hessian = (design * (w * p * (1 - p))[:, None]).T @ design / total + ridge
         step = np.linalg.solve(hessian + 1e-10 * np.eye(k + 1), gradient)
-        beta -= step
-        if np.max(np.abs(step)) < 1e-9:
+        # Damped Newton: halve the step until the penalised loss falls. A full step overshoots
+        # on nearly separable or collinear inputs (several WoE columns binned alike) and, with
+        # a small penalty, diverged to coefficients of 10 and more and PDs of 0.
+        scale = 1.0
+        while scale > 1e-6:
+            trial = beta - scale * step
+            value = objective(trial)
+            if value <= current + 1e-12:
+                break
+            scale /= 2
+        else:
+            break
+        beta, current = trial, value
+        if np.max(np.abs(scale * step)) < 1e-9:
             break
     return beta
 

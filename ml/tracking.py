@@ -36,6 +36,7 @@ def log_run(
         mlflow.log_params({k: str(v) for k, v in params.items()})
         mlflow.log_metrics(scalar_metrics(metrics))
         for path in artifacts:
-            mlflow.log_artifact(str(path))
+            if Path(path).is_file():  # evidence a run did not produce is not an error
+                mlflow.log_artifact(str(path))
         importlib.import_module("mlflow.spark").log_model(model, artifact_path="model")
         return run.info.run_id

@@ -171,9 +171,14 @@ def _metrics_of(y: np.ndarray, p: np.ndarray) -> dict:
     }
 
 
-def _segments(test: pd.DataFrame) -> list[dict]:
+SEGMENT_BOOTSTRAP_SAMPLES = 200
+
+
+def _segments(test: pd.DataFrame, seed: int = 0) -> list[dict]:
     """Discrimination and calibration-in-the-large per segment of the test-month rows, for
-    both models and the oracle: seen/unseen borrower, product, loan vintage, profile known."""
+    both models and the oracle: seen/unseen borrower, product, loan vintage, profile known; each
+    AUC with its customer-clustered bootstrap 95% interval (SEGMENT_BOOTSTRAP_SAMPLES resamples
+    of the segment's customers)."""
     vintage = np.where(
         pd.to_numeric(test["months_since_last_origination"], errors="coerce") < 12,
         "loan originated in the last 12 months",
@@ -192,8 +197,26 @@ def _segments(test: pd.DataFrame) -> list[dict]:
             y = part[LABEL].to_numpy(dtype=float)
             entry = {"segment": f"{name}: {value}", **_metrics_of(y, part[CHAMPION].to_numpy())}
             entry["challenger_auc_roc"] = _metrics_of(y, part[CHALLENGER].to_numpy())["auc_roc"]
+            scores = {CHAMPION: part[CHAMPION].to_numpy(), CHALLENGER: part[CHALLENGER].to_numpy()}
             if ORACLE in part and part[ORACLE].notna().all() and len(part):
                 entry["oracle_auc"] = _metrics_of(y, part[ORACLE].to_numpy(dtype=float))["auc_roc"]
+                scores[ORACLE] = part[ORACLE].to_numpy(dtype=float)
+            if entry["auc_roc"] is not None:
+                ci = evaluation.clustered_bootstrap(
+                    y,
+                    scores,
+                    part["customer_id"].to_numpy(),
+                    samples=SEGMENT_BOOTSTRAP_SAMPLES,
+                    seed=seed,
+                )
+                entry["customers"] = ci["customers"]
+                for model, key in (
+                    (CHAMPION, "auc_roc_ci_95"),
+                    (CHALLENGER, "challenger_auc_roc_ci_95"),
+                    (ORACLE, "oracle_auc_ci_95"),
+                ):
+                    if model in scores:
+                        entry[key] = ci[model].get("auc_roc")
             segments.append(entry)
     return segments
 
@@ -480,7 +503,7 @@ class TrainingRun:
             )
             seen = table[table["_set"].isin(["test", "test_seen"])].copy()
             seen["seen"] = seen["_set"] == "test_seen"
-            result["segments"] = _segments(seen)
+            result["segments"] = _segments(seen, seed=config.seed)
             self.metrics["test"] = result
             self.metrics["challenger"] = {
                 k: challenger[k]
@@ -536,6 +559,7 @@ class TrainingRun:
                         "held out."
                     )
             self.metrics["backtest"] = backtest(table, self.spec, config)
+            self.metrics["fair_lending"] = fair_lending(table, self.spec, config)
             title = (
                 f"Unseen borrowers, {self.plan.test_dates[0]} to {self.plan.test_dates[-1]} "
                 f"({len(y):,} borrower-months)"
@@ -584,8 +608,14 @@ class TrainingRun:
             bands = scoring.band_summary(pds)
             table = self.table
             later = table[table["observation_date"] > self.plan.train_dates[-1]]
+            recent = self.plan.train_dates[-self.config.monitoring_reference_months :]
+            reference = table[(table["_set"] == "train") & table["observation_date"].isin(recent)]
+            self.metrics["monitoring_reference"] = {
+                "dates": [d.isoformat() for d in recent],
+                "rows": len(reference),
+            }
             self.monitoring = monitoring.monitor(
-                table[table["_set"] == "train"],
+                reference,
                 later,
                 self.scorecard,
                 CHAMPION,
@@ -619,6 +649,7 @@ class TrainingRun:
             outputs = self.params.outputs
             self.metrics["model_version"] = self.version
             self.metrics["config"] = self.config.as_dict()
+            self.metrics["governance"] = model_card.governance()
             self.metrics["run"] = {
                 "started_at": self.started_at.isoformat(timespec="seconds"),
                 "seconds": self.seconds,
@@ -694,6 +725,7 @@ class TrainingRun:
         return ordered
 
     def execute(self) -> TrainResult:
+        model_card.governance()  # a malformed approval date fails now, not after the fit
         try:
             self.load()
             self.split()
@@ -719,6 +751,14 @@ def _flat_metrics(metrics: dict) -> dict:
     for key in ("auc_roc", "ks", "brier"):
         if isinstance(challenger.get(key), float):
             flat[f"challenger_{key}"] = challenger[key]
+    for key, interval in (challenger.get("ci_95") or {}).items():
+        flat[f"challenger_{key}_ci_95_low"], flat[f"challenger_{key}_ci_95_high"] = interval
+    for key, interval in ((metrics.get("test") or {}).get("ci_95") or {}).items():
+        flat[f"{key}_ci_95_low"], flat[f"{key}_ci_95_high"] = interval
+    watch = metrics.get("monitoring") or {}
+    latest = (watch.get("score_psi") or {}).get(watch.get("latest_date") or "")
+    if isinstance(latest, float):
+        flat["score_psi_latest"] = latest
     return {**metrics, **flat}
 
 
@@ -728,6 +768,75 @@ def scorecard_inputs(spec) -> tuple[list[str], list[str]]:
     as 0/1 numbers, and the categories."""
     numeric = [*spec.money, *spec.plain, *(c for c, _ in spec.capped), *spec.flags, *spec.derived]
     return numeric, list(spec.categorical)
+
+
+# Inputs anti-discrimination law restricts in credit decisions: age is a protected ground;
+# employment status (retired, student, unemployed) can proxy for age, disability or sex.
+RESTRICTED_INPUTS = ("age_years", "employment_status")
+AGE_BANDS = ((0, 30, "under 30"), (30, 50, "30-49"), (50, 65, "50-64"), (65, 200, "65 and over"))
+
+
+def fair_lending(table: pd.DataFrame, spec, config: TrainConfig) -> dict:
+    """What the restricted inputs do: the champion refitted without them on the same training
+    rows (its AUC on the same unseen borrowers, with clustered intervals), and mean PD of both
+    and the observed default rate per age band, on the test rows and at the scoring date."""
+    numeric, categorical = scorecard_inputs(spec)
+    numeric = [c for c in numeric if c not in RESTRICTED_INPUTS]
+    categorical = [c for c in categorical if c not in RESTRICTED_INPUTS]
+    train = table[table["_set"] == "train"]
+    blind = fit_scorecard(
+        train,
+        train[LABEL].to_numpy(dtype=float),
+        numeric,
+        categorical,
+        folds=train[FOLD].to_numpy(),
+        clusters=train["customer_id"].to_numpy(),
+        settings=ScorecardSettings(sign_bootstrap=0),
+        seed=config.seed,
+    )
+    without = "without_restricted"
+    test = table[table["_set"] == "test"].copy()
+    test[without] = blind.predict(test)
+    y = test[LABEL].to_numpy(dtype=float)
+    ci = evaluation.clustered_bootstrap(
+        y,
+        {CHAMPION: test[CHAMPION].to_numpy(), without: test[without].to_numpy()},
+        test["customer_id"].to_numpy(),
+        samples=SEGMENT_BOOTSTRAP_SAMPLES,
+        seed=config.seed,
+    )
+    scoring_rows = table[table["_set"] == "scoring"].copy()
+    scoring_rows[without] = blind.predict(scoring_rows)
+    bands = []
+    for low, high, name in AGE_BANDS:
+        in_test = test[(test["age_years"] >= low) & (test["age_years"] < high)]
+        scored = scoring_rows[
+            (scoring_rows["age_years"] >= low) & (scoring_rows["age_years"] < high)
+        ]
+        bands.append(
+            {
+                "age_band": name,
+                "test_rows": len(in_test),
+                "observed_rate": float(in_test[LABEL].mean()) if len(in_test) else None,
+                "mean_pd": float(in_test[CHAMPION].mean()) if len(in_test) else None,
+                "mean_pd_without_restricted": float(in_test[without].mean())
+                if len(in_test)
+                else None,
+                "scored_customers": len(scored),
+                "scored_mean_pd": float(scored[CHAMPION].mean()) if len(scored) else None,
+                "scored_mean_pd_without_restricted": float(scored[without].mean())
+                if len(scored)
+                else None,
+            }
+        )
+    return {
+        "restricted_inputs": list(RESTRICTED_INPUTS),
+        "auc_roc": evaluation.auc_roc(y, test[CHAMPION].to_numpy()),
+        "auc_roc_ci_95": ci[CHAMPION].get("auc_roc"),
+        "auc_roc_without_restricted": evaluation.auc_roc(y, test[without].to_numpy()),
+        "auc_roc_without_restricted_ci_95": ci[without].get("auc_roc"),
+        "age_bands": bands,
+    }
 
 
 def backtest(table: pd.DataFrame, spec, config: TrainConfig) -> list[dict]:

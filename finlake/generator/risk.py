@@ -81,9 +81,11 @@ def simulate(
 
     loan_due: (n, months) bool, whether the customer has an instalment due that month; without
     one a customer cannot miss a payment, though income shocks still come and go.
-    shock_factor: multiplies the chance of an income shock in the last HORIZON_MONTHS months (an
-    economic downturn after the labelled months, for drift monitoring); 1 leaves the chain and
-    every random draw as they are. The oracle assumes no downturn.
+    shock_factor: the severity F of an economic downturn over the last HORIZON_MONTHS months
+    (after the labelled months, for drift monitoring): income shocks are F times likelier and
+    the odds of missing an instalment F times higher, so arrears, missed instalments and lost
+    salaries - what the model sees - spread through the book. 1 leaves the chain and every
+    random draw as they are. The oracle assumes no downturn.
     """
     n, months = loan_due.shape
     s = risk_score(cust, dti)
@@ -102,9 +104,13 @@ def simulate(
     idx = np.arange(n)
     for m in range(months):
         u_shock, u_d = rng.random(n), rng.random(n)
-        p_now = p_shock * shock_factor if m >= months - HORIZON_MONTHS else p_shock
+        downturn = m >= months - HORIZON_MONTHS and shock_factor != 1.0
+        p_now = p_shock * shock_factor if downturn else p_shock
         shock_now = np.where(shock_now, u_shock >= RECOVERY, u_shock < p_now)
         h = hazard[idx, shock_now.astype(np.int64)]
+        if downturn:
+            odds = shock_factor * h / (1 - h)
+            h = odds / (1 + odds)
         miss = (d == 0) & loan_due[:, m] & (u_d < h)
         in_arrears = (d >= 1) & (d <= 3)
         cure = in_arrears & (u_d < CURE[np.minimum(d, 3)])

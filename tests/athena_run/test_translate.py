@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tools.athena_run.translate import UnsupportedStatement, translate
+from tools.athena_run.translate import (
+    UnsupportedStatement,
+    translate,
+    vacuum_age_setting,
+    vacuum_table,
+)
 
 COMMENT = '-- /* {"app": "dbt", "node_id": "model.finlake.x"} */\n'
 
@@ -74,6 +79,20 @@ def test_maintenance_statements():
     assert optimize == "alter table s.t execute optimize where d > date '2024-01-01'"
     expire, orphans = translate("vacuum s.t").statements
     assert "expire_snapshots" in expire and "remove_orphan_files" in orphans
+    # Athena's default snapshot age (5 days), unless the table sets its own.
+    assert "retention_threshold => '432000s'" in expire
+    (statement,) = translate("vacuum s.t", vacuum_retention="0s").statements[:1]
+    assert "retention_threshold => '0s'" in statement
+
+
+def test_vacuum_age_set_on_a_table_is_read_back_for_its_vacuum():
+    setting = "alter table `S`.`T` set tblproperties ('vacuum_max_snapshot_age_seconds' = '86400')"
+    assert vacuum_age_setting(setting) == ("s.t", 86400)
+    assert translate(setting).statements == ()
+    assert vacuum_table('vacuum "awsdatacatalog"."s"."t"') == "s.t"
+    assert (
+        vacuum_age_setting("alter table s.t set tblproperties ('classification' = 'csv')") is None
+    )
 
 
 def test_queries_go_unchanged_but_for_a_trailing_semicolon():
@@ -81,3 +100,36 @@ def test_queries_go_unchanged_but_for_a_trailing_semicolon():
     merge = "merge into s.t as target using s.t__dbt_tmp as src on target.k = src.k when matched then update set v = src.v"
     assert translate(merge).statements == (merge,)
     assert translate(merge).kind == "DML"
+
+
+def test_a_view_written_by_trino_gets_the_storage_descriptor_athena_writes():
+    import base64
+    import json
+
+    from tools.athena_run.facade import _view_with_its_columns
+
+    definition = {
+        "originalSql": "select 1",
+        "columns": [
+            {"name": "amount", "type": "decimal(18,2)"},
+            {"name": "name", "type": "varchar"},
+        ],
+    }
+    encoded = base64.b64encode(json.dumps(definition).encode()).decode()
+    request = {
+        "DatabaseName": "gold",
+        "TableInput": {
+            "Name": "v",
+            "TableType": "VIRTUAL_VIEW",
+            "ViewOriginalText": f"/* Presto View: {encoded} */",
+        },
+    }
+    written = json.loads(_view_with_its_columns(json.dumps(request).encode()))
+    descriptor = written["TableInput"]["StorageDescriptor"]
+    assert descriptor["Location"] == ""
+    assert [(c["Name"], c["Type"]) for c in descriptor["Columns"]] == [
+        ("amount", "decimal(18,2)"),
+        ("name", "string"),
+    ]
+    table = {"DatabaseName": "gold", "TableInput": {"Name": "t", "TableType": "EXTERNAL_TABLE"}}
+    assert _view_with_its_columns(json.dumps(table).encode()) == json.dumps(table).encode()

@@ -99,3 +99,23 @@ def test_a_documented_view_reads_and_keeps_its_description(account):
     assert stored["Parameters"]["presto_view"] == "true"
     assert stored["TableType"] == "VIRTUAL_VIEW"
     assert athena(account, "select one from documented_view") == ("SUCCEEDED", [["2"]])
+
+
+def test_every_version_of_a_view_has_the_columns_athena_writes(account):
+    """dbt-athena's view materialisation expires old Glue versions of a view and reads each
+    one's StorageDescriptor.Location (expire_glue_table_versions): a version written by Trino
+    without one failed the second build of every view with KeyError 'StorageDescriptor'."""
+    for body in ("select 1 as one, 'a' as letter", "select 2 as one, 'b' as letter"):
+        state, _ = athena(account, f"create or replace view versioned_view as {body}")
+        assert state == "SUCCEEDED"
+    versions = account.client("glue").get_table_versions(
+        DatabaseName=account.names.database("gold"), TableName="versioned_view"
+    )["TableVersions"]
+    assert len(versions) >= 2
+    for version in versions:
+        descriptor = version["Table"].get("StorageDescriptor", {})
+        assert "Location" in descriptor, version["VersionId"]
+        assert [(c["Name"], c["Type"]) for c in descriptor["Columns"]] == [
+            ("one", "int"),
+            ("letter", "string"),
+        ]

@@ -38,6 +38,29 @@ recount as (
         features.customer_id,
         features.observation_date,
         sum(
+            case when payments.due_date >= {{ finlake.add_months('features.observation_date', -6) }} then 1 else 0 end
+        ) as instalments_due_6m,
+        sum(
+            case
+                when payments.due_date >= {{ finlake.add_months('features.observation_date', -6) }}
+                    and payments.amount_due >= {{ var('arrears_materiality_amount') }}
+                    and not coalesce(
+                        payments.payment_date < features.observation_date and payments.amount_paid > 0, false
+                    )
+                    then 1
+                else 0
+            end
+        ) as missed_instalments_6m,
+        sum(
+            case
+                when payments.due_date >= {{ finlake.add_months('features.observation_date', -6) }}
+                    and payments.payment_date < features.observation_date
+                    and payments.payment_date > payments.due_date
+                    then 1
+                else 0
+            end
+        ) as late_payments_6m,
+        sum(
             case when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }} then 1 else 0 end
         ) as instalments_due_12m,
         sum(
@@ -76,12 +99,22 @@ repayment_leaks as (
     left join recount
         on features.customer_id = recount.customer_id
         and features.observation_date = recount.observation_date
-    where features.instalments_due_12m is not null
+    where (
+        features.instalments_due_6m is not null
+        and (
+            features.instalments_due_6m <> coalesce(recount.instalments_due_6m, 0)
+            or features.missed_instalments_6m <> coalesce(recount.missed_instalments_6m, 0)
+            or features.late_payments_6m <> coalesce(recount.late_payments_6m, 0)
+        )
+    )
+    or (
+        features.instalments_due_12m is not null
         and (
             features.instalments_due_12m <> coalesce(recount.instalments_due_12m, 0)
             or features.missed_instalments_12m <> coalesce(recount.missed_instalments_12m, 0)
             or features.late_payments_12m <> coalesce(recount.late_payments_12m, 0)
         )
+    )
 ),
 
 label_leaks as (

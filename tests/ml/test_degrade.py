@@ -29,9 +29,9 @@ EMPTY = (
     "credit_score",
     "employment_status",
     "debt_to_income",
-    "salary_inflow_90d",
-    "salary_inflow_prior_90d",
-    "salary_change_ratio",
+    "salary_inflow_3m",
+    "salary_inflow_prior_3m",
+    "salary_change_ratio_3m",
 )
 MONTHS = [date(2023, m, 1) for m in range(3, 13)]  # 7 labelled, 2 unlabelled, 1 scoring
 
@@ -131,9 +131,9 @@ def _table(customers: int = 120, seed: int = 11, leak: bool = False) -> pa.Table
         "credit_score": pa.int16(),
         "employment_status": pa.string(),
         "debt_to_income": pa.float32(),
-        "salary_inflow_90d": pa.decimal128(20, 4),
-        "salary_inflow_prior_90d": pa.decimal128(20, 4),
-        "salary_change_ratio": pa.float64(),
+        "salary_inflow_3m": pa.decimal128(20, 4),
+        "salary_inflow_prior_3m": pa.decimal128(20, 4),
+        "salary_change_ratio_3m": pa.float64(),
         "card_repayment_ratio_90d": pa.float64(),
         "default_reason": pa.string(),
     }

@@ -97,6 +97,19 @@ def test_evidence_files_exist(tiny_gold_lake, metrics):
     assert f"{metrics['auc_roc']:.3f}" in card
     assert len(metrics["odds_ratios"]) > 30
     assert "## Rolling-origin backtest" in card and "## Fair lending" in card
+    # Owner and approval from settings (unset here), never a placeholder that looks filled in.
+    assert "**not recorded** (set `FINLAKE_MODEL_OWNER`)" in card and "**not approved**" in card
+    # Segments carry their own clustered intervals; the restricted inputs are quantified.
+    segments = [s["segment"] for s in metrics["test"]["segments"]]
+    assert all(
+        s.split(":")[0] in ("borrower", "product", "vintage", "credit score") for s in segments
+    )
+    unseen = next(s for s in metrics["test"]["segments"] if s["segment"].startswith("borrower: u"))
+    low, high = unseen["auc_roc_ci_95"]
+    assert low <= unseen["auc_roc"] <= high
+    fair = metrics["fair_lending"]
+    assert fair["auc_roc_without_restricted"] is not None and len(fair["age_bands"]) == 4
+    assert f"{fair['auc_roc_without_restricted']:.3f}" in card
 
 
 def test_scores_have_the_contract_shape(spark, tiny_gold_lake, metrics):

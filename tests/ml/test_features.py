@@ -40,9 +40,18 @@ def test_amounts_become_log_one_plus(spark):
 
 
 def test_ratios_are_capped(spark):
-    row = prepared(spark, debt_to_income=5.0, salary_change_ratio=0.5)
+    row = prepared(spark, debt_to_income=5.0, card_repayment_ratio_90d=0.5)
     assert row[input_column("debt_to_income")] == CAPPED["debt_to_income"]
-    assert row[input_column("salary_change_ratio")] == 0.5
+    assert row[input_column("card_repayment_ratio_90d")] == 0.5
+
+
+def test_a_salary_that_fell_by_half_is_a_step_and_calendar_wiggles_are_not(spark):
+    """Weekly pay gives 12 to 14 paydays in 3 calendar months: a ratio of 0.79 or 1.27 is the
+    calendar, 0.4 is a lost income."""
+    for ratio, flag in ((0.79, 0.0), (1.27, 0.0), (0.4, 1.0), (None, 0.0)):
+        row = prepared(spark, salary_change_ratio_3m=ratio)
+        assert row[input_column("salary_fell_by_half")] == flag, ratio
+    assert input_column("salary_change_ratio_3m") not in prepared(spark).asDict()
 
 
 def test_missing_values_stay_null_and_raise_their_indicator(spark):
@@ -67,8 +76,8 @@ def test_derived_flags(spark):
     row = prepared(
         spark,
         days_past_due=12,
-        salary_inflow_90d=Decimal("0.00"),
-        salary_inflow_prior_90d=Decimal("9000.00"),
+        salary_inflow_3m=Decimal("0.00"),
+        salary_inflow_prior_3m=Decimal("9000.00"),
         gambling_spend_90d=Decimal("0.00"),
         cash_advance_90d=Decimal("40.00"),
         has_mortgage=None,
@@ -78,7 +87,7 @@ def test_derived_flags(spark):
     assert row[input_column("has_gambling_spend")] == 0.0
     assert row[input_column("has_cash_advance")] == 1.0
     assert row[input_column("has_mortgage")] == 0.0
-    current = prepared(spark, days_past_due=0, salary_inflow_90d=Decimal("100.00"))
+    current = prepared(spark, days_past_due=0, salary_inflow_3m=Decimal("100.00"))
     assert current[input_column("is_in_arrears")] == 0.0
     assert current[input_column("salary_stopped")] == 0.0
 

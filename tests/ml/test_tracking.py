@@ -36,8 +36,12 @@ def test_with_mlflow_params_metrics_files_and_model_are_logged(monkeypatch, tmp_
     monkeypatch.setitem(sys.modules, "mlflow.spark", fake_spark)
 
     card = tmp_path / "model_card.md"
+    card.write_text("# card")
+    absent = tmp_path / "roc.png"  # evidence this run did not produce: skipped, not an error
     metrics = {"auc_roc": 0.81, "rows": 10, "calibration": [1, 2], "ok": True, "name": "x"}
-    run_id = tracking.log_run(metrics, {"seed": 42}, [card], model=object(), run_name="pd-lr-1")
+    run_id = tracking.log_run(
+        metrics, {"seed": 42}, [card, absent], model=object(), run_name="pd-lr-1"
+    )
 
     assert run_id == "run-1"
     assert calls == [

@@ -9,7 +9,9 @@ against hand-made bronze, and dev is built here too.
 Each target is built in two dbt invocations so that a failing data test cannot skip the models
 after it (parity needs every table): `dbt build` of seeds and models, then `dbt test` (data
 tests and unit tests). Each writes its own target folder, so concurrent dbt runs in the
-repository do not mix their run_results.json with ours.
+repository do not mix their run_results.json with ours. On trino the first step writes, audits
+and publishes (models/README.md): it builds into a slot schema and re-points the published
+views; the second reads through those views, as consumers do.
 """
 
 from __future__ import annotations

@@ -36,13 +36,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 from tools.athena_run.translate import (
+    ATHENA_VACUUM_AGE_SECONDS,
     ICEBERG_CATALOG,
     UnsupportedStatement,
-    strip_comments,
     translate,
+    vacuum_age_setting,
+    vacuum_table,
 )
-
-_VIEW = re.compile(r"^create\s+(or\s+replace\s+)?view\s+(?P<name>\S+)", re.IGNORECASE)
 
 PAGE_SIZE = 1000
 
@@ -124,6 +124,9 @@ class Facade:
         # Tests: a predicate on the statement text; a statement it matches fails as an
         # interrupted query would, and the run stops there (an interruption mid-way).
         self.fail_when: Any = None
+        # vacuum_max_snapshot_age_seconds set on a table (ALTER TABLE ... SET TBLPROPERTIES),
+        # which Athena's VACUUM honours and Trino has no property for.
+        self.vacuum_ages: dict[str, int] = {}
         self.server: ThreadingHTTPServer | None = None
 
     # -- the actions ------------------------------------------------------------------------
@@ -156,7 +159,11 @@ class Facade:
 
         execution.state = "RUNNING"
         try:
-            translation = translate(execution.query)
+            if setting := vacuum_age_setting(execution.query):
+                self.vacuum_ages[setting[0]] = setting[1]
+            vacuumed = vacuum_table(execution.query)
+            age = self.vacuum_ages.get(vacuumed or "", ATHENA_VACUUM_AGE_SECONDS)
+            translation = translate(execution.query, vacuum_retention=f"{age}s")
             execution.kind = translation.kind
             execution.trino_statements = translation.statements
             connection = trino.dbapi.connect(
@@ -179,8 +186,6 @@ class Facade:
                     ]
                     execution.rows = [[athena_text(v) for v in row] for row in rows]
                     execution.update_count = cursor.rowcount if cursor.rowcount > 0 else 0
-                if _VIEW.match(strip_comments(execution.query)):
-                    self._describe_view_in_glue(connection, execution)
             finally:
                 connection.close()
             if execution.state != "CANCELLED":
@@ -193,49 +198,6 @@ class Facade:
                 message = getattr(error, "message", None) or str(error)
                 execution.state, execution.reason = "FAILED", f"{name}: {message}"
         execution.completed = time.time()
-
-    def _describe_view_in_glue(self, connection: Any, execution: Execution) -> None:
-        """Give a view's Glue entry the StorageDescriptor columns Athena writes for it.
-
-        Athena stores a view in Glue with its columns (Hive types) in the StorageDescriptor, and
-        dbt-athena reads them (get_columns_in_relation, persist_docs); Trino's Glue catalog
-        stores the view without one. The facade adds them, as Athena would have."""
-        import boto3
-
-        match = _VIEW.match(strip_comments(execution.query))
-        parts = [p.strip('"`') for p in match["name"].split(".")]
-        schema, name = (parts[-2] if len(parts) > 1 else execution.database), parts[-1]
-        cursor = connection.cursor()
-        cursor.execute(f'describe "{schema}"."{name}"')
-        columns = [
-            {"Name": row[0], "Type": hive_type(row[1]), "Comment": row[3] or ""}
-            for row in cursor.fetchall()
-        ]
-        glue = boto3.client(
-            "glue",
-            endpoint_url=self.moto_endpoint,
-            region_name=self.region,
-            aws_access_key_id=self.access_key,
-            aws_secret_access_key="testing",
-        )
-        table = glue.get_table(DatabaseName=schema, Name=name)["Table"]
-        keep = (
-            "Name",
-            "Description",
-            "Owner",
-            "TableType",
-            "Parameters",
-            "ViewOriginalText",
-            "ViewExpandedText",
-            "PartitionKeys",
-        )
-        table_input = {k: table[k] for k in keep if k in table}
-        table_input["StorageDescriptor"] = {
-            **table.get("StorageDescriptor", {}),
-            "Columns": columns,
-            "SerdeInfo": table.get("StorageDescriptor", {}).get("SerdeInfo", {}),
-        }
-        glue.update_table(DatabaseName=schema, TableInput=table_input)
 
     def get_query_execution(self, request: dict[str, Any]) -> dict[str, Any]:
         execution = self.executions[request["QueryExecutionId"]]
@@ -352,6 +314,8 @@ class Facade:
             self.calls.append({"action": action, "request": request, "headers": headers})
         method = self.ACTIONS.get(action) if target.startswith("AmazonAthena.") else None
         if method is None:
+            if target in ("AWSGlue.CreateTable", "AWSGlue.UpdateTable"):
+                body = _view_with_its_columns(body)
             status, answer = self._forward(body, headers)
             if status == 200 and action in ("GetTable", "GetTables") and _from_trino(headers):
                 answer = _views_as_trino_reads_them(answer)
@@ -447,6 +411,41 @@ def _views_as_trino_reads_them(answer: bytes) -> bytes:
             parameters["comment"] = PRESTO_VIEW_COMMENT
             changed = True
     return json.dumps(document).encode() if changed else answer
+
+
+_PRESTO_VIEW = re.compile(r"/\*\s*Presto View:\s*(?P<encoded>[A-Za-z0-9+/=]+)\s*\*/")
+
+
+def _view_with_its_columns(body: bytes) -> bytes:
+    """A Glue CreateTable/UpdateTable of a view, with the StorageDescriptor Athena writes.
+
+    Athena stores every version of a view in Glue with its columns (Hive types) in a
+    StorageDescriptor, and dbt-athena reads them (get_columns_in_relation, persist_docs, and
+    expire_glue_table_versions, which reads each old version's StorageDescriptor.Location).
+    Trino writes a view without one; its columns are in the Presto view definition it stores
+    in ViewOriginalText. Every other request goes unchanged."""
+    import base64
+
+    request = json.loads(body or b"{}")
+    table = request.get("TableInput") or {}
+    if table.get("TableType") != "VIRTUAL_VIEW" or (table.get("StorageDescriptor") or {}).get(
+        "Columns"
+    ):
+        return body
+    match = _PRESTO_VIEW.search(table.get("ViewOriginalText") or "")
+    if match is None:
+        return body
+    view = json.loads(base64.b64decode(match["encoded"]))
+    table["StorageDescriptor"] = {
+        **(table.get("StorageDescriptor") or {}),
+        "Columns": [
+            {"Name": column["name"], "Type": hive_type(column["type"]), "Comment": ""}
+            for column in view.get("columns", [])
+        ],
+        "Location": "",
+        "SerdeInfo": {},
+    }
+    return json.dumps(request).encode()
 
 
 class FacadeError(Exception):

@@ -102,10 +102,11 @@ def s3_calls(
     return [(f"s3:{method}", (object_arn,), None)]
 
 
-def recorded_entries(recording: Path) -> Iterable[dict[str, Any]]:
-    """The requests moto recorded: one JSON object each, mostly one a line, though moto's
-    recorder writes some without the line break between them."""
-    text = recording.read_text()
+def recorded_entries(recording: Path, offset: int = 0) -> Iterable[dict[str, Any]]:
+    """The requests moto recorded (after byte `offset` of the recording, when given): one JSON
+    object each, mostly one a line, though moto's recorder writes some without the line break
+    between them."""
+    text = recording.read_bytes()[offset:].decode()
     decoder = json.JSONDecoder()
     at = 0
     while True:

@@ -126,6 +126,10 @@ def trino_catalogs(moto_endpoint: str, region: str, glue_endpoint: str) -> dict[
                 f"iceberg.hive-catalog-name={HIVE_CATALOG}",
                 # Athena's limit: at most 100 partitions written by one statement.
                 "iceberg.max-partitions-per-writer=100",
+                # Athena's VACUUM honours any vacuum_max_snapshot_age_seconds a table sets;
+                # Trino refuses retentions under 7 days unless told otherwise.
+                "iceberg.expire-snapshots.min-retention=0s",
+                "iceberg.remove-orphan-files.min-retention=0s",
                 *common,
             ]
         )
@@ -211,26 +215,27 @@ class Account:
                 }
             )
 
-    def load_bronze(self, lake_root: Path) -> int:
-        """Upload <lake>/bronze as the Glue job writes it, and register the bronze tables as
-        terraform/modules/catalog declares them, with `projection_start_date` set to the
-        oldest extract date delivered (the Terraform variable a bank sets to its history's
-        start). Returns the number of files uploaded."""
+    def load_bronze(self, lake_root: Path, dates: set[str] | None = None) -> int:
+        """Upload <lake>/bronze as the Glue job writes it (only the loads of extract `dates`,
+        when given: a delivery), and register the bronze tables as terraform/modules/catalog
+        declares them the first time, with `projection_start_date` set to the oldest extract
+        date in the lake (the Terraform variable a bank sets to its history's start). Returns
+        the number of files uploaded."""
         from tools.athena_run.terraform_catalog import bronze_table_inputs
 
         s3 = self.client("s3", actor="ingestion")
         count = 0
-        for path in sorted((lake_root / "bronze").rglob("*.parquet")):
+        for path in bronze_files(lake_root, dates):
             key = path.relative_to(lake_root).as_posix()
             s3.upload_file(str(path), self.names.lake_bucket, key)
             count += 1
         glue = self.client("glue")
-        dates = sorted(
-            part.split("=", 1)[1]
-            for part in {p.name for p in (lake_root / "bronze").rglob("extract_date=*")}
-        )
-        for table in bronze_table_inputs(self.names.lake_bucket, start_date=dates[0]):
-            glue.create_table(DatabaseName=self.names.database("bronze"), TableInput=table)
+        database = self.names.database("bronze")
+        if glue.get_tables(DatabaseName=database)["TableList"]:
+            return count
+        start = extract_dates(lake_root)[0]
+        for table in bronze_table_inputs(self.names.lake_bucket, start_date=start):
+            glue.create_table(DatabaseName=database, TableInput=table)
         return count
 
     # -- dbt ---------------------------------------------------------------------------------
@@ -322,6 +327,36 @@ def offline_athena(state: Path, log=print) -> Iterator[Account]:
                 yield account
         finally:
             facade.close()
+
+
+def extract_dates(lake_root: Path) -> list[str]:
+    """Every extract date in <lake>/bronze, oldest first."""
+    return sorted({p.name.split("=", 1)[1] for p in (lake_root / "bronze").rglob("extract_date=*")})
+
+
+def bronze_files(lake_root: Path, dates: set[str] | None = None) -> list[Path]:
+    """The bronze files the Glue job wrote for the extracts of `dates` (all when None): the
+    partitions extract_date=<date> of each entity and of _malformed, and the load ledger's
+    entries for those extracts; files of no extract date (the token key's table) always."""
+    import pyarrow.parquet as pq
+
+    chosen = []
+    for path in sorted((lake_root / "bronze").rglob("*.parquet")):
+        if dates is not None:
+            partition = next((p for p in path.parts if p.startswith("extract_date=")), None)
+            if partition is not None:
+                date = partition.split("=", 1)[1]
+            elif path.parent.name == "_load_log":
+                date = {
+                    str(d) for d in pq.read_table(path, columns=["extract_date"])[0].to_pylist()
+                }
+                date = next(iter(date)) if len(date) == 1 else None
+            else:
+                date = None
+            if date is not None and date not in dates:
+                continue
+        chosen.append(path)
+    return chosen
 
 
 def glue_tables(account: Account, layer: str) -> dict[str, dict[str, Any]]:

@@ -143,7 +143,39 @@ _DML = re.compile(
 )
 
 
-def translate(sql: str, vacuum_retention: str = "7d") -> Translation:
+# Athena's default for an Iceberg table's vacuum_max_snapshot_age_seconds (5 days).
+ATHENA_VACUUM_AGE_SECONDS = 432000
+_VACUUM_AGE = re.compile(
+    r"'vacuum_max_snapshot_age_seconds'\s*=\s*'(?P<seconds>\d+)'", re.IGNORECASE
+)
+
+
+def table_key(name: str) -> str:
+    """A table name as written in a statement, for comparing: unquoted, lower case, without
+    the catalog."""
+    parts = [part.strip('"`').lower() for part in name.split(".")]
+    return ".".join(parts[-2:])
+
+
+def vacuum_age_setting(sql: str) -> tuple[str, int] | None:
+    """(table, seconds) when `sql` sets a table's vacuum_max_snapshot_age_seconds, which
+    Athena's VACUUM of that table then honours (the facade remembers it)."""
+    text = strip_comments(sql)
+    if not _SET_TBLPROPERTIES.match(text):
+        return None
+    age = _VACUUM_AGE.search(text)
+    if age is None:
+        return None
+    return table_key(text.split()[2]), int(age["seconds"])
+
+
+def vacuum_table(sql: str) -> str | None:
+    """The table a VACUUM statement names, as table_key writes it."""
+    match = _VACUUM.match(strip_comments(sql))
+    return table_key(match["name"]) if match else None
+
+
+def translate(sql: str, vacuum_retention: str = f"{ATHENA_VACUUM_AGE_SECONDS}s") -> Translation:
     """The Trino statements that do what Athena does for `sql`."""
     text = strip_comments(sql)
     if _DML.match(text):
@@ -164,9 +196,10 @@ def translate(sql: str, vacuum_retention: str = "7d") -> Translation:
             "backticks",
         )
     if _SET_TBLPROPERTIES.match(text):
-        # Only Hive tables get one (dbt-athena's set_table_classification); the table property
-        # `classification` only informs Glue crawlers. Trino has no such property: nothing to do.
-        return Translation((), "DDL", "set tblproperties: Glue-only property, skipped")
+        # dbt-athena sets `classification` on Hive tables (it only informs Glue crawlers), and
+        # iceberg_maintenance sets vacuum_max_snapshot_age_seconds, which only Athena's VACUUM
+        # reads (the facade remembers it, vacuum_age_setting). Trino has neither: nothing to do.
+        return Translation((), "DDL", "set tblproperties: Athena-only property, kept by the facade")
     if match := _OPTIMIZE.match(text):
         where = f" where {match['where']}" if match["where"] else ""
         return Translation(

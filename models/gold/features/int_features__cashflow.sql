@@ -3,7 +3,11 @@
     fees, and how much of the card spend was paid back. Declined and reversed transactions are
     left out; nothing on or after the observation date is read. Sums over a window the
     transaction data does not fully cover (it starts before the history delivered, or ends past
-    its reach: int_features__data_reach) are null, not 0. -#}
+    its reach: int_features__data_reach) are null, not 0. Salary is also summed over the 3
+    calendar months before the date and the 3 before those: a monthly salary falls 3 times in
+    each, whereas a 90-day window holds 2 or 3 paydays depending on the month, so the 90-day
+    ratio moves with the calendar (0.8 to 1.3 in some months, 1.0 in others) when nobody's
+    income did. -#}
 
 with
 
@@ -45,12 +49,21 @@ windowed as (
         transactions.direction,
         transactions.amount,
         transactions.spend_category,
-        transactions.transaction_date >= {{ finlake.add_days('population.observation_date', -90) }} as is_last_90_days
+        transactions.transaction_date >= {{ finlake.add_days('population.observation_date', -90) }} as is_last_90_days,
+        transactions.transaction_date
+        >= {{ finlake.add_days('population.observation_date', -180) }} as is_last_180_days,
+        transactions.transaction_date
+        >= {{ finlake.add_months('population.observation_date', -3) }} as is_last_3_months,
+        transactions.transaction_date
+        >= {{ finlake.add_months('population.observation_date', -6) }} as is_last_6_months
     from population
     inner join transactions
         on population.customer_id = transactions.customer_id
         and transactions.transaction_date < population.observation_date
-        and transactions.transaction_date >= {{ finlake.add_days('population.observation_date', -180) }}
+        and transactions.transaction_date >= least(
+            {{ finlake.add_days('population.observation_date', -180) }},
+            {{ finlake.add_months('population.observation_date', -6) }}
+        )
 ),
 
 sums as (
@@ -60,9 +73,24 @@ sums as (
         cast(sum(case when is_last_90_days and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2))
             as salary_inflow_90d,
         cast(
-            sum(case when not is_last_90_days and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2)
+            sum(
+                case
+                    when is_last_180_days and not is_last_90_days and transaction_type = 'salary' then amount
+                    else 0
+                end
+            ) as decimal(18, 2)
         )
             as salary_inflow_prior_90d,
+        cast(sum(case when is_last_3_months and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2))
+            as salary_inflow_3m,
+        cast(
+            sum(
+                case
+                    when is_last_6_months and not is_last_3_months and transaction_type = 'salary' then amount
+                    else 0
+                end
+            ) as decimal(18, 2)
+        ) as salary_inflow_prior_3m,
         cast(sum(case when is_last_90_days and direction = 'credit' then amount else 0 end) as decimal(18, 2))
             as total_inflow_90d,
         cast(sum(case when is_last_90_days and direction = 'debit' then amount else 0 end) as decimal(18, 2))
@@ -113,7 +141,15 @@ coverage as (
         {{ finlake.add_days('population.observation_date', -180) }} >= reach.transactions_history_start
         and least(
             {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.transactions_reach_date as is_180_days_covered
+        ) <= reach.transactions_reach_date as is_180_days_covered,
+        {{ finlake.add_months('population.observation_date', -3) }} >= reach.transactions_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.transactions_reach_date as is_3_months_covered,
+        {{ finlake.add_months('population.observation_date', -6) }} >= reach.transactions_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.transactions_reach_date as is_6_months_covered
     from population
     cross join reach
 ),
@@ -129,6 +165,10 @@ final as (
         {%- endfor %}
         case when coverage.is_180_days_covered then coalesce(sums.salary_inflow_prior_90d, 0) end
             as salary_inflow_prior_90d,
+        case when coverage.is_3_months_covered then coalesce(sums.salary_inflow_3m, 0) end
+            as salary_inflow_3m,
+        case when coverage.is_6_months_covered then coalesce(sums.salary_inflow_prior_3m, 0) end
+            as salary_inflow_prior_3m,
         sums.cashflow_known_date
     from coverage
     left join sums

@@ -39,6 +39,7 @@ as_of as (
         instalments.covered_date is null
         or instalments.covered_date >= population.observation_date as is_unpaid_at_observation,
         instalments.due_date >= {{ finlake.add_months('population.observation_date', -3) }} as is_last_3_months,
+        instalments.due_date >= {{ finlake.add_months('population.observation_date', -6) }} as is_last_6_months,
         instalments.due_date >= {{ finlake.add_months('population.observation_date', -12) }} as is_last_12_months,
         case
             when instalments.credited_date < population.observation_date
@@ -82,6 +83,10 @@ counted as (
     select
         customer_id,
         observation_date,
+        sum(case when is_last_6_months then 1 else 0 end) as instalments_due_6m,
+        sum(case when is_last_6_months and is_missed then 1 else 0 end) as missed_instalments_6m,
+        sum(case when is_last_6_months and is_partial then 1 else 0 end) as partial_payments_6m,
+        sum(case when is_last_6_months and is_paid_late then 1 else 0 end) as late_payments_6m,
         sum(case when is_last_12_months then 1 else 0 end) as instalments_due_12m,
         sum(case when is_last_3_months and is_missed then 1 else 0 end) as missed_instalments_3m,
         sum(case when is_last_12_months and is_missed then 1 else 0 end) as missed_instalments_12m,
@@ -109,6 +114,10 @@ coverage as (
         and least(
             {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
         ) <= reach.instalments_reach_date as is_3_months_covered,
+        {{ finlake.add_months('population.observation_date', -6) }} >= reach.instalments_history_start
+        and least(
+            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
+        ) <= reach.instalments_reach_date as is_6_months_covered,
         {{ finlake.add_months('population.observation_date', -12) }} >= reach.instalments_history_start
         and least(
             {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
@@ -124,7 +133,16 @@ final as (
     select
         coverage.customer_id,
         coverage.observation_date,
+        coverage.is_6_months_covered,
         coverage.is_12_months_covered,
+        case when coverage.is_6_months_covered then coalesce(counted.instalments_due_6m, 0) end
+            as instalments_due_6m,
+        case when coverage.is_6_months_covered then coalesce(counted.missed_instalments_6m, 0) end
+            as missed_instalments_6m,
+        case when coverage.is_6_months_covered then coalesce(counted.partial_payments_6m, 0) end
+            as partial_payments_6m,
+        case when coverage.is_6_months_covered then coalesce(counted.late_payments_6m, 0) end
+            as late_payments_6m,
         case when coverage.is_12_months_covered then coalesce(counted.instalments_due_12m, 0) end
             as instalments_due_12m,
         case when coverage.is_3_months_covered then coalesce(counted.missed_instalments_3m, 0) end

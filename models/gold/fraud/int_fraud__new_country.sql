@@ -1,12 +1,17 @@
 {{ config(materialized='view', contract={'enforced': false}) }}
 
 {#- Rule F2, spend from a new country: purchases in a country the customer had not bought in
-    before (after at least var('fraud_new_country_history_days') days of history), outside their
-    home country, within var('fraud_new_country_window_hours') hours of the first, with
-    var('fraud_new_country_min_count') or more made card-not-present (online or in an app)
-    together reaching var('fraud_new_country_min_amount') USD (amount_usd), or in a country the AML policy lists
-    as high risk. Card-present spend abroad is what travellers do; remote spend from a country
-    the customer never used is what a stolen card looks like. One row per customer and country. -#}
+    before, outside their home country, within var('fraud_new_country_window_hours') hours of the
+    first, with var('fraud_new_country_min_count') or more made card-not-present (online or in
+    an app) together reaching var('fraud_new_country_min_amount') USD (amount_usd), or in a
+    country the AML policy lists as high risk. Card-present spend abroad is what travellers do;
+    remote spend from a country the customer never used is what a stolen card looks like. One
+    row per customer and country.
+    Warm-up: in the first var('fraud_new_country_history_days') days of the purchase history a
+    country's novelty is not known (the customer may have used it before the history starts),
+    so a high-risk country alone does not alert then; the card-not-present burst does, as it
+    is evidence by itself. (The rule once ignored every first use in the warm-up, and so missed
+    every account takeover in the first 90 days of history.) -#}
 
 with
 
@@ -31,10 +36,13 @@ first_use as (
 new_country as (
     select first_use.*
     from first_use
-    cross join history
     where first_use.merchant_country <> first_use.customer_country
-        and first_use.first_seen >= history.history_start + {{ var('fraud_new_country_history_days') }} * 86400
         and first_use.epoch_seconds <= first_use.first_seen + {{ var('fraud_new_country_window_hours') }} * 3600
+),
+
+warm_up as (
+    select history.history_start + {{ var('fraud_new_country_history_days') }} * 86400 as warm_up_end
+    from history
 ),
 
 episodes as (
@@ -50,8 +58,10 @@ episodes as (
         {{ finlake.list_agg(
             'new_country.transaction_id', ',', 'new_country.epoch_seconds, new_country.transaction_id'
         ) }} as transaction_ids,
-        max(case when countries.is_high_risk then 1 else 0 end) = 1 as is_high_risk_country
+        max(case when countries.is_high_risk then 1 else 0 end) = 1 as is_high_risk_country,
+        min(new_country.first_seen) >= min(warm_up.warm_up_end) as is_after_warm_up
     from new_country
+    cross join warm_up
     left join {{ ref('country_reference') }} as countries
         on new_country.merchant_country = countries.country_code
     group by new_country.customer_id, new_country.merchant_country
@@ -80,7 +90,7 @@ final as (
         || ' in ' || merchant_country || ', a country the customer had not bought in before'
         || case when is_high_risk_country then ' (high-risk jurisdiction)' else '' end as reason
     from episodes
-    where is_high_risk_country
+    where (is_high_risk_country and is_after_warm_up)
         or (
             remote_count >= {{ var('fraud_new_country_min_count') }}
             and total_amount_usd >= {{ var('fraud_new_country_min_amount') }}

@@ -4,7 +4,9 @@
     (int_risk_exposures: per product LGD, arrears, undrawn card limits). A customer already in
     default (int_customer_defaults, up to the reporting date) has probability 1 and risk band
     'defaulted', scored or not; other customers the model has not scored (no loan at the
-    scoring date, or before the first `finlake train`) have nulls. -#}
+    scoring date, or before the first `finlake train`) have nulls. reason_1..3 are the model's
+    adverse-action reasons in plain words (ml/reason_codes.csv), only where the probability is
+    the model's. -#}
 
 with
 
@@ -91,7 +93,13 @@ final as (
         cast(probabilities.probability_source as varchar) as probability_source,
         cast(probabilities.default_date as date) as default_date,
         cast(coalesce(exposures.exposure_at_default, 0) as decimal(18, 2)) as exposure_at_default,
-        cast(coalesce(exposures.loss_if_default, 0) as decimal(18, 2)) as loss_given_default_amount
+        cast(coalesce(exposures.loss_if_default, 0) as decimal(18, 2)) as loss_given_default_amount,
+        cast(case when probabilities.probability_source = 'model' then scores.reason_1 end as varchar)
+            as reason_1,
+        cast(case when probabilities.probability_source = 'model' then scores.reason_2 end as varchar)
+            as reason_2,
+        cast(case when probabilities.probability_source = 'model' then scores.reason_3 end as varchar)
+            as reason_3
     from summary
     inner join customers
         on summary.customer_id = customers.customer_id
