@@ -45,7 +45,7 @@ DOCS = sorted(
 )
 SHELL_FENCES = ("bash", "sh", "console", "shell")
 COMMANDS = ("finlake", "make", "python", "python3", ".venv/bin/python", ".venv/bin/finlake")
-SYNOPSIS = re.compile(r"[\[\]{}<>…|]")
+SYNOPSIS = re.compile(r"[\[\]{}<>…|]|(^| )[A-Z][A-Z_]*( |$)")  # [opt] {a,b} <x> a|b, METAVAR
 
 # Fenced commands run as written (cwd: the repository's top level with lake/ the tiny preset's
 # built lake, copied), each with why it is cheap enough.
@@ -54,12 +54,21 @@ RUN = {
     "--dev-pii-key": "the Glue entry on local folders; every file is loaded already, so it "
     "reads the ledger and skips them (one Spark start)",
     "python tools/trino/server.py --help": "prints its usage",
+    "finlake trace customer C0000002 --lake lake": "reads the built lake (seconds)",
 }
 # Fenced commands not run, each with the reason.
 SKIPPED = {
     "make demo": "the whole pipeline on the small preset (minutes); CI runs `make demo`",
     "make test": "every check: it is what runs this test",
     "make install": "installs .venv, which every make target does first",
+    ".venv/bin/python -m pip wheel --no-deps -w dist .": "builds the package for Databricks "
+    "(pip, about a minute, writes dist/)",
+    "finlake lineage --lake lake": "compiles the dbt project first (about a minute); "
+    "tests/lineage/test_lineage.py runs lineage on the tiny preset's manifest",
+    "finlake lineage --lake lake --manifest target/manifest.json": "reads the manifest of an "
+    "earlier compile in target/; tests/lineage/test_lineage.py runs it on the tiny build's",
+    "finlake lineage --lake lake --target trino": "compiles for the trino target, which needs "
+    "a Trino server",
     ".venv/bin/pre-commit install": "writes the clone's git hooks",
     "finlake contract render": "writes the repository's derived files; tests/contract/"
     "test_render.py renders them and compares",
@@ -192,7 +201,9 @@ def finlake_problem(command: str) -> str | None:
     """Why `command` (a `finlake …` line) does not parse, or None."""
     words = command.split(" ")[1:]
     parser = build_parser()
-    if SYNOPSIS.search(command):  # a synopsis: its subcommand and options exist
+    if (
+        SYNOPSIS.search(command) or len(words) == 1
+    ):  # a synopsis, or a subcommand's name  # a synopsis: its subcommand and options exist
         options = subcommand_options(parser)
         sub = " ".join(w for w in words[:2] if re.fullmatch(r"[a-z]+", w))
         while sub and sub not in options:
@@ -226,6 +237,9 @@ def test_the_parser_check_rejects_what_finlake_rejects():
     assert finlake_problem("finlake build [--target T] [--select S ...]") is None
     assert "unrecognized arguments" in finlake_problem("finlake build -- --threads 4")
     assert "--dbt-args" in finlake_problem("finlake build [--dbt-args A]")
+    assert finlake_problem("finlake train --seed N") is None  # N: a placeholder
+    assert finlake_problem("finlake build") is None  # the subcommand named
+    assert "no subcommand" in finlake_problem("finlake bulid")
 
 
 # ---------------------------------------------------------------------------------------------
