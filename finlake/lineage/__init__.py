@@ -35,18 +35,39 @@ class LineageResult:
 
 
 def compile_manifest(lake: Lake, target: str, quiet: bool = True) -> Path:
-    """`dbt compile` for `target` into <lake>/lineage/<target>/target; its manifest.json."""
+    """`dbt compile` for `target` into <lake>/lineage/<target>/target; its manifest.json.
+
+    On dev, dbt works on a scratch database, not the lake's warehouse: compiling must not touch
+    what consumers read (an empty database compiles each incremental model's full-refresh
+    form, whose columns are the same)."""
+    import os
+
     from finlake.dbt_runner import run_dbt
 
-    target_path = lake.root / LINEAGE_DIR / target / "target"
-    log_path = lake.root / LINEAGE_DIR / target / "logs"
-    run_dbt(
-        lake,
-        target,
-        "compile",
-        ["--target-path", str(target_path), "--log-path", str(log_path)],
-        quiet=quiet,
-    )
+    work = lake.root / LINEAGE_DIR / target
+    target_path = work / "target"
+    scratch = work / "compile.duckdb"
+    previous = os.environ.get("FINLAKE_WAREHOUSE")
+    if target == "dev":
+        work.mkdir(parents=True, exist_ok=True)
+        scratch.unlink(missing_ok=True)
+        os.environ["FINLAKE_WAREHOUSE"] = str(scratch)
+    try:
+        run_dbt(
+            lake,
+            target,
+            "compile",
+            ["--target-path", str(target_path), "--log-path", str(work / "logs")],
+            quiet=quiet,
+        )
+    finally:
+        if target == "dev":
+            if previous is None:
+                os.environ.pop("FINLAKE_WAREHOUSE", None)
+            else:
+                os.environ["FINLAKE_WAREHOUSE"] = previous
+            for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
+                leftover.unlink(missing_ok=True)
     return target_path / "manifest.json"
 
 

@@ -318,10 +318,11 @@ def _contract_datasets(lineage: Lineage, contract: Contract) -> dict[str, str]:
     return names
 
 
-def _feature_columns() -> tuple[str, ...]:
+def _feature_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The default model's keys and the gold feature columns it reads (ml/features.py)."""
     from ml.features import KEYS, FeatureSpec
 
-    return (*KEYS, *FeatureSpec().source_columns)
+    return KEYS, FeatureSpec().source_columns
 
 
 def build_lineage(
@@ -355,9 +356,9 @@ def build_lineage(
         elif (source["source_name"], source["name"]) == SCORES_SOURCE:
             columns = tuple(source.get("columns", {}))
             result.datasets[name] = Dataset(name, "ml", columns)
-            features = _feature_columns()
+            keys, features = _feature_columns()
             for column in columns:
-                if column in features:  # the keys, copied
+                if column in keys:  # copied
                     edges = [Edge(FEATURES_MODEL, column, IDENTITY, description="key")]
                 else:
                     edges = [
