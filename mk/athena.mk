@@ -1,11 +1,12 @@
 # The prod target run for real, offline (tools/athena_run): dbt-athena's own materialisations
 # against an emulated AWS account -- moto's S3, Glue, STS, KMS and IAM, Trino 476 as Athena's
 # engine with its Iceberg catalog on moto's Glue, and a small Athena API in front of Trino.
-#   athena-run    the scenarios of tests/athena_run on the tiny preset (bootstrap, first build
-#                 compared with dev, interrupted full refresh, no key in any statement, a view
-#                 documented by dbt-athena). `make test` runs them inside test-python
-#                 (FINLAKE_ATHENA_RUN_TESTS=1), sharing the tiny warehouse; ATHENA_RUN_TESTS=0
-#                 leaves them out. Alone, `make athena-run` took 6m09s on a loaded 2-core machine.
+#   athena-run    the README's AWS runbook as scenarios on the tiny preset (tests/athena_run:
+#                 bootstrap and first build, a day's delivery with a build killed and re-run,
+#                 Iceberg maintenance, full refreshes, the scores write; each compared with the
+#                 dev build, every AWS call checked against its Terraform role). `make test`
+#                 runs them inside test-python (FINLAKE_ATHENA_RUN_TESTS=1), sharing the tiny
+#                 warehouse; ATHENA_RUN_TESTS=0 leaves them out.
 
 .PHONY: athena-run
 

@@ -3,13 +3,20 @@
     models/incremental/incremental.sql), copied unchanged but for one condition, marked
     "finlake:" below. A project's materialisation takes precedence over the adapter's.
 
-    Why: `--full-refresh` of an Iceberg incremental model either built the new table at the
-    live table's location after deleting everything there (s3_data_naming without `unique`,
-    issue 13 defect 2), or, with a unique location, dropped the live table (Glue entry and S3
-    objects) before building the new one, so a failed rebuild left no table at all. Now it
-    always builds the new table beside the live one, renames the live one to __bkp, renames
-    the new one in, and only then drops __bkp. tests/athena_run checks that a full refresh
-    deletes no object of the live table while it runs.
+    Why: a `--full-refresh` of an Iceberg incremental model must never delete the live table's
+    objects before the new table replaces it (issue 13, defect 2). Two things make that so:
+    - the unique location (profiles.yml.example: s3_data_naming schema_table_unique). With
+      `schema_table` the new table's location is the live one, emptied before the rebuild;
+      tests/athena_run step 4 fails that way (objects of the live table deleted before Glue
+      points at the new one, and a refresh stopped at its `create table` loses them);
+    - the rename swap: build beside the live table, rename the live one to __bkp, rename the
+      new one in, only then drop __bkp. dbt-athena 1.11.1 means to take the swap only
+      without a unique location (`'unique' not in s3_data_naming or external_location is not
+      none`) and otherwise to drop the live table before building the new one, so a failed
+      rebuild would leave no table. It takes the swap anyway today, because the macro never
+      sets `external_location` and Jinja's undefined is "not none" (step 4 passes with this file
+      removed: measured). This file keeps the swap whatever a later release does with that
+      variable.
 
     When upgrading dbt-athena: diff the adapter's file against this one and carry the change.
 -#}

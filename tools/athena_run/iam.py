@@ -102,11 +102,13 @@ def s3_calls(
     return [(f"s3:{method}", (object_arn,), None)]
 
 
-def recorded_entries(recording: Path, offset: int = 0) -> Iterable[dict[str, Any]]:
-    """The requests moto recorded (after byte `offset` of the recording, when given): one JSON
-    object each, mostly one a line, though moto's recorder writes some without the line break
-    between them."""
-    text = recording.read_bytes()[offset:].decode()
+def recorded_entries(
+    recording: Path, offset: int = 0, end: int | None = None
+) -> Iterable[dict[str, Any]]:
+    """The requests moto recorded (between bytes `offset` and `end` of the recording, when
+    given): one JSON object each, mostly one a line, though moto's recorder writes some without
+    the line break between them."""
+    text = recording.read_bytes()[offset:end].decode()
     decoder = json.JSONDecoder()
     at = 0
     while True:
@@ -118,10 +120,12 @@ def recorded_entries(recording: Path, offset: int = 0) -> Iterable[dict[str, Any
         yield entry
 
 
-def recorded_calls(recording: Path, names: Names) -> list[Call]:
+def recorded_calls(
+    recording: Path, names: Names, offset: int = 0, end: int | None = None
+) -> list[Call]:
     arn = f"arn:aws:glue:{names.region}:{names.account}"
     calls: list[Call] = []
-    for entry in recorded_entries(recording):
+    for entry in recorded_entries(recording, offset, end):
         headers = entry["headers"]
         actor = actor_of(headers)
         if actor not in CHECKED_ROLES:
