@@ -143,7 +143,9 @@ def bin_numeric(
     bads = [int(yk[index == i].sum()) for i in range(len(edges))]
     keep = [i for i, n in enumerate(rows) if n > 0]
     edges, rows, bads = [edges[i] for i in keep], [rows[i] for i in keep], [bads[i] for i in keep]
-    rising = _rank_correlation(xk, yk) >= 0
+    if not rows:  # no known value in these rows (a window the data does not cover yet): one
+        edges, rows, bads = [math.inf], [0], [0]  # empty bin; the missing bin holds every row
+    rising = _rank_correlation(xk, yk) >= 0 if len(xk) else True
     groups = _pool_monotonic(rows, bads, rising)
     edges = [edges[g[-1]] for g in groups]
     rows = [sum(rows[i] for i in g) for g in groups]
@@ -168,6 +170,7 @@ def bin_numeric(
     woe = _woe(
         np.array(bads, float), np.array(rows, float) - np.array(bads, float), total_bad, total_good
     )
+    woe = np.where(np.array(rows) > 0, woe, 0.0)  # an empty bin is no evidence
     missing_rows = int((~known).sum())
     missing_bad = int(y[~known].sum())
     binning = Binning(

@@ -176,3 +176,15 @@ def test_fit_converges_on_duplicated_rare_strong_inputs():
     constant = -np.mean(y * np.log(y.mean()) + (1 - y) * np.log(1 - y.mean()))
     assert np.all(np.abs(beta) < 10)
     assert loss < 0.8 * constant
+
+
+def test_an_input_with_no_known_value_bins_without_error():
+    """The rolling-origin backtest fits on the first month alone, where a 6-month salary window
+    is not covered yet: every value is null. Binning crashed (list index out of range) and
+    stopped the small-preset run; now the input has no evidence and is left out by IV."""
+    y = np.array([0, 1, 0, 0, 1, 0, 0, 0] * 10, dtype=float)
+    binning = bin_numeric("salary_inflow_prior_3m", pd.Series([np.nan] * len(y)), y, 8, 0.01)
+    assert binning.iv == pytest.approx(0.0)
+    assert np.allclose(
+        binning.transform(pd.Series([np.nan, 1.0])), binning.transform(pd.Series([np.nan, np.nan]))
+    )
