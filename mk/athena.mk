@@ -5,8 +5,8 @@
 #                 bootstrap and first build, a day's delivery with a build killed and re-run,
 #                 Iceberg maintenance, full refreshes, the scores write; each compared with the
 #                 dev build, every AWS call checked against its Terraform role). `make test`
-#                 runs them inside test-python (FINLAKE_ATHENA_RUN_TESTS=1), sharing the tiny
-#                 warehouse; ATHENA_RUN_TESTS=0 leaves them out.
+#                 runs this step beside test-python (the Makefile's TEST_PLAN); it builds its own
+#                 tiny warehouse to compare with.
 
 .PHONY: athena-run
 
