@@ -545,11 +545,13 @@ def read_trino(
 def published_slot(cursor, catalog: str, schemas: Sequence[str]) -> str | None:
     """The slot the views of a write-audit-publish build point at, or None (no publication)."""
     gold = os.environ.get("FINLAKE_GOLD_SCHEMA", "gold")
+    if gold not in schemas:  # not asked for: no catalog call about a schema nobody reads
+        return None
     cursor.execute(
         f"select count(*) from {catalog}.information_schema.tables "
         f"where table_schema = '{gold}' and table_name = 'finlake_publication'"
     )
-    if gold not in schemas or cursor.fetchall()[0][0] == 0:
+    if cursor.fetchall()[0][0] == 0:
         return None
     cursor.execute(f'select slot from {catalog}."{gold}".finlake_publication')
     return cursor.fetchall()[0][0]

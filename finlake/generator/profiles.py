@@ -107,7 +107,7 @@ PROFILES: dict[str, BankProfile] = {
             date_only=True,
             whole_units=True,
             no_risk_attributes=True,
-            empty_balance_share=0.25,
+            empty_balance_share=0.35,
         ),
     )
 }

@@ -391,15 +391,22 @@ def test_maintenance_compacts_the_incremental_tables_and_expires_their_snapshots
     account, maintained
 ):
     assert maintained["done"].returncode == 0, failures(maintained["done"].stdout)
+    # A day's delivery may bring no rows for one of the tables (the merge then adds no file), so
+    # compaction is judged on the tables that had more than one data file, and there must be one.
+    before = maintained["before"]
+    compacted = [t for t in INCREMENTAL if before[t][0] > 1]
+    assert compacted, f"no incremental table had more than one data file: {before}"
+    assert any(snapshots > 1 for _, snapshots in before.values()), f"nothing to expire: {before}"
     for table in INCREMENTAL:
-        (files, snapshots), rows = maintained["before"][table], maintained["rows"][table]
-        assert files > 1 and snapshots > 1, f"{table}: nothing to maintain ({files} files)"
+        (files, _), rows = before[table], maintained["rows"][table]
         after_files, after_snapshots = table_files(account, table)
+        assert after_snapshots == 1, f"{table}: {after_snapshots} snapshots after VACUUM"
+        assert count(account, "silver", table) == rows
+        if table not in compacted:
+            continue
         assert after_files < files, (
             f"{table}: {files} data files before OPTIMIZE, {after_files} after"
         )
-        assert after_snapshots == 1, f"{table}: {after_snapshots} snapshots after VACUUM"
-        assert count(account, "silver", table) == rows
         # The files OPTIMIZE replaced were referenced only by the snapshots VACUUM expired.
         replaced = maintained["data_files"][table] - data_file_keys(account, table)
         assert replaced, f"{table}: OPTIMIZE replaced no data file"

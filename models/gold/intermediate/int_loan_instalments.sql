@@ -8,7 +8,9 @@
     reaches everything due up to and including it. A shortfall below
     var('arrears_materiality_percent') % of the instalment or below
     var('arrears_materiality_amount') currency units is not arrears (the instalment is credited
-    in full), and a loan the bank marks repaid (loan_status_vocabulary) is not in arrears from
+    in full); the same materiality holds for what is still owed in total, so a catch-up payment
+    a fraction of a unit short does not leave the last instalment it paid in arrears; and a
+    loan the bank marks repaid (loan_status_vocabulary) is not in arrears from
     that day. It becomes 90 days past due (the default definition) on due_date + 90 if not
     covered by then. A payment is known from its payment date and a repayment status from its
     event date, so the status of an instalment at any date D can be read from these columns
@@ -80,7 +82,14 @@ coverage as (
     from instalments
     left join paid
         on instalments.loan_id = paid.loan_id
-        and paid.cumulative_paid >= instalments.cumulative_due
+        and (
+            paid.cumulative_paid >= instalments.cumulative_due
+            or instalments.cumulative_due - paid.cumulative_paid
+            < greatest(
+                instalments.amount_due * {{ var('arrears_materiality_percent') }} / 100,
+                {{ var('arrears_materiality_amount') }}
+            )
+        )
     group by instalments.payment_id
 ),
 
