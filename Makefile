@@ -38,8 +38,7 @@ PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=te
 # beside the others): they wait on dbt-athena's round trips through moto and Trino much of the
 # time, so beside the pytest run they cost little wall time, where inside it they added ~7 min.
 TRINO_TESTS ?= 1
-ATHENA_RUN_TESTS ?= 1
-PYTEST_ENV := FINLAKE_TRINO_TESTS=$(TRINO_TESTS) FINLAKE_ATHENA_RUN_TESTS=$(ATHENA_RUN_TESTS)
+PYTEST_ENV := FINLAKE_TRINO_TESTS=$(TRINO_TESTS)
 # Older branches append to these in mk/<area>.mk; their steps still run, after the table's.
 TEST_STEPS :=
 TEST_SIDE_STEPS :=

@@ -1,9 +1,9 @@
 """Fixtures of the offline Athena suite: one emulated AWS account per session (tools/athena_run).
 
 Tests marked `offline_athena` need moto and a Trino server. They run when pytest is pointed at
-tests/athena_run (`make athena-run`) or when FINLAKE_ATHENA_RUN_TESTS=1 (`make test-python`
-sets it, so they share the session's tiny warehouse as the dev side of the comparison); a bare
-`pytest` leaves them out, FINLAKE_ATHENA_RUN_TESTS=0 skips them everywhere.
+tests/athena_run (`make athena-run`, a step of `make test` beside test-python, which leaves this
+folder out) or when FINLAKE_ATHENA_RUN_TESTS=1; a bare `pytest` leaves them out,
+FINLAKE_ATHENA_RUN_TESTS=0 skips them everywhere.
 """
 
 from __future__ import annotations
