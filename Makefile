@@ -38,6 +38,8 @@ PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=te
 # beside the others): they wait on dbt-athena's round trips through moto and Trino much of the
 # time, so beside the pytest run they cost little wall time, where inside it they added ~7 min.
 TRINO_TESTS ?= 1
+# The slowest tests are listed at the end of the run, so CI's log says where the minutes go.
+PYTEST_DURATIONS ?= --durations=25 --durations-min=10
 PYTEST_ENV := FINLAKE_TRINO_TESTS=$(TRINO_TESTS)
 # Older branches append to these in mk/<area>.mk; their steps still run, after the table's.
 TEST_STEPS :=
@@ -69,7 +71,7 @@ test: install ## run every check (what CI runs): the steps of TEST_PLAN above
 		$(foreach s,$(TEST_SIDE_STEPS),$(s) beside)
 
 test-python: install ## the pytest suites (but those PYTEST_IGNORE leaves to their own step)
-	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_ARGS); status=$$?; \
+	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_DURATIONS) $(PYTEST_ARGS); status=$$?; \
 		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; exit 1; fi; exit $$status
 
 lint: install ## ruff on the Python code
