@@ -56,7 +56,8 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
         type=int,
         default=DEFAULT_DAYS,
         metavar="N",
-        help=f"daily delta files after the snapshot (default {DEFAULT_DAYS})",
+        help=f"daily delta files after the snapshot (default {DEFAULT_DAYS}); with --continue, "
+        "the days of deliveries to add",
     )
     parser.add_argument(
         "--dirty-rate",
@@ -97,6 +98,14 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
         action="store_true",
         help="replace an existing dataset in the lake (clears bronze and the warehouse too)",
     )
+    if default_preset == "tiny":  # generate only, not demo
+        parser.add_argument(
+            "--continue",
+            dest="continue_lake",
+            action="store_true",
+            help="append the next --days N days of deliveries to the lake's existing dataset "
+            "(same customers, accounts and loans; the dataset options come from its manifest)",
+        )
 
 
 def generate_options(args: argparse.Namespace) -> GenerateOptions:
@@ -117,6 +126,14 @@ def generate_options(args: argparse.Namespace) -> GenerateOptions:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.continue_lake:
+        from finlake.generator.continuation import continue_lake, print_continuation
+        from finlake.generator.run import DEFAULT_WORKERS
+
+        lake = Lake.resolve(args.lake)
+        report = continue_lake(lake, args.days, not args.quiet, args.workers or DEFAULT_WORKERS)
+        print_continuation(report, lake)
+        return 0
     pipeline.generate(Lake.resolve(args.lake), generate_options(args))
     return 0
 

@@ -74,10 +74,26 @@ class EntityRows:
 
 
 @dataclass
+class ChunkState:
+    """The simulated world behind a chunk's rows at as_of (finlake.generator.continuation
+    continues it)."""
+
+    cust: Customers
+    accts: Accounts
+    loans: Loans
+    payments: Payments
+    changes: object  # StatusChanges
+    risk: Risk
+    tx: Settled
+    balances: Balances
+
+
+@dataclass
 class ChunkResult:
     entities: dict[str, EntityRows]
     truth: dict[str, pa.Table]
     counts: dict[str, int]
+    state: ChunkState | None = None
 
 
 def build_chunk(
@@ -118,7 +134,8 @@ def build_chunk(
         "fraud_labels": fraud_truth(chunk, cust, accts, tx, victims, patterns),
     }
     counts = {name: rows.table.num_rows for name, rows in entities.items()}
-    return ChunkResult(entities=entities, truth=truth, counts=counts)
+    state = ChunkState(cust, accts, loans, payments, status_changes, risk, tx, balances)
+    return ChunkResult(entities=entities, truth=truth, counts=counts, state=state)
 
 
 # --- transactions: status, posting date ---------------------------------------------------
