@@ -91,6 +91,8 @@ module "access_roles" {
   results_bucket_arn = module.lake_storage.athena_results_bucket_arn
   kms_key_arn        = module.lake_storage.kms_key_arn
   database_names     = module.catalog.database_names
+  # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
+  slot_database_names = module.catalog.slot_database_names
 
   transformation_workgroup = {
     arn            = module.workgroup["dbt"].arn
@@ -128,13 +130,17 @@ module "ingestion_job" {
 }
 
 # Iceberg maintenance of the incremental silver tables (compaction and snapshot expiry), the same
-# statements as `dbt run-operation iceberg_maintenance --target prod`, on a weekly schedule.
+# statements as `dbt run-operation iceberg_maintenance --target prod`, on a weekly schedule. The
+# tables live in silver's write-audit-publish slots (blue, then green; silver itself holds views).
 module "iceberg_maintenance" {
   source = "./modules/iceberg_maintenance"
 
-  project       = var.project
-  environment   = local.environment
-  tables        = [for t in ["stg_transactions", "stg_loan_payments"] : "${module.catalog.database_names.silver}.${t}"]
+  project     = var.project
+  environment = local.environment
+  tables = [
+    for pair in setproduct(["blue", "green"], ["stg_transactions", "stg_loan_payments"]) :
+    "${module.catalog.slot_database_names["silver__${pair[0]}"]}.${pair[1]}"
+  ]
   database_name = module.catalog.database_names.silver
   zone_prefix   = "silver/"
   workgroup = {

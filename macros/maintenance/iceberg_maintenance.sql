@@ -1,7 +1,8 @@
 {#-
     Iceberg maintenance of the incremental models (issue 13, defect 6): every merge adds small
     data files and a snapshot, and nothing else compacts or expires them. For each incremental
-    Iceberg model that exists, in this order:
+    Iceberg model, its table in each write-audit-publish slot (`<schema>__blue`, `__green`: the
+    published schema holds a view) or, built in place, in its schema, in this order:
 
       ALTER TABLE t SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds' = '<seconds>')
       OPTIMIZE t REWRITE DATA USING BIN_PACK     small files rewritten into fewer, larger ones
@@ -39,15 +40,18 @@
         if node.resource_type == 'model'
         and node.config.materialized == 'incremental'
         and (node.config.get('table_type') or '') | lower == 'iceberg' -%}
-        {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
-        {%- if relation is none -%}
-            {% do log('iceberg_maintenance: ' ~ node.schema ~ '.' ~ node.alias ~ ' does not exist yet, skipped', info=true) %}
+        {#- the model's table in each write-audit-publish slot, or in its schema when built in place -#}
+        {%- for schema in [node.schema ~ '__blue', node.schema ~ '__green', node.schema] -%}
+        {%- set relation = adapter.get_relation(database=node.database, schema=schema, identifier=node.alias) -%}
+        {%- if relation is none or relation.type == 'view' -%}
+            {% do log('iceberg_maintenance: no table ' ~ schema ~ '.' ~ node.alias ~ ', skipped', info=true) %}
         {%- else -%}
-            {%- set name = node.schema ~ '.' ~ node.alias -%}
+            {%- set name = schema ~ '.' ~ node.alias -%}
             {% do run_query("alter table " ~ name ~ " set tblproperties ('vacuum_max_snapshot_age_seconds' = '" ~ (days * 86400) ~ "')") %}
             {% do adapter.run_operation_with_potential_multiple_runs("optimize " ~ name ~ " rewrite data using bin_pack", "optimize") %}
             {% do adapter.run_operation_with_potential_multiple_runs("vacuum " ~ name, "vacuum") %}
             {% do log('iceberg_maintenance: ' ~ name ~ ' compacted, snapshots older than ' ~ days ~ ' days expired', info=true) %}
         {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
 {%- endmacro %}

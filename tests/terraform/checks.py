@@ -370,7 +370,11 @@ ATHENA_DEFAULT_DATABASE = frozenset({"glue:GetDatabase", "glue:CreateDatabase"})
 _GLUE_ARN = re.compile(
     r"^arn:\$\{[^}]+\}:glue:\$\{[^}]+\}:\$\{[^}]+\}:(?P<kind>catalog|database|table)(?:/(?P<rest>.*))?$"
 )
-_DATABASE_VAR = re.compile(r"^\$\{var\.database_names\.(\w+)\}$")
+# A layer's database, or one of its write-audit-publish slots (var.slot_database_names.gold__blue),
+# which belongs to the layer's scope.
+_DATABASE_VAR = re.compile(
+    r"^\$\{var\.(?:database_names\.(\w+)|slot_database_names\.(\w+?)__(?:blue|green))\}$"
+)
 
 
 @dataclass(frozen=True)
@@ -554,7 +558,7 @@ def _glue_scope_findings(scope: RoleScope, statement: Statement, where: str) -> 
         if layer is None:
             findings.append(f"{where} reaches database {database!r}, not one of the layers.")
             continue
-        layer_name = layer.group(1)
+        layer_name = layer.group(1) or layer.group(2)
         if layer_name not in readable:
             findings.append(
                 f"{where} reaches the {layer_name} database, outside {sorted(readable)}."

@@ -7,9 +7,10 @@ project asks for: the Glue databases and tables it lists, the workgroup, the S3 
 bucket. No request leaves the machine.
 
 The server is stopped when its block ends, and also when the process that started it is gone
-however it went (SIGKILL, a SIGTERM that skipped the clean-up): a watchdog in its own session
-(`python -m tools.athena_check.moto_server watch`) stops it then, as tools/trino/server.py does
-for Trino, so an interrupted `make test` leaves no emulator behind.
+however it went (SIGKILL, a SIGTERM that skipped the clean-up) or the watchdog itself is told
+to stop: a watchdog in its own session (`python -m tools.athena_check.moto_server watch`,
+tools/watchdog.py, shared with tools/trino/server.py) stops it then, so an interrupted
+`make test` leaves no emulator behind.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tools import watchdog as watchdogs
 from tools.sql_lint.project import child_environment
 
 # Not secrets: moto accepts any key; these only have to look like credentials to boto3.
@@ -125,8 +127,7 @@ class MotoServer:
         self._log.close()
         self.process = None
         if self.watchdog is not None:
-            self.watchdog.terminate()
-            self.watchdog.wait(timeout=10)
+            watchdogs.dismiss(self.watchdog)
             self.watchdog = None
 
     def __enter__(self) -> MotoServer:
@@ -157,7 +158,7 @@ class MotoServer:
 def start_watchdog(server: int, port: int, parent: int) -> subprocess.Popen[bytes]:
     """`python -m tools.athena_check.moto_server watch`: a process outside this one's process
     group that stops the server `server` (listening on `port`) once process `parent` is gone."""
-    return subprocess.Popen(
+    return watchdogs.start(
         [
             sys.executable,
             "-m",
@@ -166,10 +167,6 @@ def start_watchdog(server: int, port: int, parent: int) -> subprocess.Popen[byte
             *("--server", str(server), "--port", str(port), "--parent", str(parent)),
         ],
         cwd=Path(__file__).resolve().parents[2],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # a signal to the test run's process group does not reach it
     )
 
 
@@ -182,31 +179,28 @@ def is_moto_server(pid: int, port: int) -> bool:
     return b"moto.server" in arguments and str(port).encode() in arguments
 
 
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def stop_moto_server(server: int, port: int) -> bool:
+    """Stop the moto server `server` on `port` if it still runs (TERM, then KILL after 10 s)."""
+    if not is_moto_server(server, port):
         return False
-    except PermissionError:
-        return True
+    os.kill(server, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while is_moto_server(server, port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if is_moto_server(server, port):
+        os.kill(server, signal.SIGKILL)
     return True
 
 
 def watch(server: int, port: int, parent: int, poll: float = 0.5) -> None:
-    """Wait until process `parent` has ended (or this process was orphaned), then stop the moto
-    server `server` if it still runs."""
-    original_parent = os.getppid()
-    while process_alive(parent) and os.getppid() == original_parent:
-        if not is_moto_server(server, port):
-            return  # stopped the ordinary way
-        time.sleep(poll)
-    if is_moto_server(server, port):
-        os.kill(server, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while is_moto_server(server, port) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if is_moto_server(server, port):
-            os.kill(server, signal.SIGKILL)
+    """Wait until process `parent` has ended (or this process was orphaned, or told to stop by
+    SIGTERM/SIGINT), then stop the moto server `server` if it still runs."""
+    watchdogs.watch(
+        parent,
+        stop=lambda: stop_moto_server(server, port),
+        running=lambda: is_moto_server(server, port),
+        poll=poll,
+    )
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+# This file also runs as a script (`python tools/trino/server.py watch`): the repository root on
+# the path for the watchdog module it shares with tools/athena_check/moto_server.py.
+if str(Path(__file__).resolve().parents[2]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tools import watchdog as watchdogs
+from tools.watchdog import process_alive  # also used by the tests through this module
+
 # The newest release whose server tarball Maven Central serves (477 and later publish the
 # plugins but no trino-server tarball). It needs Java 24.0.1 or later (TrinoSystemRequirements).
 TRINO_VERSION = "476"
@@ -446,16 +453,6 @@ def is_trino_process(pid: int, state: Path) -> bool:
     return b"io.trino.server.TrinoServer" in arguments and config in arguments
 
 
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) a process has used so far: a cost that does not depend on how
     busy the machine is, unlike wall time. 0.0 when the process is gone."""
@@ -621,37 +618,30 @@ def running_server(
         if not already:  # a server someone else started keeps running
             stop(state, log=log)
         if watchdog is not None:
-            watchdog.terminate()
-            watchdog.wait(timeout=10)
+            watchdogs.dismiss(watchdog)
 
 
 def start_watchdog(state: Path, parent: int) -> subprocess.Popen:
     """`server.py watch`: a process outside this one's process group that stops the server of
-    `state` as soon as process `parent` has ended."""
-    return subprocess.Popen(
+    `state` as soon as process `parent` has ended, or when it is itself told to stop
+    (tools/watchdog.py)."""
+    return watchdogs.start(
         [
             sys.executable,
             str(Path(__file__).resolve()),
             "watch",
             *("--state", str(state), "--parent", str(parent)),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # a signal to the test run's process group does not reach it
+        ]
     )
 
 
 def watch(state: Path, parent: int, poll: float = 1.0) -> None:
-    """Wait until process `parent` has ended (or this process was orphaned), then stop the
-    server of `state` if it still runs."""
-    original_parent = os.getppid()
-    while process_alive(parent) and os.getppid() == original_parent:
-        time.sleep(poll)
-    # The parent may have died while the launcher was still detaching the JVM: look a while.
-    deadline = time.monotonic() + WATCH_GRACE_SECONDS
-    while not stop(state, log=lambda _: None) and time.monotonic() < deadline:
-        time.sleep(poll)
+    """Wait until process `parent` has ended (or this process was orphaned, or told to stop by
+    SIGTERM/SIGINT), then stop the server of `state` if it still runs; the parent may have died
+    while the launcher was still detaching the JVM, so look for it a while."""
+    watchdogs.watch(
+        parent, stop=lambda: stop(state, log=lambda _: None), poll=poll, grace=WATCH_GRACE_SECONDS
+    )
 
 
 def tail_text(text: str, count: int = LOG_TAIL_LINES) -> str:

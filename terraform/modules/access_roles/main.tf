@@ -4,12 +4,15 @@
 #   role            S3 read                               S3 write                           Glue         Athena
 #   delivery        (list landing/)                       landing/ (put only)                -            -         (optional)
 #   ingestion       landing/ bronze/ scripts/ingestion/   bronze/                            bronze       -
-#   transformation  bronze/ silver/ gold/                 silver/ gold/                      all four     dbt workgroup
+#   transformation  bronze/ silver/ gold/                 silver/ gold/                      all four,    dbt workgroup
+#                                                                                            slots too
 #   ml              gold/ ml/                             ml/ gold/customer_default_scores/  gold         -
 #                                                         gold/model_monitoring/
 #   analyst         gold/                                 -                                  gold (read)  analyst workgroup
 #   crawler         bronze/                               -                                  bronze       -         (optional)
 #
+# A role that reads gold reads its write-audit-publish slot databases too (`<gold>__blue`,
+# `__green`): gold's published views are run with the caller's rights.
 # tests/terraform/test_access.py parses this file and fails if a statement reaches further.
 
 data "aws_caller_identity" "current" {}
@@ -373,7 +376,8 @@ data "aws_iam_policy_document" "transformation" {
   }
 
   statement {
-    # dbt builds silver and gold, and loads its seeds into reference.
+    # dbt builds silver and gold, and loads its seeds into reference: into a write-audit-publish
+    # slot database, then re-points the views of the layer's database at it (macros/publish/).
     sid     = "ManageSilverGoldAndReferenceCatalog"
     actions = concat(["glue:CreateDatabase"], local.glue_read, local.glue_partition_write, local.glue_table_write)
     resources = [
@@ -384,6 +388,18 @@ data "aws_iam_policy_document" "transformation" {
       "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
       "${local.glue_arn_prefix}:database/${var.database_names.reference}",
       "${local.glue_arn_prefix}:table/${var.database_names.reference}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.silver__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.silver__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.silver__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.silver__green}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.reference__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.reference__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.reference__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.reference__green}/*",
     ]
   }
 
@@ -480,6 +496,12 @@ data "aws_iam_policy_document" "ml" {
       local.glue_catalog_arn,
       "${local.glue_arn_prefix}:database/${var.database_names.gold}",
       "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+      # Athena runs a view with its caller's rights: reading gold's published views reads the
+      # tables of the slot they point at (write-audit-publish, macros/publish/).
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
     ]
   }
 
@@ -600,6 +622,12 @@ data "aws_iam_policy_document" "analyst" {
       local.glue_catalog_arn,
       "${local.glue_arn_prefix}:database/${var.database_names.gold}",
       "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+      # Athena runs a view with its caller's rights: reading gold's published views reads the
+      # tables of the slot they point at (write-audit-publish, macros/publish/).
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
     ]
   }
 

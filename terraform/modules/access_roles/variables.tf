@@ -63,6 +63,23 @@ variable "database_names" {
   }
 }
 
+variable "slot_database_names" {
+  type = object({
+    silver__blue     = string
+    silver__green    = string
+    gold__blue       = string
+    gold__green      = string
+    reference__blue  = string
+    reference__green = string
+  })
+  description = "Glue database name of each write-audit-publish slot of silver, gold and reference (the catalog module's slot_database_names output): dbt builds there, and readers of gold read gold's slots through its views."
+
+  validation {
+    condition     = alltrue([for name in values(var.slot_database_names) : can(regex("^[a-z0-9_]{1,255}$", name))])
+    error_message = "Each slot database name must be lowercase letters, digits and underscores (Athena's rule)."
+  }
+}
+
 variable "transformation_workgroup" {
   type = object({
     arn            = string

@@ -3,6 +3,11 @@
 # new days are queryable the moment they are written: no crawler, no MSCK REPAIR, no
 # GetPartitions calls. Silver, gold and reference (dbt seeds) tables are created by dbt
 # (Iceberg) in their databases.
+#
+# Write-audit-publish (models/README.md): dbt builds silver, gold and reference into one of two
+# slot databases per layer, `<database>__blue` and `<database>__green`, and the layer's own
+# database holds only views over the slot of the last build whose every test passed. The slot
+# databases live in the same zone of the lake as their layer.
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
@@ -20,6 +25,12 @@ locals {
     gold      = "gold"
     reference = "silver"
   }
+
+  # The layers dbt builds (macros/publish/), each in two slots: the slot database's name is
+  # the layer's with `__<slot>` (macros/schema/generate_schema_name.sql builds the same name).
+  published_layers    = ["silver", "gold", "reference"]
+  publication_slots   = ["blue", "green"]
+  slot_database_names = { for pair in setproduct(local.published_layers, local.publication_slots) : "${pair[0]}__${pair[1]}" => "${local.database_names[pair[0]]}__${pair[1]}" }
 
   bronze_uri = "s3://${var.lake_bucket_name}/bronze"
 
@@ -51,6 +62,15 @@ resource "aws_glue_catalog_database" "this" {
   name         = each.value
   description  = "finlake ${each.key} layer (${local.name_prefix})."
   location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[each.key]}/"
+}
+
+# The write-audit-publish slots (keys like gold__blue): where dbt builds, audits, then publishes.
+resource "aws_glue_catalog_database" "slot" {
+  for_each = local.slot_database_names
+
+  name         = each.value
+  description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${local.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
+  location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
 }
 
 # ---------------------------------------------------------------------------------------------

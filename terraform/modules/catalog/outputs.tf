@@ -3,6 +3,11 @@ output "database_names" {
   value       = { for layer, database in aws_glue_catalog_database.this : layer => database.name }
 }
 
+output "slot_database_names" {
+  description = "Glue database name of each write-audit-publish slot, keyed <layer>__<slot> for silver, gold and reference and the slots blue and green (for example gold__blue = finlake_prod_gold__blue)."
+  value       = { for key, database in aws_glue_catalog_database.slot : key => database.name }
+}
+
 output "bronze_table_names" {
   description = "Names of the bronze tables: one per landing entity, plus _malformed and _load_log."
   value = concat(

@@ -132,6 +132,9 @@ data "aws_iam_policy_document" "state_machine" {
         "${local.glue_arn_prefix}:catalog",
         "${local.glue_arn_prefix}:database/${var.database_name}",
       ],
+      # A table may live in another database than the query context (a write-audit-publish
+      # slot); the policy document's resources are a set, so each database appears once.
+      [for table in var.tables : "${local.glue_arn_prefix}:database/${split(".", table)[0]}"],
       [for table in var.tables : "${local.glue_arn_prefix}:table/${replace(table, ".", "/")}"],
     )
   }

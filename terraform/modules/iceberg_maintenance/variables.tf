@@ -20,7 +20,7 @@ variable "environment" {
 
 variable "tables" {
   type        = list(string)
-  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (today stg_transactions and stg_loan_payments in the silver database). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
+  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (today stg_transactions and stg_loan_payments, in both write-audit-publish slots of silver: <silver>__blue and <silver>__green). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
 
   validation {
     condition     = length(var.tables) > 0 && alltrue([for t in var.tables : can(regex("^[a-z0-9_]+\\.[a-z0-9_]+$", t))])
@@ -30,7 +30,7 @@ variable "tables" {
 
 variable "database_name" {
   type        = string
-  description = "The Glue database every table of var.tables is in (the silver database of the catalog module); the state machine's role may change tables there only."
+  description = "The Glue database the statements run in (the silver database of the catalog module); the state machine's role may change the tables of var.tables only, in their own databases."
 
   validation {
     condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
