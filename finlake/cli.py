@@ -94,6 +94,24 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
         "shift that model monitoring must catch (default 1: none)",
     )
     parser.add_argument(
+        "--book-shift",
+        type=float,
+        default=0.0,
+        metavar="F",
+        help="from 12 months before --as-of, the whole book F standard deviations riskier: lower "
+        "bureau scores and incomes at a refresh of every customer, a riskier mix of new "
+        "borrowers (finlake/generator/shift.py; default 0: none)",
+    )
+    parser.add_argument(
+        "--fraud-variation",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="draw this run's fraud behaviour around the one the rules were tuned on (sizes, "
+        "spans, amounts, hours moved by random factors of typical size S) and add genuine "
+        "look-alikes, for bench/fraud_rules_eval.py (default 0: none)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="replace an existing dataset in the lake (clears bronze and the warehouse too)",
@@ -121,6 +139,8 @@ def generate_options(args: argparse.Namespace) -> GenerateOptions:
         customers=args.customers,
         profile=getattr(args, "profile", "default"),
         economic_shock=args.economic_shock,
+        book_shift=getattr(args, "book_shift", 0.0),
+        fraud_variation=getattr(args, "fraud_variation", 0.0),
     )
     return GenerateOptions(config, force=args.force, workers=args.workers, progress=not args.quiet)
 

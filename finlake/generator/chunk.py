@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from finlake.generator import reference as ref
+from finlake.generator import shift
 from finlake.generator import textcsv as t
 from finlake.generator.accounts import (
     ACCOUNT_STATUS,
@@ -44,7 +45,7 @@ from finlake.generator.events import (
     TX_TYPES,
     Events,
 )
-from finlake.generator.fraud import PATTERNS, inject
+from finlake.generator.fraud import PATTERNS, inject, lookalikes, varied
 from finlake.generator.loans import (
     LOAN_STATUS,
     LOAN_TYPES,
@@ -101,6 +102,7 @@ def build_chunk(
 ) -> ChunkResult:
     rng = np.random.default_rng(seed_seq)
     cust = draw_customers(rng, cfg, first_customer, n)
+    shift.shift_joiners(cfg, cust)  # --book-shift: a riskier mix of new borrowers
     accts = draw_accounts(rng, cfg, cust)
     loans = draw_loans(rng, cfg, cust, accts)
     due_grid, debt = monthly_dues(loans, cfg, cust.n)
@@ -110,7 +112,10 @@ def build_chunk(
 
     world = World(rng, cfg, cust, accts, loans, payments, risk)
     genuine = everyday(world)
-    fraud, victims, patterns = inject(world, genuine, chunk * FRAUD_EPISODE_BLOCK)
+    if cfg.fraud_variation:  # genuine activity shaped like fraud (its own random draws)
+        genuine = Events.concat([genuine, lookalikes(world, cfg.seed, first_customer)])
+    behaviour = varied(cfg.seed, cfg.fraud_variation)  # today's fraud when 0
+    fraud, victims, patterns = inject(world, genuine, chunk * FRAUD_EPISODE_BLOCK, behaviour)
     events = Events.concat([genuine, fraud])
     inside = world.active(events.acct, events.ts // SECONDS_PER_DAY) & (
         events.ts // SECONDS_PER_DAY <= cfg.as_of_day
@@ -260,6 +265,11 @@ def customer_rows(rng, cfg: GeneratorConfig, cust: Customers, risk: Risk) -> Ent
     rng.random(n)  # the draw that once dated it: kept, so every later draw stays as it was
     versions = [state.render(np.arange(n), upd_day, rng)]
     days = [np.where(visible, cfg.snapshot_day, cust.since_day)]
+    refresh = shift.bureau_refresh(cfg, cust, state.score, state.income)  # --book-shift
+    if refresh is not None:
+        idx, day, shift_rng = refresh
+        versions.append(state.render(idx, day, shift_rng))
+        days.append(np.maximum(day, cfg.snapshot_day))  # dated before it: in the snapshot
     # Change records: contact details, income, and bureau-score refreshes (down under stress).
     for day in cfg.delta_days:
         exists = cust.since_day < day

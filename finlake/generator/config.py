@@ -63,6 +63,10 @@ class GeneratorConfig:
     chunk_customers: int = CHUNK_CUSTOMERS
     profile: str = "default"  # a bank profile of finlake.generator.profiles
     economic_shock: float = 1.0  # income-shock multiplier over the last 12 months (drift tests)
+    # The whole book F deviations riskier over the last 12 months (shift.py).
+    book_shift: float = 0.0
+    # Fraud behaviour drawn around today's, and genuine look-alikes (fraud.varied, lookalikes).
+    fraud_variation: float = 0.0
 
     def __post_init__(self) -> None:
         from finlake.generator.profiles import get_profile
@@ -78,8 +82,23 @@ class GeneratorConfig:
             raise ConfigError(
                 f"--economic-shock {self.economic_shock} is out of range; use 1 (none) to 50."
             )
+        if not 0.0 <= self.book_shift <= 3.0:
+            raise ConfigError(
+                f"--book-shift {self.book_shift} is out of range; use 0 (none) to 3 "
+                "standard deviations."
+            )
+        if not 0.0 <= self.fraud_variation <= 2.0:
+            raise ConfigError(
+                f"--fraud-variation {self.fraud_variation} is out of range; use 0 (none) to 2."
+            )
         if self.n_customers < 1:
             raise ConfigError("The customer count must be at least 1.")
+
+    def scenario_options(self) -> dict:
+        """The drift and fraud options that differ from a clean run (for the manifest: a clean
+        run's stays as it was)."""
+        defaults = {"economic_shock": 1.0, "book_shift": 0.0, "fraud_variation": 0.0}
+        return {k: getattr(self, k) for k, v in defaults.items() if getattr(self, k) != v}
 
     @property
     def n_customers(self) -> int:
