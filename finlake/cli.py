@@ -245,6 +245,16 @@ def cmd_lineage(args: argparse.Namespace) -> int:
         f"{facts['columns']} columns, {facts['seconds']:.1f}s; wrote {result.json_path} and "
         f"{result.html_path}"
     )
+    if args.write_meta:
+        from finlake.dbt_runner import project_root
+        from finlake.lineage.governance import write_column_meta
+        from finlake.lineage.graph import read_manifest
+
+        changed = write_column_meta(read_manifest(result.manifest), result.lineage, project_root())
+        for path in changed:
+            print(f"wrote the pii classification meta of {path}")
+        if not changed:
+            print("every gold column's pii classification meta already matches the lineage")
     return 0
 
 
@@ -394,6 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default <lake>/lineage)")
     p.add_argument(
         "--select", nargs="+", default=None, help="only these models and their ancestors"
+    )
+    p.add_argument(
+        "--write-meta",
+        action="store_true",
+        help="also write each gold column's pii classification (meta: pii, pii_derived, "
+        "classification, pii_sources) into its model's YAML",
     )
     _lake_arg(p)
     p.set_defaults(func=cmd_lineage)

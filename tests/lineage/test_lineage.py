@@ -254,3 +254,25 @@ def test_no_column_derived_from_a_pii_column_lacks_the_flag(lineage_run):
     assert flags[("stg_customers", "email_masked")]["pii_derived"]
     assert flags[("bronze.customers", "national_id")]["pii"]  # bronze: as delivered
     assert flags[("bronze.customers", "national_id_token")]["pii_derived"]
+
+
+def test_every_gold_column_derived_from_pii_carries_the_flag(lineage_run, manifest_path):
+    """The model YAML's column `meta` (written by `finlake lineage --write-meta`) says what the
+    lineage says: every gold column computed from a pii landing column is flagged, with its
+    classification and sources, and no other column is. Removing one flag is named."""
+    from finlake.lineage.governance import column_meta, meta_mismatches
+
+    manifest = read_manifest(manifest_path)
+    expected = column_meta(lineage_run.lineage)
+    assert ("dim_customers", "national_id_token") in expected  # the check sees the tokens
+    assert expected[("dim_customers", "national_id_token")]["pii_sources"] == [
+        "landing.customers.national_id"
+    ]
+    assert meta_mismatches(manifest, lineage_run.lineage) == []
+    node = next(
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["name"] == "customer_risk"
+    )
+    node["columns"]["age_band"]["meta"] = {}
+    assert meta_mismatches(manifest, lineage_run.lineage) == ["customer_risk.age_band"]

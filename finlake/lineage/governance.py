@@ -1,0 +1,182 @@
+"""Governance checks over dbt's manifest: what an auditor expects of every model.
+
+models_without_grain  models with no test of their grain (primary key)
+
+A model's grain is tested when one of these tests is attached to it: `unique` on a column (the
+key), `unique_combination_of_columns` (a compound key), or a singular test that names the model
+in its config, `meta: {grain: <model>}` (for a model whose YAML is another file's). A
+`primary_key` constraint does not count: only DuckDB enforces it; Athena and Trino accept it as
+documentation (their adapters say so), so a test must still prove the key there.
+"""
+
+from __future__ import annotations
+
+GRAIN_TESTS = frozenset({"unique", "unique_combination_of_columns"})
+
+
+def _models(manifest: dict) -> dict[str, dict]:
+    return {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+        and node.get("package_name") == manifest_project(manifest)
+    }
+
+
+def manifest_project(manifest: dict) -> str:
+    """The root project's name (the models of installed packages are not ours to test)."""
+    return manifest.get("metadata", {}).get("project_name") or "finlake"
+
+
+def grain_tests(manifest: dict) -> dict[str, list[str]]:
+    """Model unique_id -> the names of the tests that state its grain."""
+    models = _models(manifest)
+    found: dict[str, list[str]] = {unique_id: [] for unique_id in models}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        metadata = node.get("test_metadata") or {}
+        attached = node.get("attached_node")
+        if metadata.get("name") in GRAIN_TESTS and attached in found:
+            found[attached].append(node["name"])
+            continue
+        grain_of = ((node.get("config") or {}).get("meta") or {}).get("grain")
+        if grain_of:
+            for unique_id in node["depends_on"]["nodes"]:
+                if unique_id in found and models[unique_id]["name"] == grain_of:
+                    found[unique_id].append(node["name"])
+    return found
+
+
+def models_without_grain(manifest: dict) -> list[str]:
+    """The names of the models no test states the grain of, sorted."""
+    models = _models(manifest)
+    return sorted(
+        models[unique_id]["name"] for unique_id, tests in grain_tests(manifest).items() if not tests
+    )
+
+
+# Column classification written into the model YAML as `meta` (from the landing contract's pii
+# flags, carried along the lineage by Lineage.classification): `restricted` for a column that
+# holds a personal value as delivered, `confidential` for one computed from one (a token, a
+# band, a score or count that reads it). Columns without meta are `internal`.
+CLASSIFICATION = {"pii": "restricted", "pii_derived": "confidential"}
+META_LAYERS = ("gold",)
+
+
+def column_meta(lineage, layers: tuple[str, ...] = META_LAYERS) -> dict[tuple[str, str], dict]:
+    """(model, column) -> the meta its YAML must carry, for every flagged column of `layers`."""
+    out = {}
+    for dataset in lineage.datasets.values():
+        if dataset.layer not in layers:
+            continue
+        for column in dataset.columns:
+            found = lineage.classification(dataset.name, column)
+            if not (found["pii"] or found["pii_derived"]):
+                continue
+            out[(dataset.name, column)] = {
+                "pii": found["pii"],
+                "pii_derived": found["pii_derived"],
+                "classification": CLASSIFICATION["pii" if found["pii"] else "pii_derived"],
+                "pii_sources": found["pii_sources"],
+            }
+    return out
+
+
+def meta_mismatches(manifest: dict, lineage, layers: tuple[str, ...] = META_LAYERS) -> list[str]:
+    """Columns of `layers` whose YAML meta differs from what the lineage says: a column derived
+    from pii without the flag, or a flag on a column the lineage does not derive from pii."""
+    expected = column_meta(lineage, layers)
+    models = {
+        node["name"]: node
+        for node in _models(manifest).values()
+        if node["name"] in lineage.datasets and lineage.datasets[node["name"]].layer in layers
+    }
+    problems = []
+    for name, node in sorted(models.items()):
+        for column in lineage.datasets[name].columns:
+            meta = ((node.get("columns") or {}).get(column) or {}).get("meta") or {}
+            have = {
+                k: meta[k]
+                for k in ("pii", "pii_derived", "classification", "pii_sources")
+                if k in meta
+            }
+            want = expected.get((name, column), {})
+            if have != want:
+                problems.append(f"{name}.{column}")
+    return problems
+
+
+def write_column_meta(
+    manifest: dict, lineage, project, layers: tuple[str, ...] = META_LAYERS
+) -> list:
+    """Rewrite the `meta:` of every column of `layers` in the model YAML (where the manifest says
+    each model's YAML is) to what the lineage says; returns the files changed."""
+    from pathlib import Path
+
+    expected = column_meta(lineage, layers)
+    files: dict[str, set[str]] = {}
+    for node in _models(manifest).values():
+        dataset = lineage.datasets.get(node["name"])
+        if dataset is None or dataset.layer not in layers or not node.get("patch_path"):
+            continue
+        files.setdefault(node["patch_path"].split("://", 1)[-1], set()).add(node["name"])
+    changed = []
+    for relative, names in sorted(files.items()):
+        path = Path(project) / relative
+        text = path.read_text()
+        new = _rewrite_meta(text, names, expected)
+        if new != text:
+            path.write_text(new)
+            changed.append(path)
+    return changed
+
+
+def _meta_lines(meta: dict) -> list[str]:
+    sources = ", ".join(meta["pii_sources"])
+    return [
+        "        meta:\n",
+        f"          pii: {str(meta['pii']).lower()}\n",
+        f"          pii_derived: {str(meta['pii_derived']).lower()}\n",
+        f"          classification: {meta['classification']}\n",
+        f"          pii_sources: [{sources}]\n",
+    ]
+
+
+def _rewrite_meta(text: str, models: set[str], expected: dict) -> str:
+    """The YAML text with each column block of `models` ending in its expected meta (and no
+    other meta): a text edit, so comments and layout stay as written."""
+    import re
+
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    model = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        top = re.match(r"^  - name: (\S+)\s*$", line)
+        if top:
+            model = top.group(1)
+        elif re.match(r"^\S", line):
+            model = None  # another top-level section (unit_tests:, ...)
+        column = re.match(r"^      - name: (\S+)\s*$", line)
+        out.append(line)
+        i += 1
+        if not (column and model in models):
+            continue
+        block = []
+        while i < len(lines) and lines[i].startswith("        "):
+            block.append(lines[i])
+            i += 1
+        kept, skipping = [], False
+        for entry in block:
+            if entry.startswith("        meta:"):
+                skipping = True
+                continue
+            if skipping and entry.startswith("          "):
+                continue
+            skipping = False
+            kept.append(entry)
+        meta = expected.get((model, column.group(1)))
+        out.extend(kept + (_meta_lines(meta) if meta else []))
+    return "".join(out)

@@ -1,0 +1,46 @@
+"""Governance over dbt's manifest: every model of the project has a test of its grain (primary
+key), intermediate models and the quarantine included."""
+
+from __future__ import annotations
+
+import copy
+
+from finlake.lineage.governance import grain_tests, models_without_grain
+from finlake.lineage.graph import read_manifest
+from tests.conftest import DEV_TARGET_PATH
+
+
+def _manifest(tiny_warehouse) -> dict:
+    return read_manifest(tiny_warehouse.root / DEV_TARGET_PATH / "manifest.json")
+
+
+def test_every_model_has_a_grain_test(tiny_warehouse):
+    manifest = _manifest(tiny_warehouse)
+    found = grain_tests(manifest)
+    assert len(found) > 40  # every model of the project was read
+    assert models_without_grain(manifest) == []
+
+
+def test_a_model_without_a_grain_test_is_named(tiny_warehouse):
+    """Removing the grain tests of one model (the YAML's `unique` and the quarantine's singular
+    test) makes the check name exactly that model."""
+    manifest = copy.deepcopy(_manifest(tiny_warehouse))
+    for victim in ("int_transactions_enriched", "quarantine"):
+        unique_id = next(
+            k
+            for k, n in manifest["nodes"].items()
+            if n["resource_type"] == "model" and n["name"] == victim
+        )
+        for key in [
+            k
+            for k, n in manifest["nodes"].items()
+            if n["resource_type"] == "test"
+            and unique_id in n["depends_on"]["nodes"]
+            and (
+                (n.get("test_metadata") or {}).get("name")
+                in ("unique", "unique_combination_of_columns")
+                or ((n.get("config") or {}).get("meta") or {}).get("grain")
+            )
+        ]:
+            del manifest["nodes"][key]
+    assert models_without_grain(manifest) == ["int_transactions_enriched", "quarantine"]
