@@ -147,3 +147,28 @@ module "iceberg_maintenance" {
   kms_key_arn              = module.lake_storage.kms_key_arn
   permissions_boundary_arn = var.permissions_boundary_arn
 }
+
+# Alerting (issue 19): the rules of alerts/rules.yml on Athena after each successful daily
+# build, new occurrences to an encrypted SNS topic (docs/operations.md).
+module "alerting" {
+  source = "./modules/alerting"
+
+  project     = var.project
+  environment = local.environment
+  workgroup = {
+    name           = module.workgroup["analyst"].name
+    arn            = module.workgroup["analyst"].arn
+    results_prefix = module.workgroup["analyst"].results_prefix
+  }
+  database_names = {
+    silver = module.catalog.database_names["silver"]
+    gold   = module.catalog.database_names["gold"]
+  }
+  lake_bucket_name         = module.lake_storage.lake_bucket_name
+  lake_bucket_arn          = module.lake_storage.lake_bucket_arn
+  results_bucket_arn       = module.lake_storage.athena_results_bucket_arn
+  lake_kms_key_arn         = module.lake_storage.kms_key_arn
+  subscription             = var.alerts_subscription
+  kms_deletion_window_days = var.kms_deletion_window_days
+  permissions_boundary_arn = var.permissions_boundary_arn
+}

@@ -111,3 +111,13 @@ output "ingestion_role_arn" {
   description = "Role the Glue ingestion job runs as."
   value       = module.access_roles.ingestion_role_arn
 }
+
+output "alerts_topic_arn" {
+  description = "SNS topic of the alert notifications and the daily run's failure notices."
+  value       = module.alerting.topic_arn
+}
+
+output "alerts_function_name" {
+  description = "The alerting Lambda (finlake/alerts/aws.py); invoke it by hand with `aws lambda invoke --function-name <name> out.json`."
+  value       = module.alerting.function_name
+}

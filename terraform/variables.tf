@@ -172,3 +172,12 @@ variable "ingestion_additional_python_modules" {
   description = "Pinned pip requirements the ingestion job needs beyond what Glue 5.0 ships (name==version)."
   default     = []
 }
+
+variable "alerts_subscription" {
+  type = object({
+    protocol = string
+    endpoint = string
+  })
+  description = "Who receives the alert notifications and the daily run's failure notices: an SNS subscription (protocol email, https, sqs or lambda, and its endpoint), or null to subscribe later. Set it with the account's values (envs/account.tfvars.example)."
+  default     = null
+}
