@@ -24,6 +24,7 @@ EXPECTED_MODULES = {
     "access_roles",
     "iceberg_maintenance",
     "alerting",
+    "daily_run",
 }
 # Called by the root; secure_bucket is called by lake_storage.
 ROOT_MODULES = EXPECTED_MODULES - {"secure_bucket"}
