@@ -121,11 +121,19 @@ def athena_query(athena, workgroup: str, poll: float = POLL_SECONDS):
 
 
 def read_state(s3, bucket: str, key: str) -> dict | None:
-    try:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    except s3.exceptions.NoSuchKey:
+    """The dedup state, or None before the first run. Listed first: without a ListBucket grant
+    S3 answers a missing object with AccessDenied, which must not read as "no state"."""
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+    if not any(item["Key"] == key for item in listed.get("Contents", [])):
         return None
-    return json.loads(body)
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise AlertingFailed(
+            f"s3://{bucket}/{key} (the alerts dedup state) is not JSON; move it aside (every "
+            "current occurrence then pages once) and run again."
+        ) from None
 
 
 def publish(sns, topic_arn: str, evaluation: Evaluation) -> int:
@@ -204,12 +212,15 @@ def handler(event: dict | None, context: object, clients: dict[str, Any] | None 
         message = str(exc) if isinstance(exc, FinlakeError) else f"{type(exc).__name__}: {exc}"
         dlq = env.get("FINLAKE_ALERTS_DLQ_URL", "").strip()
         if dlq:
-            clients["sqs"].send_message(
-                QueueUrl=dlq,
-                MessageBody=json.dumps(
-                    {"run_id": run_id, "error": message, "event": event}, default=str
-                ),
-            )
+            try:
+                clients["sqs"].send_message(
+                    QueueUrl=dlq,
+                    MessageBody=json.dumps(
+                        {"run_id": run_id, "error": message, "event": event}, default=str
+                    ),
+                )
+            except Exception as dead:  # the original failure is what must surface
+                print(json.dumps({"run_id": run_id, "dead_letter_failed": repr(dead)}))
         print(json.dumps({"run_id": run_id, "status": "failed", "error": message}))
         raise
     print(json.dumps({"run_id": run_id, "status": "ok", "published": result["published"]}))

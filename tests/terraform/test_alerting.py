@@ -12,7 +12,10 @@ from finlake.alerts.package import HANDLER, LAMBDA_FILES
 from tests.terraform.tfconfig import REPO
 
 # boto3 method -> IAM action, where the two differ (PublishBatch is authorised as sns:Publish).
-ACTION_OF = {("sns", "publish_batch"): "sns:Publish"}
+ACTION_OF = {
+    ("sns", "publish_batch"): "sns:Publish",
+    ("s3", "list_objects_v2"): "s3:ListBucket",
+}
 SERVICE_PREFIX = {"athena": "athena", "s3": "s3", "sns": "sns", "sqs": "sqs"}
 
 

@@ -313,7 +313,7 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
-    # GetObject of a missing state object answers NoSuchKey (the first run) only with ListBucket.
+    # Before the first run there is no state: the handler lists the key to tell.
     sid       = "SeeTheStateIsMissing"
     actions   = ["s3:ListBucket"]
     resources = [var.lake_bucket_arn]
