@@ -266,6 +266,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    pipeline.alerts(Lake.resolve(args.lake), pipeline.AlertsOptions(rules=args.rules))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     pipeline.demo(Lake.resolve(args.lake), pipeline.DemoOptions(generate_options(args)))
     return 0
@@ -427,6 +432,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser(
+        "alerts",
+        help="evaluate the alert rules on the dev warehouse; write the new notifications",
+        description="Run each rule of the alert rules file on the lake's dev warehouse and "
+        "append the occurrences new since the last run to <lake>/alerts/notifications.jsonl "
+        "(JSON lines), with the dedup state and a summary beside it.",
+    )
+    p.add_argument(
+        "--rules", metavar="FILE", default=None, help="alert rules file (default alerts/rules.yml)"
+    )
+    _lake_arg(p)
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser(
         "demo",
         help="run every stage end to end and print a summary",
         description="Generate (or reuse) a dataset, then run each pipeline stage in order.",
@@ -439,7 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that write the lake folder hold its lease (finlake/lease.py) while they run; a
 # build on prod works on S3 and Athena, not on the lake folder. generate and demo may create it.
-LEASED = {"generate": True, "ingest": False, "build": False, "train": False, "demo": True}
+LEASED = {
+    "generate": True,
+    "ingest": False,
+    "build": False,
+    "train": False,
+    "alerts": False,
+    "demo": True,
+}
 
 
 def _run_leased(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ the command line) call these functions and repeat none of their steps.
     build      dbt on a target (silver, gold, their tests)   BuildOptions    -> BuildResult
     train      the default model, its evidence and scores    TrainOptions    -> TrainResult
     score      customer_risk and what follows, on new scores BuildOptions    -> BuildResult
-    demo       all five in order, timed                      DemoOptions     -> DemoResult
+    alerts     the alert rules on the dev warehouse          AlertsOptions   -> AlertsResult
+    demo       all six in order, timed                       DemoOptions     -> DemoResult
 
 A stage prints its short summary unless `show=False`, and raises a FinlakeError (after the
 summary) when its work cannot be accepted: files not loaded, a dbt model or test failed.
@@ -34,6 +35,7 @@ from finlake.lake import Lake
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from finlake.alerts.local import AlertsResult
     from finlake.contract import Contract
     from finlake.dbt_runner import BuildResult
     from finlake.generator.config import GeneratorConfig
@@ -206,6 +208,25 @@ def train(lake: Lake, options: TrainOptions | None = None) -> TrainResult:
 
 
 # ---------------------------------------------------------------------------------------------
+# alerts
+
+
+@dataclass(frozen=True)
+class AlertsOptions:
+    rules: str | None = None  # None: alerts/rules.yml
+    show: bool = True  # print the summary
+
+
+def alerts(lake: Lake, options: AlertsOptions | None = None) -> AlertsResult:
+    """The alert rules on the dev warehouse; new occurrences appended to <lake>/alerts/."""
+    from finlake.alerts.local import run_alerts
+    from finlake.alerts.rules import RULES_FILE
+
+    options = options or AlertsOptions()
+    return run_alerts(lake, options.rules or RULES_FILE, show=options.show)
+
+
+# ---------------------------------------------------------------------------------------------
 # demo: the composition
 
 
@@ -215,6 +236,7 @@ DEMO_STAGES = (
     "dbt build: silver and gold with their tests (DuckDB)",
     "train the default model (Spark ML)",
     "dbt build: customer_risk with the new scores",
+    "raise alerts from the rules (alerts/rules.yml)",
 )
 
 
@@ -230,11 +252,12 @@ class DemoResult:
     build: BuildResult | None = None
     training: TrainResult | None = None
     risk: BuildResult | None = None
+    alerts: AlertsResult | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
 def demo(lake: Lake, options: DemoOptions) -> DemoResult:
-    """generate -> ingest -> build -> train -> score, each printing its summary, then where
+    """generate -> ingest -> build -> train -> score -> alerts, each printing its summary, then where
     things are. The ingest runs with the public development key: the demo's data is synthetic."""
     out = DemoResult()
     started = time.perf_counter()
@@ -258,6 +281,7 @@ def demo(lake: Lake, options: DemoOptions) -> DemoResult:
     out.build = stage(3, "build", lambda: build(lake, BuildOptions(quiet=True)))
     out.training = stage(4, "train", lambda: train(lake, TrainOptions(spark=sessions[0])))
     out.risk = stage(5, "risk", lambda: score(lake))
+    out.alerts = stage(6, "alerts", lambda: alerts(lake))
 
     trained = out.training
     print(
@@ -272,4 +296,5 @@ def demo(lake: Lake, options: DemoOptions) -> DemoResult:
         "roc.png, calibration.png)"
     )
     print("  lineage: finlake build --command 'docs generate', then open target/index.html")
+    print(f"  alerts raised: {out.alerts.notifications_file} (summary.txt beside it)")
     return out

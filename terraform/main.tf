@@ -153,3 +153,62 @@ module "iceberg_maintenance" {
   kms_key_arn              = module.lake_storage.kms_key_arn
   permissions_boundary_arn = var.permissions_boundary_arn
 }
+
+# Alerting (issue 19): the rules of alerts/rules.yml on Athena after each successful daily
+# build, new occurrences to an encrypted SNS topic (docs/operations.md).
+module "alerting" {
+  source = "./modules/alerting"
+
+  project     = var.project
+  environment = local.environment
+  workgroup = {
+    name           = module.workgroup["analyst"].name
+    arn            = module.workgroup["analyst"].arn
+    results_prefix = module.workgroup["analyst"].results_prefix
+  }
+  database_names = {
+    silver = module.catalog.database_names["silver"]
+    gold   = module.catalog.database_names["gold"]
+  }
+  lake_bucket_name         = module.lake_storage.lake_bucket_name
+  lake_bucket_arn          = module.lake_storage.lake_bucket_arn
+  results_bucket_arn       = module.lake_storage.athena_results_bucket_arn
+  lake_kms_key_arn         = module.lake_storage.kms_key_arn
+  subscription             = var.alerts_subscription
+  kms_deletion_window_days = var.kms_deletion_window_days
+  permissions_boundary_arn = var.permissions_boundary_arn
+}
+
+# The daily run (issue 19): ingestion -> dbt build (prod) -> scoring -> customer_risk -> alerts,
+# one Step Functions execution a day (docs/operations.md). Its dbt container assumes the
+# transformation role: add the output dbt_build_role_arn to transformation_principal_arns.
+module "daily_run" {
+  source = "./modules/daily_run"
+
+  project             = var.project
+  environment         = local.environment
+  schedule_expression = var.daily_run_schedule
+  glue_job            = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
+  # The output dbt_environment's map (tests/terraform/test_daily_run.py checks they are equal).
+  dbt_environment = {
+    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
+    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
+    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
+    AWS_REGION                 = var.aws_region
+    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
+    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
+    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
+    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
+  }
+  transformation_role_arn = module.access_roles.transformation_role_arn
+  pii_key_secret_name     = module.ingestion_job.pii_key_secret_name
+  databricks              = var.databricks_scoring
+  alerts = {
+    topic_arn   = module.alerting.topic_arn
+    kms_key_arn = module.alerting.kms_key_arn
+    source      = module.alerting.build_succeeded_event.source
+    detail_type = module.alerting.build_succeeded_event.detail_type
+  }
+  kms_key_arn              = module.lake_storage.kms_key_arn
+  permissions_boundary_arn = var.permissions_boundary_arn
+}

@@ -111,3 +111,28 @@ output "ingestion_role_arn" {
   description = "Role the Glue ingestion job runs as."
   value       = module.access_roles.ingestion_role_arn
 }
+
+output "alerts_topic_arn" {
+  description = "SNS topic of the alert notifications and the daily run's failure notices."
+  value       = module.alerting.topic_arn
+}
+
+output "alerts_function_name" {
+  description = "The alerting Lambda (finlake/alerts/aws.py); invoke it by hand with `aws lambda invoke --function-name <name> out.json`."
+  value       = module.alerting.function_name
+}
+
+output "daily_run_state_machine_arn" {
+  description = "The daily run (Step Functions); start it by hand with `aws stepfunctions start-execution --state-machine-arn <arn>`."
+  value       = module.daily_run.state_machine_arn
+}
+
+output "dbt_image_repository" {
+  description = "ECR repository of the dbt image (deploy/dbt/Dockerfile) the daily run's builds run."
+  value       = module.daily_run.dbt_image_repository
+}
+
+output "dbt_build_role_arn" {
+  description = "Role of the daily run's dbt container; add it to transformation_principal_arns."
+  value       = module.daily_run.dbt_build_role_arn
+}

@@ -172,3 +172,27 @@ variable "ingestion_additional_python_modules" {
   description = "Pinned pip requirements the ingestion job needs beyond what Glue 5.0 ships (name==version)."
   default     = []
 }
+
+variable "alerts_subscription" {
+  type = object({
+    protocol = string
+    endpoint = string
+  })
+  description = "Who receives the alert notifications and the daily run's failure notices: an SNS subscription (protocol email, https, sqs or lambda, and its endpoint), or null to subscribe later. Set it with the account's values (envs/account.tfvars.example)."
+  default     = null
+}
+
+variable "daily_run_schedule" {
+  type        = string
+  description = "When EventBridge starts the daily run (UTC cron or rate expression), or null to start it by hand. With the daily run on, set ingestion_schedule to null: the run starts the ingestion job itself."
+  default     = "cron(0 5 * * ? *)"
+}
+
+variable "databricks_scoring" {
+  type = object({
+    host           = string
+    job_id         = number
+    connection_arn = string
+  })
+  description = "The daily run's scoring job on Databricks: workspace URL, the id of the job running ml/default_model.py, and the ARN of an EventBridge connection holding its token (created outside Terraform; docs/operations.md)."
+}

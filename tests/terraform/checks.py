@@ -230,6 +230,8 @@ RESOURCE_STAR_ACTIONS = frozenset(
         "xray:PutTelemetryRecords",
         "xray:GetSamplingRules",
         "xray:GetSamplingTargets",
+        # The daily run's dbt container pulls its image (ECR's login has no resource).
+        "ecr:GetAuthorizationToken",
     }
 )
 

@@ -1,0 +1,120 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+variable "workgroup" {
+  type = object({
+    name           = string
+    arn            = string
+    results_prefix = string
+  })
+  description = "The Athena workgroup the rules' queries run in (the analyst workgroup: gold and silver only, no bronze), its ARN and the results prefix it enforces in the results bucket."
+}
+
+variable "database_names" {
+  type = object({
+    silver = string
+    gold   = string
+  })
+  description = "Glue databases of the layers the rules read ($${gold} and $${silver} in alerts/rules.yml): the Lambda's FINLAKE_GOLD_SCHEMA and FINLAKE_SILVER_SCHEMA, and the only databases its role may read."
+}
+
+variable "lake_bucket_name" {
+  type        = string
+  description = "Name of the lake bucket: the rules read its gold/ and silver/ zones through Athena, and the dedup state is the object alerts/state.json in it."
+}
+
+variable "lake_bucket_arn" {
+  type        = string
+  description = "ARN of the lake bucket (var.lake_bucket_name)."
+}
+
+variable "results_bucket_arn" {
+  type        = string
+  description = "ARN of the Athena results bucket; the Lambda reads and writes its workgroup's prefix only."
+}
+
+variable "lake_kms_key_arn" {
+  type        = string
+  description = "ARN of the lake's KMS key (lake data, query results, the Glue catalog); used through S3 and Glue only."
+}
+
+variable "subscription" {
+  type = object({
+    protocol = string
+    endpoint = string
+  })
+  description = "Who receives the notifications: an SNS subscription (protocol email, https, sqs or lambda, and its endpoint), or null for none (subscribe later). Filter by the message attributes topic and severity in more subscriptions of your own."
+  default     = null
+
+  validation {
+    condition     = var.subscription == null || contains(["email", "email-json", "https", "sqs", "lambda"], try(var.subscription.protocol, ""))
+    error_message = "subscription.protocol must be email, email-json, https, sqs or lambda."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the Lambda's logs are kept."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "dead_letter_retention_days" {
+  type        = number
+  description = "Days a failed run's record stays in the dead-letter queue (SQS allows 1 to 14)."
+  default     = 14
+
+  validation {
+    condition     = var.dead_letter_retention_days >= 1 && var.dead_letter_retention_days <= 14 && var.dead_letter_retention_days == floor(var.dead_letter_retention_days)
+    error_message = "dead_letter_retention_days must be a whole number from 1 to 14."
+  }
+}
+
+variable "timeout_seconds" {
+  type        = number
+  description = "The Lambda's timeout: every rule's Athena query runs in it, one after another."
+  default     = 600
+
+  validation {
+    condition     = var.timeout_seconds >= 60 && var.timeout_seconds <= 900 && var.timeout_seconds == floor(var.timeout_seconds)
+    error_message = "timeout_seconds must be a whole number from 60 to 900."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Waiting period before the alerting key (SNS topic, dead-letter queue, logs) is deleted."
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && var.kms_deletion_window_days == floor(var.kms_deletion_window_days)
+    error_message = "kms_deletion_window_days must be a whole number from 7 to 30."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Permissions boundary attached to the Lambda's role, or null."
+  default     = null
+}

@@ -1,0 +1,133 @@
+variable "project" {
+  type        = string
+  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name, for example dev or prod; the second part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
+    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+  }
+}
+
+
+variable "schedule_expression" {
+  type        = string
+  description = "When EventBridge starts the daily run (UTC), e.g. cron(0 5 * * ? *); null for no schedule (start it by hand or from the delivery)."
+  default     = "cron(0 5 * * ? *)"
+
+  validation {
+    condition     = var.schedule_expression == null || can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression, or null."
+  }
+}
+
+variable "glue_job" {
+  type = object({
+    name = string
+    arn  = string
+  })
+  description = "The Glue ingestion job (modules/ingestion_job) the run starts first."
+}
+
+variable "dbt_environment" {
+  type        = map(string)
+  description = "The variables the dbt prod profile reads (the root output dbt_environment: FINLAKE_ATHENA_WORKGROUP, FINLAKE_ATHENA_STAGING_DIR, FINLAKE_S3_DATA_DIR, FINLAKE_*_SCHEMA, AWS_REGION), set in the dbt build's environment."
+}
+
+variable "dbt_image_tag" {
+  type        = string
+  description = "Tag of the dbt image (deploy/dbt/Dockerfile) in this module's ECR repository that the builds run; tags are immutable, so a new image is a new tag."
+  default     = "0.1.0"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.dbt_image_tag))
+    error_message = "dbt_image_tag must be a Docker image tag."
+  }
+}
+
+variable "build_timeout_minutes" {
+  type        = number
+  description = "CodeBuild timeout of one dbt build."
+  default     = 120
+
+  validation {
+    condition     = var.build_timeout_minutes >= 5 && var.build_timeout_minutes <= 480 && var.build_timeout_minutes == floor(var.build_timeout_minutes)
+    error_message = "build_timeout_minutes must be a whole number from 5 to 480."
+  }
+}
+
+variable "transformation_role_arn" {
+  type        = string
+  description = "The transformation role (modules/access_roles) dbt runs as: the build assumes it, so add the output dbt_build_role_arn to transformation_principal_arns."
+}
+
+variable "pii_key_secret_name" {
+  type        = string
+  description = "Secrets Manager secret holding the tokenisation key (modules/ingestion_job); the build reads it into FINLAKE_PII_KEY."
+}
+
+variable "databricks" {
+  type = object({
+    host           = string
+    job_id         = number
+    connection_arn = string
+  })
+  description = "The scoring job: the workspace URL (https://<workspace>.cloud.databricks.com), the id of the job that runs ml/default_model.py, and an EventBridge connection (API key auth, header Authorization = Bearer <token>) created outside Terraform so the token never is in state."
+
+  validation {
+    condition     = can(regex("^https://[^/]+$", var.databricks.host)) && var.databricks.job_id > 0
+    error_message = "databricks.host must be https://<workspace host> without a trailing slash and databricks.job_id a positive job id."
+  }
+}
+
+variable "scoring_poll_seconds" {
+  type        = number
+  description = "Seconds between two checks of the scoring run."
+  default     = 60
+
+  validation {
+    condition     = var.scoring_poll_seconds >= 10 && var.scoring_poll_seconds == floor(var.scoring_poll_seconds)
+    error_message = "scoring_poll_seconds must be a whole number of at least 10."
+  }
+}
+
+variable "alerts" {
+  type = object({
+    topic_arn   = string
+    kms_key_arn = string
+    source      = string
+    detail_type = string
+  })
+  description = "The alerting module's topic (failure notices go there) and its key, and the event that runs the alert rules (its output build_succeeded_event)."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake's KMS key: the state machine's definition and history, the logs, the build's artefacts and the image repository are encrypted with it."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the state machine's and the builds' logs are kept."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Permissions boundary attached to the roles this module creates, or null."
+  default     = null
+}
