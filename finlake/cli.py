@@ -220,7 +220,7 @@ def cmd_contract(args: argparse.Namespace) -> int:
     for path in changed:
         print(f"rendered {path}")
     for path in new:
-        print(f"wrote {path} (starting YAML: describe the entity's models there)")
+        print(f"wrote {path} (a starting file: yours to edit, never rewritten)")
     if not changed and not new:
         print("every derived file already matches the landing contract")
     return 0

@@ -322,7 +322,8 @@ def _column_tests(entity: Entity, column: str) -> list:
 
 
 def starting_yaml(entity: Entity, docs: set[str]) -> dict[Path, str]:
-    """int_<entity>__checked.yml and stg_<entity>.yml, derived from the contract."""
+    """int_<entity>__checked.yml and stg_<entity>.yml, derived from the contract, and the 1:1
+    model over bronze (bronze_model)."""
     name = entity.name
     checked_columns = [
         {"name": c, "description": _described(entity, c, docs)} for c in entity.column_names
@@ -379,6 +380,61 @@ def starting_yaml(entity: Entity, docs: set[str]) -> dict[Path, str]:
     return {
         folder / f"int_{name}__checked.yml": _yaml(checked),
         folder / f"stg_{name}.yml": _yaml(stg),
+        **bronze_model(entity, docs),
+    }
+
+
+BRONZE_MODEL_TAIL = [
+    "has_corrected_amount",
+    "_contract_problems",
+    "_raw_record",
+    "extract_date",
+    "_source_file",
+    "_line_number",
+    "_batch_id",
+    "_loaded_at",
+]
+
+
+def bronze_model(entity: Entity, docs: set[str]) -> dict[Path, str]:
+    """The 1:1 model over the entity's bronze table, stg_bronze__<entity> (SQL and YAML): the
+    only model that reads the source; it types and checks every delivered row (typed_bronze).
+    A starting file like the YAML: an entity with personal data reduces it there (see
+    stg_bronze__customers.sql); typed_bronze keeps only the tokens until it does."""
+    name = entity.name
+    sql = (
+        f"{{#- The bronze {name}, one row per delivered record, typed and checked against the "
+        "contract. -#}\n\n"
+        "with\n\n"
+        f"delivered as (\n    select * from {{{{ source('bronze', '{name}') }}}}\n),\n\n"
+        f"final as (\n    {{{{ finlake.typed_bronze('{name}', 'delivered') }}}}\n)\n\n"
+        "select * from final\n"
+    )
+    columns = [
+        {"name": c, "description": _described(entity, c, docs)}
+        for c in entity.column_names
+        if not entity.column(c).pii
+    ]
+    columns += [
+        {"name": f"{c}_token", "description": f"Keyed-hash token of {c} (bronze {c}_token)."}
+        for c in entity.column_names
+        if entity.column(c).pii
+    ]
+    columns += [{"name": c, "description": "{{ doc('" + c + "') }}"} for c in BRONZE_MODEL_TAIL]
+    model = {
+        "name": f"stg_bronze__{name}",
+        "description": (
+            f"One row per {layout.record_name(entity)} record in bronze: the 1:1 model of the "
+            "bronze table, the only model that reads it. Every contract column typed (null where "
+            "the text does not parse), the contract problems, the raw record and the lineage; no "
+            f"filter, window or aggregate (int_{name}__checked decides where each row goes)."
+        ),
+        "columns": columns,
+    }
+    folder = Path("models") / "silver" / "bronze"
+    return {
+        folder / f"stg_bronze__{name}.sql": sql,
+        folder / f"stg_bronze__{name}.yml": _yaml({"version": 2, "models": [model]}),
     }
 
 
@@ -408,7 +464,7 @@ def described_models(project: Path) -> set[str]:
 
 
 def render_project(project: Path) -> tuple[list[Path], list[Path]]:
-    """Write every derived file that differs, and the starting YAML of new entities.
+    """Write every derived file that differs, and the starting files of new entities.
 
     Returns (rewritten derived files, new starting files). Every text is computed before the
     first write, so a contract error leaves every file as it was."""

@@ -25,7 +25,7 @@
     {{ version_column }} desc, extract_date desc, _source_file desc, _line_number desc
 {%- endmacro %}
 
-{#- Which copy of an exactly repeated record is kept (typed_bronze's _copy_number): the first
+{#- Which copy of an exactly repeated record is kept (copy_number, in typed_bronze.sql): the first
     delivered; its values are the same as every later copy's. -#}
 {% macro first_delivery_first() -%}
     extract_date, _source_file, _line_number

@@ -166,6 +166,7 @@ def test_a_sixth_entity_added_by_the_guide_is_built_and_reconciled(tiny_warehous
         [
             "build",
             "--select",
+            f"stg_bronze__{ENTITY}",
             f"int_{ENTITY}__checked",
             f"stg_{ENTITY}",
             "quarantine",

@@ -95,6 +95,9 @@ def test_an_entity_added_to_the_contract_makes_every_derived_file_stale(tmp_path
     assert "loan_payments, standing_orders]" in quarantine
     for model in ("int_standing_orders__checked", "stg_standing_orders"):
         assert (project / "models/silver/standing_orders" / f"{model}.yml").is_file()
+    one_to_one = project / "models/silver/bronze/stg_bronze__standing_orders"
+    assert "source('bronze', 'standing_orders')" in one_to_one.with_suffix(".sql").read_text()
+    assert "payee_name_token" in one_to_one.with_suffix(".yml").read_text()
 
 
 def test_a_column_added_to_an_entity_makes_the_files_listing_columns_stale(tmp_path):
@@ -118,7 +121,12 @@ def test_starting_yaml_is_written_once_and_never_overwritten(tmp_path):
     project = project_copy(tmp_path)
     add_to_contract(project, NEW_ENTITY)
     _, new = render_project(project)
-    assert len(new) == 2
+    assert [path.name for path in new] == [
+        "int_standing_orders__checked.yml",
+        "stg_standing_orders.yml",
+        "stg_bronze__standing_orders.sql",
+        "stg_bronze__standing_orders.yml",
+    ]
     mine = project / new[0]
     mine.write_text("version: 2\nmodels: []\n", encoding="utf-8")
     changed, new_again = render_project(project)

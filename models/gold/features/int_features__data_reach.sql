@@ -1,7 +1,3 @@
-{#- A table, not a view: the feature models and the default chain read it several times, and
-    inlined as views they exceed Trino's (Athena's) limit of 150 stages in one query. -#}
-{{ config(materialized='table') }}
-
 {#- One row: how far the delivered history of the two event sources the default model reads
     reaches - the first and last event date of loan instalments and of transactions, against
     the reporting date (the latest extract, as int_reporting_calendar reads it). A source whose last event is more than

@@ -1,7 +1,3 @@
-{#- A table, not a view: the feature models and the default chain read it several times, and
-    inlined as views they exceed Trino's (Athena's) limit of 150 stages in one query. -#}
-{{ config(materialized='table') }}
-
 {#- One row per borrower and observation date: customers with a loan that had started before the
     date and had not yet matured or closed (repaid, charged off: int_loan_status_events), and who
     had not already defaulted. Carries the label: default within var('default_label_months')

@@ -1,5 +1,3 @@
-{{ config(materialized='view', contract={'enforced': false}) }}
-
 {#- Rule F1, card testing: a burst of var('fraud_card_testing_min_count') or more card-not-present
     purchase attempts (declined ones included: a run of declines is the tell) under
     var('fraud_card_testing_max_amount') USD (amount_usd) on one account, each within

@@ -1,5 +1,3 @@
-{{ config(materialized='view', contract={'enforced': false}) }}
-
 {#- Rule F3, amount far above the customer's own baseline: a card-not-present purchase of goods
     that resell easily (spend categories var('fraud_large_amount_categories')) of at least
     var('fraud_large_amount_min') USD (amount_usd), and var('fraud_large_amount_multiple') times or more the

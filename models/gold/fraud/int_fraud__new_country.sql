@@ -1,5 +1,3 @@
-{{ config(materialized='view', contract={'enforced': false}) }}
-
 {#- Rule F2, spend from a new country: purchases in a country the customer had not bought in
     before, outside their home country, within var('fraud_new_country_window_hours') hours of the
     first, with var('fraud_new_country_min_count') or more made card-not-present (online or in

@@ -1,5 +1,3 @@
-{{ config(materialized='view', contract={'enforced': false}) }}
-
 {#- Rule F4, night burst: var('fraud_night_min_count') or more ATM withdrawals or card-not-present
     purchases on one account between midnight and var('fraud_night_end_hour'):00 local time,
     each within var('fraud_night_gap_minutes') minutes of the previous. One row per burst.

@@ -1,7 +1,3 @@
-{#- A table, not a view: the feature models and the default chain read it several times, and
-    inlined as views they exceed Trino's (Athena's) limit of 150 stages in one query. -#}
-{{ config(materialized='table') }}
-
 {#- One row per loan instalment, with what was paid against it, when, and the day its arrears
     were cleared. Payments are allocated to the oldest instalment first (as banks do): an
     instalment is covered on the first payment date by which everything credited to the loan

@@ -1,5 +1,3 @@
-{{ config(materialized='view', contract={'enforced': false}) }}
-
 {#- Episodes of cash deposits just under the reporting threshold: deposits between the
     currency's structuring_floor and ctr_threshold (currency_thresholds seed) by one customer in
     one currency, each within

@@ -1,9 +1,14 @@
-{{ config(materialized='table') }}
-
 with
 
+staged as (
+    select * from {{ ref('stg_bronze__accounts') }}
+),
+
 typed as (
-    {{ finlake.typed_bronze('accounts') }}
+    select
+        {{ finlake.typed_bronze_columns('accounts') }},
+        {{ finlake.copy_number('accounts') }} as _copy_number
+    from staged
 ),
 
 customers as (

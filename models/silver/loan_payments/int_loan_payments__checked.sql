@@ -1,13 +1,18 @@
-{{ config(materialized='table') }}
-
 {#- A payment made early is delivered before its due date, so a due date up to one instalment
     (31 days) after the extract is fine when the payment has been made; later, or unpaid, it
     is a future date. -#}
 
 with
 
+staged as (
+    select * from {{ ref('stg_bronze__loan_payments') }}
+),
+
 typed as (
-    {{ finlake.typed_bronze('loan_payments') }}
+    select
+        {{ finlake.typed_bronze_columns('loan_payments') }},
+        {{ finlake.copy_number('loan_payments') }} as _copy_number
+    from staged
 ),
 
 loans as (

@@ -1,9 +1,14 @@
-{{ config(materialized='table') }}
-
 with
 
+staged as (
+    select * from {{ ref('stg_bronze__loans') }}
+),
+
 typed as (
-    {{ finlake.typed_bronze('loans') }}
+    select
+        {{ finlake.typed_bronze_columns('loans') }},
+        {{ finlake.copy_number('loans') }} as _copy_number
+    from staged
 ),
 
 customers as (

@@ -17,7 +17,7 @@ ledger as (
         status,
         lines_read,
         malformed_count
-    from {{ source('bronze', 'load_log') }}
+    from {{ ref('stg_bronze__load_log') }}
     where status in ('loaded', 'skipped_duplicate', 'rejected', 'empty')
 ),
 

@@ -1,9 +1,14 @@
-{{ config(materialized='table') }}
-
 with
 
+staged as (
+    select * from {{ ref('stg_bronze__transactions') }}
+),
+
 typed as (
-    {{ finlake.typed_bronze('transactions') }}
+    select
+        {{ finlake.typed_bronze_columns('transactions') }},
+        {{ finlake.copy_number('transactions') }} as _copy_number
+    from staged
 ),
 
 accounts as (

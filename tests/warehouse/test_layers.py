@@ -1,0 +1,146 @@
+"""The dbt layers a reviewer expects, read from the manifest of the session's tiny build:
+
+- a source table is read by one model only, named for it (`stg_bronze__<table>` over bronze,
+  `stg_<table>` over the model's outputs), which reads nothing else; no other model calls
+  `source()`;
+- every bronze entity of the landing contract has its 1:1 model, a view (so a filter on
+  `extract_date` in the model reading it prunes bronze partitions on every engine), and then
+  its checked table `int_<entity>__checked`;
+- a model sets in `config()` only what no folder can (an incremental model's key and strategy,
+  a post-hook): materialisation, contract, schema and tags come from `dbt_project.yml`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from finlake.contract import load_contract
+from tests.conftest import DEV_TARGET_PATH
+
+REPO = Path(__file__).resolve().parents[2]
+# What a folder of dbt_project.yml's `models:` block sets; a model repeating it inline hides
+# the layer's convention from a reviewer reading the folder.
+FOLDER_SETTINGS = ("materialized", "contract", "schema", "tags", "table_type", "s3_data_dir")
+INLINE_ALLOWED = {"unique_key", "incremental_strategy", "on_schema_change", "post_hook"}
+
+
+def manifest_models(lake) -> dict[str, dict]:
+    manifest = json.loads((lake.root / DEV_TARGET_PATH / "manifest.json").read_text())
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+
+
+def source_readers(models: dict[str, dict]) -> dict[str, list[str]]:
+    """model name -> the source tables it reads (`source.finlake.<source>.<table>`)."""
+    return {
+        name: [n for n in node["depends_on"]["nodes"] if n.startswith("source.")]
+        for name, node in models.items()
+        if any(n.startswith("source.") for n in node["depends_on"]["nodes"])
+    }
+
+
+def layering_problems(models: dict[str, dict]) -> list[str]:
+    problems = []
+    readers: dict[str, list[str]] = {}
+    for name, sources in source_readers(models).items():
+        if len(sources) != 1:
+            problems.append(f"{name} reads {len(sources)} sources; a 1:1 model reads one")
+            continue
+        _, _, source, table = sources[0].split(".")
+        readers.setdefault(f"{source}.{table}", []).append(name)
+        expected = f"stg_bronze__{table}" if source == "bronze" else f"stg_{table}"
+        if name != expected:
+            problems.append(f"{name} reads source {source}.{table}; only {expected} may")
+        if any(not n.startswith("source.") for n in models[name]["depends_on"]["nodes"]):
+            problems.append(f"{name} reads a model too; a 1:1 model reads its source only")
+    problems += [
+        f"source {table} is read by {len(names)} models: {', '.join(sorted(names))}"
+        for table, names in readers.items()
+        if len(names) > 1
+    ]
+    for entity in load_contract().entities:
+        staged, checked = f"stg_bronze__{entity}", f"int_{entity}__checked"
+        if staged not in models or models[staged]["config"]["materialized"] != "view":
+            problems.append(f"{staged}: the 1:1 view over bronze.{entity} is missing")
+        elif (
+            checked not in models
+            or f"model.finlake.{staged}" not in (models[checked]["depends_on"]["nodes"])
+        ):
+            problems.append(f"{checked} does not read {staged}")
+    return problems
+
+
+def inline_config_problems(models_dir: Path) -> list[str]:
+    problems = []
+    for path in sorted(models_dir.rglob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"config\((.*?)\)\s*}}", text, re.S):
+            keys = set(re.findall(r"(\w+)\s*=", call[1]))
+            incremental = "'incremental'" in call[1] and "unique_key" in keys
+            folder_set = (keys & set(FOLDER_SETTINGS)) - (
+                {"materialized"} if incremental else set()
+            )
+            if folder_set or keys - INLINE_ALLOWED - {"materialized"}:
+                problems.append(
+                    f"{path.relative_to(models_dir.parent)} sets {', '.join(sorted(keys))} "
+                    "inline; set it on the folder (or the model) in dbt_project.yml"
+                )
+    return problems
+
+
+def test_each_source_is_read_by_one_model_named_for_it(tiny_warehouse):
+    assert layering_problems(manifest_models(tiny_warehouse)) == []
+
+
+def test_a_model_reading_a_source_elsewhere_is_named(tiny_warehouse):
+    """The check above fails on the old layout, where int_<entity>__checked read bronze."""
+    models = manifest_models(tiny_warehouse)
+    checked = json.loads(json.dumps(models["int_loans__checked"]))
+    checked["depends_on"]["nodes"] = ["source.finlake.bronze.loans"]
+    models["int_loans__checked"] = checked
+    problems = layering_problems(models)
+    assert "int_loans__checked reads source bronze.loans; only stg_bronze__loans may" in problems
+    assert "int_loans__checked does not read stg_bronze__loans" in problems
+
+
+def test_no_model_repeats_inline_what_its_folder_sets(tmp_path):
+    assert inline_config_problems(REPO / "models") == []
+    copy = tmp_path / "models"
+    copy.mkdir()
+    (copy / "int_x.sql").write_text("{{ config(materialized='table') }}\nselect 1 as x\n")
+    (copy / "stg_y.sql").write_text(
+        "{{\n    config(\n        materialized='incremental',\n        unique_key='id',\n"
+        "    )\n}}\nselect 1 as id\n"
+    )
+    assert inline_config_problems(copy) == [
+        "models/int_x.sql sets materialized inline; set it on the folder (or the model) in "
+        "dbt_project.yml"
+    ]
+
+
+def test_a_filter_on_the_extract_date_prunes_bronze_through_the_1_to_1_view(tiny_warehouse):
+    """DuckDB expands the view into the query and filters the hive-partitioned Parquet files:
+    a model reading one extract date through stg_bronze__<entity> scans that date's files only
+    (Trino and Athena expand views the same way; a window or aggregate in the view would stop
+    the predicate, which is why the copy number is the checked model's)."""
+    from tests.warehouse.warehouse import connect, rows
+
+    with connect(tiny_warehouse) as con:
+        for entity in load_contract().entities:
+            (last,) = rows(con, f"select max(extract_date) from bronze.{entity}")[0]
+            plan = "\n".join(
+                text
+                for _, text in rows(
+                    con,
+                    f"explain select count(*) from silver.stg_bronze__{entity} "
+                    f"where extract_date = date '{last}'",
+                )
+            )
+            scanned = re.search(r"Scanning Files: (\d+)/(\d+)", plan)
+            assert scanned, f"no file filter in the plan of stg_bronze__{entity}: {plan}"
+            assert int(scanned[1]) < int(scanned[2]), f"{entity}: {scanned[0]}"
