@@ -456,7 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that write the lake folder hold its lease (finlake/lease.py) while they run; a
-# build on prod works on S3 and Athena, not on the lake folder. generate and demo may create it.
+# build on prod works on S3 and Athena: it holds the lease of the S3 lake (FINLAKE_S3_DATA_DIR)
+# the Glue ingestion job takes too. generate and demo may create the lake folder.
 LEASED = {
     "generate": True,
     "ingest": False,
@@ -468,12 +469,19 @@ LEASED = {
 
 
 def _run_leased(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    from finlake.lease import lake_lease, stale_notice
+    from finlake.lease import lake_lease, run_lease, stale_notice
 
-    if args.command not in LEASED or getattr(args, "target", "dev") == "prod":
+    if args.command not in LEASED:
         return func(args)
-    lake = Lake.resolve(args.lake)
-    with lake_lease(lake.root, args.command, create=LEASED[args.command]) as previous:
+    if getattr(args, "target", "dev") == "prod":
+        s3_lake = os.environ.get("FINLAKE_S3_DATA_DIR", "")
+        if not s3_lake.startswith("s3://"):
+            return func(args)  # the profile says what is missing
+        lease = run_lease(s3_lake, args.command)
+    else:
+        lake = Lake.resolve(args.lake)
+        lease = lake_lease(lake.root, args.command, create=LEASED[args.command])
+    with lease as previous:
         notice = stale_notice(previous)
         if notice:
             print(f"warning: {notice}", file=sys.stderr)

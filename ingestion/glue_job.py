@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from finlake import pipeline
 from finlake.errors import FinlakeError
 from finlake.lake import Lake
+from finlake.lease import run_lease, stale_notice
 from ingestion.main import build_parser, entities_arg
 from ingestion.pii import key_from_secret
 from ingestion.report import FilesNotLoaded
@@ -92,7 +93,11 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
     )
     try:
         lake = Lake.of_zones(options["landing_uri"], options["bronze_uri"])
-        pipeline.ingest(lake, stage_options)
+        # One writing run per lake: Glue's maximum concurrency covers Glue-started runs only.
+        with run_lease(lake.root, "ingest") as previous:
+            if stale_notice(previous):
+                print(f"warning: {stale_notice(previous)}", file=sys.stderr)
+            pipeline.ingest(lake, stage_options)
     except FilesNotLoaded:  # the run happened and its summary is printed: commit, then fail
         if job is not None:
             job.commit()

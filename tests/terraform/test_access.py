@@ -13,6 +13,8 @@ from tests.terraform.checks import (
     trust_findings,
 )
 
+# The lake's lease object (finlake/lease.py): the runs that write the lake take it.
+LEASE = ".finlake.lock"
 # The access matrix of terraform/modules/access_roles/main.tf, written out once more here.
 SCOPES = {
     "delivery": RoleScope(
@@ -20,15 +22,15 @@ SCOPES = {
         s3_write=frozenset({"landing/"}),
     ),
     "ingestion": RoleScope(
-        s3_read=frozenset({"landing/", "bronze/", "scripts/ingestion/"}),
-        s3_write=frozenset({"bronze/"}),
+        s3_read=frozenset({"landing/", "bronze/", "scripts/ingestion/", LEASE}),
+        s3_write=frozenset({"bronze/", LEASE}),
         glue_read=frozenset({"bronze"}),
         glue_write={"bronze": frozenset({"*"})},
         glue_service=True,
     ),
     "transformation": RoleScope(
-        s3_read=frozenset({"bronze/", "silver/", "gold/"}),
-        s3_write=frozenset({"silver/", "gold/"}),
+        s3_read=frozenset({"bronze/", "silver/", "gold/", LEASE}),
+        s3_write=frozenset({"silver/", "gold/", LEASE}),
         glue_read=frozenset({"bronze", "silver", "gold", "reference"}),
         glue_write={
             "silver": frozenset({"*"}),
@@ -95,11 +97,11 @@ def test_analyst_reads_only_gold(access):
 
 
 def test_ingestion_writes_only_bronze(access):
-    assert lake_keys(access, "ingestion", writes=True) == {"bronze/*"}
+    assert lake_keys(access, "ingestion", writes=True) == {"bronze/*", LEASE}
 
 
 def test_transformation_writes_only_silver_and_gold(access):
-    assert lake_keys(access, "transformation", writes=True) == {"silver/*", "gold/*"}
+    assert lake_keys(access, "transformation", writes=True) == {"silver/*", "gold/*", LEASE}
 
 
 def test_ml_writes_only_its_folder_and_the_scores_table(access):

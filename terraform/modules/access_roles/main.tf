@@ -3,8 +3,8 @@
 #
 #   role            S3 read                               S3 write                           Glue         Athena
 #   delivery        (list landing/)                       landing/ (put only)                -            -         (optional)
-#   ingestion       landing/ bronze/ scripts/ingestion/   bronze/                            bronze       -
-#   transformation  bronze/ silver/ gold/                 silver/ gold/                      all four,    dbt workgroup
+#   ingestion       landing/ bronze/ scripts/ingestion/   bronze/ .finlake.lock              bronze       -
+#   transformation  bronze/ silver/ gold/                 silver/ gold/ .finlake.lock        all four,    dbt workgroup
 #                                                                                            slots too
 #   ml              gold/ ml/                             ml/ gold/customer_default_scores/  gold         -
 #                                                         gold/model_monitoring/
@@ -260,6 +260,14 @@ data "aws_iam_policy_document" "ingestion" {
   }
 
   statement {
+    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
+    # taken and kept by conditional writes to this one object, deleted at the end.
+    sid       = "HoldTheLakeLease"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
+  }
+
+  statement {
     # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
     sid       = "ReadWriteBronze"
     actions   = concat(["s3:GetObject"], local.s3_object_write)
@@ -434,6 +442,14 @@ data "aws_iam_policy_document" "transformation" {
       "${var.lake_bucket_arn}/silver/*",
       "${var.lake_bucket_arn}/gold/*",
     ]
+  }
+
+  statement {
+    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
+    # taken and kept by conditional writes to this one object, deleted at the end.
+    sid       = "HoldTheLakeLease"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
   }
 
   statement {
