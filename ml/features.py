@@ -29,7 +29,7 @@ MONEY = (
     "total_outflow_90d",
     "gambling_spend_90d",
     "cash_advance_90d",
-    "fees_90d",
+    "fees_3m",
     "card_spend_90d",
 )
 
@@ -119,7 +119,8 @@ NOT_INPUT_PREFIXES = ("label_", "default", "is_label", "feature_data_", "as_of",
 # the 12-month repayment windows are null at the first six observation dates (the history
 # starts six months before the first one), so their 6-month counterparts, full from the first
 # date, are read instead; a 90-day salary window holds 2 or 3 paydays depending on the month,
-# so the salary is read over 3 calendar months (salary_inflow_3m and the ratio to the 3 before).
+# so the salary is read over 3 calendar months (salary_inflow_3m and the ratio to the 3 before);
+# fees likewise (fees_3m: a monthly fee falls 2 or 3 times in 90 days, 3 in 3 calendar months).
 NOT_READ = frozenset(
     (
         "instalments_due_12m",
@@ -130,6 +131,7 @@ NOT_READ = frozenset(
         "salary_inflow_prior_90d",
         "salary_change_ratio",
         "salary_change_ratio_3m",
+        "fees_90d",
     )
 )
 

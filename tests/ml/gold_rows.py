@@ -57,6 +57,7 @@ SCHEMA = T.StructType(
         T.StructField("gambling_share_90d", T.DoubleType()),
         T.StructField("cash_advance_90d", MONEY),
         T.StructField("fees_90d", MONEY),
+        T.StructField("fees_3m", MONEY),
         T.StructField("card_spend_90d", MONEY),
         T.StructField("card_repayment_ratio_90d", T.DoubleType()),
         T.StructField("feature_data_max_date", T.DateType()),
@@ -130,7 +131,8 @@ def gold_records(customers: int = 80, seed: int = 7) -> list[tuple]:
                     _money(gambling),
                     gambling / outflow,
                     _money(float(rng.choice([0.0, 0.0, rng.uniform(50, 500)]))),
-                    _money(float(rng.uniform(0, 60))),
+                    _money(fees := float(rng.uniform(0, 60))),
+                    _money(fees),  # fees_3m: the same fees (draws unchanged)
                     _money(card_spend),
                     float(rng.uniform(0.5, 1.5)) if card_spend else None,
                     date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 28),

@@ -34,9 +34,9 @@ def test_every_model_input_has_a_column(spark):
 def test_amounts_become_log_one_plus(spark):
     from decimal import Decimal
 
-    row = prepared(spark, annual_income=Decimal("1000.00"), fees_90d=Decimal("0.00"))
+    row = prepared(spark, annual_income=Decimal("1000.00"), fees_3m=Decimal("0.00"))
     assert row[input_column("log_annual_income")] == pytest.approx(math.log(1001.0))
-    assert row[input_column("log_fees_90d")] == 0.0
+    assert row[input_column("log_fees_3m")] == 0.0
 
 
 def test_ratios_are_capped(spark):

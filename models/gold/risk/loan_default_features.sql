@@ -71,6 +71,7 @@ joined as (
         cashflow.gambling_spend_90d,
         cashflow.cash_advance_90d,
         cashflow.fees_90d,
+        cashflow.fees_3m,
         cashflow.card_spend_90d,
         cashflow.card_repaid_90d,
         greatest(
@@ -140,6 +141,7 @@ final as (
         {{ finlake.safe_divide('gambling_spend_90d', 'total_outflow_90d') }} as gambling_share_90d,
         cast(cash_advance_90d as decimal(18, 2)) as cash_advance_90d,
         cast(fees_90d as decimal(18, 2)) as fees_90d,
+        cast(fees_3m as decimal(18, 2)) as fees_3m,
         cast(card_spend_90d as decimal(18, 2)) as card_spend_90d,
         {{ finlake.safe_divide('card_repaid_90d', 'card_spend_90d') }} as card_repayment_ratio_90d,
         cast(feature_data_max_date as date) as feature_data_max_date
