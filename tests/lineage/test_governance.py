@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from finlake.lineage.governance import grain_tests, models_without_grain
+from finlake.lineage.governance import grain_tests, models_without_grain, ungoverned_models
 from finlake.lineage.graph import read_manifest
 from tests.conftest import DEV_TARGET_PATH
 
@@ -44,3 +44,25 @@ def test_a_model_without_a_grain_test_is_named(tiny_warehouse):
         ]:
             del manifest["nodes"][key]
     assert models_without_grain(manifest) == ["int_transactions_enriched", "quarantine"]
+
+
+def test_every_gold_model_has_an_owner_and_exposed_marts_are_public(tiny_warehouse):
+    manifest = _manifest(tiny_warehouse)
+    assert {group["name"] for group in manifest["groups"].values()} == {
+        "risk",
+        "fraud",
+        "compliance",
+        "data_quality",
+        "platform",
+    }
+    assert all(group["owner"].get("email") for group in manifest["groups"].values())
+    assert len(manifest["exposures"]) >= 3
+    assert ungoverned_models(manifest) == []
+    broken = copy.deepcopy(manifest)
+    fraud_alerts = next(k for k, n in broken["nodes"].items() if n["name"] == "fraud_alerts")
+    broken["nodes"][fraud_alerts]["access"] = "protected"
+    broken["nodes"][fraud_alerts]["group"] = None
+    assert ungoverned_models(broken) == [
+        "fraud_alerts: no group",
+        "fraud_alerts: read by exposure fraud_alerting but not public",
+    ]
