@@ -205,3 +205,18 @@ def ungoverned_models(manifest: dict, layers: tuple[str, ...] = ("gold",)) -> li
                     f"{node['name']}: read by exposure {exposure['name']} but not public"
                 )
     return sorted(set(problems))
+
+
+def marts_without_primary_key(manifest: dict) -> list[str]:
+    """Models with an enforced contract that declare no primary_key constraint (on the model or
+    on a column): the key DuckDB enforces and Athena's and Trino's catalogs document."""
+    missing = []
+    for node in _models(manifest).values():
+        if not (node.get("contract") or {}).get("enforced"):
+            continue
+        constraints = list(node.get("constraints") or [])
+        for column in (node.get("columns") or {}).values():
+            constraints += column.get("constraints") or []
+        if not any(c.get("type") == "primary_key" for c in constraints):
+            missing.append(node["name"])
+    return sorted(missing)
