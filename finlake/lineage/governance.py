@@ -1,6 +1,10 @@
 """Governance checks over dbt's manifest: what an auditor expects of every model.
 
 models_without_grain  models with no test of their grain (primary key)
+ungoverned_models     gold models without an owning group, exposed marts that are not public
+column_meta, meta_mismatches, write_column_meta
+                      the pii classification of each gold column, from the lineage, in the
+                      model YAML's column `meta` (`finlake lineage --write-meta` writes it)
 
 A model's grain is tested when one of these tests is attached to it: `unique` on a column (the
 key), `unique_combination_of_columns` (a compound key), or a singular test that names the model
@@ -180,3 +184,39 @@ def _rewrite_meta(text: str, models: set[str], expected: dict) -> str:
         meta = expected.get((model, column.group(1)))
         out.extend(kept + (_meta_lines(meta) if meta else []))
     return "".join(out)
+
+
+def ungoverned_models(manifest: dict, layers: tuple[str, ...] = ("gold",)) -> list[str]:
+    """Models of `layers` without an owning group, and models an exposure reads that are not
+    `access: public`, each named with what is missing."""
+    from pathlib import Path
+
+    models = _models(manifest)
+    problems = []
+    for node in models.values():
+        parts = Path(node.get("original_file_path", "")).parts
+        if len(parts) > 1 and parts[1] in layers and not node.get("group"):
+            problems.append(f"{node['name']}: no group")
+    for exposure in manifest.get("exposures", {}).values():
+        for unique_id in exposure["depends_on"]["nodes"]:
+            node = models.get(unique_id)
+            if node is not None and node.get("access") != "public":
+                problems.append(
+                    f"{node['name']}: read by exposure {exposure['name']} but not public"
+                )
+    return sorted(set(problems))
+
+
+def marts_without_primary_key(manifest: dict) -> list[str]:
+    """Models with an enforced contract that declare no primary_key constraint (on the model or
+    on a column): the key DuckDB enforces and Athena's and Trino's catalogs document."""
+    missing = []
+    for node in _models(manifest).values():
+        if not (node.get("contract") or {}).get("enforced"):
+            continue
+        constraints = list(node.get("constraints") or [])
+        for column in (node.get("columns") or {}).values():
+            constraints += column.get("constraints") or []
+        if not any(c.get("type") == "primary_key" for c in constraints):
+            missing.append(node["name"])
+    return sorted(missing)
