@@ -22,6 +22,7 @@ STAGING_DIR = "_staging"  # bronze/_staging/<run>/: an ingest's work before it p
 PII_KEY_DIR = "_pii_key"  # bronze/_pii_key/: the fingerprint of the tokenisation key
 GOLD = "gold"  # gold/<model>/: the gold exports (Parquet) the notebook and the scores use
 ML = "ml"  # ml/: the model's evidence
+ALERTS = "alerts"  # alerts/: notifications.jsonl, the dedup state.json, summary.txt
 WAREHOUSE = "warehouse.duckdb"  # the dev warehouse
 STAGING_WAREHOUSE = "warehouse.staging.duckdb"  # the copy a dev build writes
 FAILED_WAREHOUSE = "warehouse.failed.duckdb"  # a failed build's copy, kept for inspection
@@ -118,6 +119,12 @@ class Lake:
     @property
     def load_log(self):
         return self.bronze / LOAD_LOG_DIR
+
+    @property
+    def alerts(self):
+        """finlake alerts' notifications and dedup state (the alerting Lambda's state object
+        is <lake bucket>/alerts/state.json)."""
+        return self.root / ALERTS
 
     @property
     def bronze_staging(self):

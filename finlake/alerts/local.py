@@ -20,7 +20,6 @@ from finlake.alerts.rules import RULES_FILE, load_rules, schemas_from_env
 from finlake.errors import FinlakeError
 from finlake.lake import Lake
 
-ALERTS_DIR = "alerts"  # <lake>/alerts/
 NOTIFICATIONS = "notifications.jsonl"
 STATE = "state.json"
 SUMMARY = "summary.txt"
@@ -82,7 +81,7 @@ def run_alerts(
             "On AWS the alerting Lambda evaluates the same rules on Athena (docs/operations.md)."
         )
     rules = load_rules(rules_path)
-    folder = lake.root / ALERTS_DIR
+    folder = lake.alerts
     state_path = folder / STATE
     previous = read_state(state_path)
     with open_warehouse(lake) as con:

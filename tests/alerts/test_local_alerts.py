@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from finlake import cli
-from finlake.alerts.local import ALERTS_DIR, NOTIFICATIONS, STATE, SUMMARY, run_alerts
+from finlake.alerts.local import NOTIFICATIONS, STATE, SUMMARY, run_alerts
 from finlake.alerts.rules import load_rules
 from finlake.errors import FinlakeError
 from tests.lake_copy import copy_lake
@@ -23,7 +23,7 @@ def lake(tiny_warehouse, tmp_path):
 
 
 def _lines(lake) -> list[dict]:
-    path = lake.root / ALERTS_DIR / NOTIFICATIONS
+    path = lake.alerts / NOTIFICATIONS
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
@@ -80,7 +80,7 @@ def test_each_rule_fires_once_and_a_rerun_pages_nothing(lake, capsys):
     assert "risk band E" in pd["message"] and pd["facts"]["probability_of_default"] == 0.31
     stale = next(n for n in lines if n["rule"] == "stale_source")
     assert stale["facts"]["entity"] == "accounts" and stale["facts"]["days_behind"] == 3
-    assert "run-1" in (lake.root / ALERTS_DIR / SUMMARY).read_text()
+    assert "run-1" in (lake.alerts / SUMMARY).read_text()
 
     second = run_alerts(lake, run_id="run-2")
     assert second.evaluation.notifications == []
@@ -107,7 +107,7 @@ def test_a_failing_rule_records_nothing(lake, tmp_path):
     rules.write_text(_broken_rules(), "utf-8")
     with pytest.raises(FinlakeError, match="Alert rule no_such_model failed on the engine"):
         run_alerts(lake, rules, show=False)
-    assert not (lake.root / ALERTS_DIR).exists()
+    assert not (lake.alerts).exists()
 
 
 def _broken_rules() -> str:
@@ -128,7 +128,7 @@ def test_the_command_line_writes_and_dedups(lake, capsys):
     assert cli.main(["alerts", "--lake", str(lake.root)]) == 0
     out = capsys.readouterr().out
     assert "new notification(s)" in out and "fraud_alert_high_score" in out
-    state = json.loads((lake.root / ALERTS_DIR / STATE).read_text())
+    state = json.loads((lake.alerts / STATE).read_text())
     assert set(state["rules"]) == {r.name for r in load_rules()}
     count = len(_lines(lake))
     assert count > 0
