@@ -272,4 +272,5 @@ def demo(lake: Lake, options: DemoOptions) -> DemoResult:
         "roc.png, calibration.png)"
     )
     print("  lineage: finlake build --command 'docs generate', then open target/index.html")
+    print(f"  dashboard: make dashboard LAKE={lake.root}, then open http://localhost:8501/")
     return out
