@@ -3,6 +3,8 @@ session, reused by every suite.
 
 tiny_lake        the tiny preset's landing files and truth (read-only for tests)
 spark            local SparkSession, one core (tests/spark_fixture.py)
+chromium         headless Chromium driven by Playwright; open_page(url) watches a page's console
+                 errors (tests/browser_fixture.py)
 tiny_warehouse   a copy of tiny_lake ingested by the Spark job and built by `dbt build` on dev:
                  bronze, warehouse.duckdb (silver, gold, every dbt test passed), the gold
                  exports and dbt's run_results.json. Tests read it; a test that writes copies it
@@ -23,6 +25,7 @@ import pytest
 from finlake import pipeline
 from finlake.generator.config import PRESETS, GeneratorConfig
 from finlake.lake import Lake
+from tests.browser_fixture import chromium, open_page
 from tests.lake_copy import copy_lake
 from tests.spark_fixture import spark
 
@@ -33,7 +36,7 @@ DEV_TARGET_PATH = "_dbt_target"
 # And its dbt.log (the key scan, tests/warehouse/test_key_scan.py, reads every file of the lake).
 DEV_LOG_PATH = "_dbt_logs"
 
-__all__ = ["spark"]
+__all__ = ["chromium", "open_page", "spark"]
 
 # The suite's lakes are synthetic: it opts into the public development tokenisation key
 # (ingestion/pii.py) explicitly, as an operator would with --dev-pii-key. A real key in the
