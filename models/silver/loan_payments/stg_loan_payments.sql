@@ -18,29 +18,9 @@ winners as (
     where _disposition = 'loaded'
 ),
 
-{% if is_incremental() -%}
-present as (
-    select
-        payment_id,
-        _batch_id,
-        _line_number
-    from {{ this }}
-),
-
 checked as (
-    select winners.*
-    from winners
-    left join present
-        on winners.payment_id = present.payment_id
-        and winners._batch_id = present._batch_id
-        and winners._line_number = present._line_number
-    where present.payment_id is null
+    {{ finlake.order_proof_merge_rows('winners', 'payment_id') }}
 ),
-{%- else -%}
-checked as (
-    select * from winners
-),
-{%- endif %}
 
 final as (
     select

@@ -20,29 +20,9 @@ winners as (
     where _disposition = 'loaded'
 ),
 
-{% if is_incremental() -%}
-present as (
-    select
-        transaction_id,
-        _batch_id,
-        _line_number
-    from {{ this }}
-),
-
 checked as (
-    select winners.*
-    from winners
-    left join present
-        on winners.transaction_id = present.transaction_id
-        and winners._batch_id = present._batch_id
-        and winners._line_number = present._line_number
-    where present.transaction_id is null
+    {{ finlake.order_proof_merge_rows('winners', 'transaction_id') }}
 ),
-{%- else -%}
-checked as (
-    select * from winners
-),
-{%- endif %}
 
 final as (
     select
