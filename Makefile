@@ -30,9 +30,11 @@ TEST_PLAN := \
 	athena-check    beside \
 	test-sql-tools  beside \
 	tf-check        beside \
+	test-services   beside \
 	athena-run      beside
 # test-python is every suite under tests/ but those that are a step of their own above...
-PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=tests/athena_run
+PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=tests/athena_run \
+	--ignore=tests/services
 # ...and with the suites that need a server switched on (make test-python TRINO_TESTS=0 leaves
 # the Trino parity suite out). The offline Athena scenarios are a step of their own (athena-run,
 # beside the others): they wait on dbt-athena's round trips through moto and Trino much of the

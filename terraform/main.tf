@@ -148,10 +148,12 @@ module "iceberg_maintenance" {
     arn            = module.workgroup["dbt"].arn
     results_prefix = module.workgroup["dbt"].results_prefix
   }
-  lake_bucket_arn          = module.lake_storage.lake_bucket_arn
-  results_bucket_arn       = module.lake_storage.athena_results_bucket_arn
-  kms_key_arn              = module.lake_storage.kms_key_arn
-  permissions_boundary_arn = var.permissions_boundary_arn
+  # The transformation role's query statement, defined once in access_roles.
+  workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
+  lake_bucket_arn             = module.lake_storage.lake_bucket_arn
+  results_bucket_arn          = module.lake_storage.athena_results_bucket_arn
+  kms_key_arn                 = module.lake_storage.kms_key_arn
+  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # Alerting (issue 19): the rules of alerts/rules.yml on Athena after each successful daily

@@ -338,12 +338,19 @@ resource "aws_iam_role_policy" "ingestion" {
 # Transformation: dbt on Athena. Reads bronze, writes silver and gold.
 # ---------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "transformation" {
+# Running queries in the dbt workgroup: one definition, for dbt (below) and for the scheduled
+# Iceberg maintenance, which runs dbt's maintenance statements there (output
+# dbt_workgroup_query_policy_json, terraform/modules/iceberg_maintenance).
+data "aws_iam_policy_document" "dbt_workgroup_query" {
   statement {
     sid       = "QueryInDbtWorkgroup"
     actions   = local.athena_query
     resources = [var.transformation_workgroup.arn]
   }
+}
+
+data "aws_iam_policy_document" "transformation" {
+  source_policy_documents = [data.aws_iam_policy_document.dbt_workgroup_query.json]
 
   statement {
     sid       = "ReadAthenaCatalog"

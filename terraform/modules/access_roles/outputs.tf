@@ -32,3 +32,8 @@ output "delivery_role_arn" {
   description = "ARN of the role that may put extracts under landing/, or null when delivery_principal_arns is empty."
   value       = one(aws_iam_role.delivery[*].arn)
 }
+
+output "dbt_workgroup_query_policy_json" {
+  description = "IAM policy document (JSON) allowing the queries of the dbt workgroup, as the transformation role has them; the Iceberg maintenance state machine's role includes it."
+  value       = data.aws_iam_policy_document.dbt_workgroup_query.json
+}

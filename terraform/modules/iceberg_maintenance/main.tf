@@ -117,11 +117,9 @@ data "aws_iam_policy_document" "state_machine_trust" {
 }
 
 data "aws_iam_policy_document" "state_machine" {
-  statement {
-    sid       = "QueryInTheWorkgroup"
-    actions   = ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetWorkGroup"]
-    resources = [var.workgroup.arn]
-  }
+  # Queries in the workgroup: the transformation role's own statement (access_roles output
+  # dbt_workgroup_query_policy_json), so the two cannot drift apart.
+  source_policy_documents = [var.workgroup_query_policy_json]
 
   statement {
     # OPTIMIZE and VACUUM commit a new snapshot: Athena updates the table's Glue entry.

@@ -125,3 +125,13 @@ variable "permissions_boundary_arn" {
   description = "ARN of a permissions boundary for the two roles this module creates, or null."
   default     = null
 }
+
+variable "workgroup_query_policy_json" {
+  type        = string
+  description = "IAM policy document (JSON) allowing queries in var.workgroup: the access_roles module's dbt_workgroup_query_policy_json, the transformation role's own statement."
+
+  validation {
+    condition     = can(jsondecode(var.workgroup_query_policy_json).Statement)
+    error_message = "workgroup_query_policy_json must be an IAM policy document in JSON (the access_roles module's dbt_workgroup_query_policy_json output)."
+  }
+}

@@ -22,7 +22,7 @@ import pytest
 from finlake.lease import LakeBusy, s3_lake_lease, s3_lease_location
 from tools.athena_check.moto_server import MotoServer
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BUCKET = "lease-lake"
 
 
@@ -118,10 +118,10 @@ RUN = textwrap.dedent(
     import boto3
     from finlake.lease import LakeBusy, s3_lake_lease
 
-    lake, go, hold, stale_after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+    lake, hold, stale_after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     s3 = boto3.client("s3")
-    while time.time() < go:  # every run starts at the same moment
-        pass
+    print("ready", flush=True)
+    sys.stdin.readline()  # every run starts at the same moment: when the test says go
     try:
         with s3_lake_lease(lake, "ingest", client=s3, stale_after=stale_after, heartbeat=0.5):
             print("held", flush=True)
@@ -133,19 +133,26 @@ RUN = textwrap.dedent(
 )
 
 
-def race(aws, lake: str, runs: int, hold: float = 3.0, stale_after: float = 60.0):
-    go = time.time() + 3.0  # after every interpreter has started
+def race(aws, lake: str, runs: int, hold: float = 5.0, stale_after: float = 60.0):
+    """`runs` processes that each take the lake's lease at the same moment and hold it `hold`
+    seconds: (exit code, stdout, stderr) of each."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", RUN, lake, str(go), str(hold), str(stale_after)],
+            [sys.executable, "-c", RUN, lake, str(hold), str(stale_after)],
             cwd=REPO,
             env={**os.environ, **aws.client_environment()},
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(runs)
     ]
+    for process in processes:  # every interpreter started and imported boto3
+        assert process.stdout.readline().strip() == "ready"
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
     outcomes = []
     for process in processes:
         out, err = process.communicate(timeout=120)
@@ -174,7 +181,7 @@ def test_two_runs_taking_over_one_stale_lease_one_wins(aws, lake):
     dead = {"command": "ingest", "pid": 4242, "host": "glue-worker-1", "token": "dead"}
     s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(dead).encode())
     time.sleep(2.2)
-    outcomes = race(aws, lake, runs=2, stale_after=1.0, hold=2.0)
+    outcomes = race(aws, lake, runs=2, stale_after=1.0)
     holders = [out for _, out, _ in outcomes if out.strip() == "held"]
     refusals = [err.strip() for _, _, err in outcomes if err.strip()]
     assert len(holders) == 1 and len(refusals) == 1, (holders, refusals)

@@ -23,7 +23,7 @@ import pytest
 from tools.athena_check.moto_server import MotoServer, is_moto_server
 from tools.watchdog import process_alive
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SIGNALS = pytest.mark.parametrize(
     "signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"]
 )
@@ -38,9 +38,22 @@ def wait_until(condition, timeout: float = 30.0) -> bool:
     return condition()
 
 
+def catches(pid: int, signum: int) -> bool:
+    """True when process `pid` has a handler for `signum` (SigCgt of /proc/<pid>/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) >> (signum - 1) & 1)
+
+
 def started(watchdog: subprocess.Popen) -> None:
-    """Give the watchdog time to install its signal handlers (it imports a few modules)."""
-    time.sleep(1.5)
+    """Wait until the watchdog has installed its handlers (it imports a few modules first).
+    SIGHUP is the last it installs, and the only one of the three Python does not catch from
+    the start (SIGINT's KeyboardInterrupt handler is there before any module is imported)."""
+    ready = lambda: catches(watchdog.pid, signal.SIGHUP)  # noqa: E731
+    assert wait_until(ready, timeout=60), "the watchdog installed no handler"
     assert watchdog.poll() is None, "the watchdog ended before it was signalled"
 
 
