@@ -100,6 +100,9 @@ def run_lineage(
         return progress(items, total, "lineage", unit="models", enabled=show_progress)
 
     lineage = build_lineage(document, target, project=project, progress=steps, only=only)
+    from finlake.lineage.governance import cde_register
+
+    lineage.cdes = cde_register(document)
     out = out_dir or lake.root / LINEAGE_DIR
     json_path, html_path = write_outputs(lineage, target, out)
     result = LineageResult(lineage, json_path, html_path, manifest)

@@ -147,6 +147,24 @@ def _meta_lines(meta: dict) -> list[str]:
     ]
 
 
+PII_META_KEYS = ("pii", "pii_derived", "classification", "pii_sources")
+
+
+def _other_meta(lines: list[str]) -> list[str]:
+    """The entries of a column's meta block (below `meta:`) that are not the pii keys: the
+    critical-data-element register (`cde:`) and anything else written by hand stays."""
+    import re
+
+    kept, keep = [], False
+    for line in lines:
+        key = re.match(r"^          (\w+):", line)
+        if key:
+            keep = key.group(1) not in PII_META_KEYS
+        if keep:
+            kept.append(line)
+    return kept
+
+
 def _rewrite_meta(text: str, models: set[str], expected: dict) -> str:
     """The YAML text with each column block of `models` ending in its expected meta (and no
     other meta): a text edit, so comments and layout stay as written."""
@@ -172,17 +190,17 @@ def _rewrite_meta(text: str, models: set[str], expected: dict) -> str:
         while i < len(lines) and lines[i].startswith("        "):
             block.append(lines[i])
             i += 1
-        kept, skipping = [], False
+        kept, meta_block = [], []
         for entry in block:
-            if entry.startswith("        meta:"):
-                skipping = True
-                continue
-            if skipping and entry.startswith("          "):
-                continue
-            skipping = False
-            kept.append(entry)
+            if entry.startswith("        meta:") or (meta_block and entry.startswith("          ")):
+                meta_block.append(entry)
+            else:
+                kept.append(entry)
+        others = _other_meta(meta_block[1:])
         meta = expected.get((model, column.group(1)))
-        out.extend(kept + (_meta_lines(meta) if meta else []))
+        if meta or others:
+            kept += ["        meta:\n", *(_meta_lines(meta)[1:] if meta else []), *others]
+        out.extend(kept)
     return "".join(out)
 
 
@@ -220,3 +238,69 @@ def marts_without_primary_key(manifest: dict) -> list[str]:
         if not any(c.get("type") == "primary_key" for c in constraints):
             missing.append(node["name"])
     return sorted(missing)
+
+
+# The critical data elements a regulator asks about (BCBS 239): each is the `cde:` entry of its
+# column's meta in the model YAML, with owner (a group), definition, lineage path, the tests that
+# guard it and the reconciliation that proves it. docs/governance.md is the register's page.
+CRITICAL_DATA_ELEMENTS = (
+    "exposure_at_default",
+    "probability_of_default",
+    "expected_loss_12m",
+    "default_flag",
+    "ctr_cash_in_amount",
+)
+
+
+def cde_register(manifest: dict) -> list[dict]:
+    """Every column meta `cde:` of the project's models, with its model, column and the owning
+    group's owner, sorted by name."""
+    groups = {g["name"]: g for g in manifest.get("groups", {}).values()}
+    register = []
+    for node in _models(manifest).values():
+        for column, spec in (node.get("columns") or {}).items():
+            cde = (spec.get("meta") or {}).get("cde")
+            if not cde:
+                continue
+            owner = (groups.get(cde.get("owner")) or {}).get("owner") or {}
+            register.append(
+                {
+                    **cde,
+                    "model": node["name"],
+                    "column": column,
+                    "owner_name": owner.get("name"),
+                    "owner_email": owner.get("email"),
+                }
+            )
+    return sorted(register, key=lambda c: c["name"])
+
+
+def cde_problems(manifest: dict) -> list[str]:
+    """What the register lacks: a critical data element with no entry, an owner that is not a
+    group, a test or reconciliation the manifest does not hold, or a reconciliation not listed
+    among its tests."""
+    tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    tests |= {u["name"] for u in manifest.get("unit_tests", {}).values()}
+    register = cde_register(manifest)
+    problems = [
+        f"{name}: no column carries it"
+        for name in CRITICAL_DATA_ELEMENTS
+        if name not in {c["name"] for c in register}
+    ]
+    for cde in register:
+        where = f"{cde['name']} ({cde['model']}.{cde['column']})"
+        for key in ("definition", "lineage", "reconciliation"):
+            if not cde.get(key):
+                problems.append(f"{where}: no {key}")
+        if not cde.get("owner_name"):
+            problems.append(f"{where}: owner {cde.get('owner')!r} is not a group with an owner")
+        for test in cde.get("tests") or []:
+            if test not in tests:
+                problems.append(f"{where}: test {test} is not in the manifest")
+        if cde.get("reconciliation") not in (cde.get("tests") or []):
+            problems.append(
+                f"{where}: reconciliation {cde.get('reconciliation')} is not among its tests"
+            )
+        if not cde.get("tests"):
+            problems.append(f"{where}: no tests")
+    return problems

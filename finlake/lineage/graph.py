@@ -65,6 +65,8 @@ class Lineage:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     # (dataset, column) -> the hops it reads; empty for origins
     edges: dict[tuple[str, str], list[Edge]] = field(default_factory=dict)
+    # the critical data elements (governance.cde_register of the manifest), for the page
+    cdes: list[dict] = field(default_factory=list)
     # (dataset, column) -> origin kind, for the columns where lineage ends
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
     # (dataset, column) -> the SQL of a constant, or why a column could not be traced

@@ -82,6 +82,7 @@ def openlineage_document(lineage: Lineage, target: str) -> dict:
         "target": target,
         "datasets": datasets,
         "summary": summary(lineage),
+        "critical_data_elements": lineage.cdes,
     }
 
 
@@ -197,6 +198,23 @@ def render_html(lineage: Lineage, target: str) -> str:
                     html.escape(", ".join(reach(lineage, name, column)) or "no gold column"),
                 )
             )
+    cde_rows = []
+    for cde in lineage.cdes:
+        key = f"{cde['model']}.{cde['column']}"
+        origins = (data.get(key) or {}).get("sources") or []
+        cde_rows.append(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                html.escape(cde["name"]),
+                html.escape(key),
+                html.escape(f"{cde.get('owner_name') or ''} ({cde.get('owner')})"),
+                html.escape(cde.get("definition") or ""),
+                html.escape(cde.get("lineage") or "")
+                + "<br>origins: "
+                + html.escape(", ".join(origins) or "not traced"),
+                html.escape(", ".join(cde.get("tests") or [])),
+                html.escape(cde.get("reconciliation") or ""),
+            )
+        )
     traced = f"{facts['gold_contract_columns_traced']} of {facts['gold_contract_columns']}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>finlake column lineage ({html.escape(target)})</title>
@@ -212,6 +230,10 @@ compiled SQL.</p>
 <p><label for="q">Search a column (e.g. <code>national_id</code>, <code>expected_loss_12m</code>):</label>
 <input id="q" type="search" autocomplete="off"></p>
 <div id="result"></div>
+<h2>Critical data elements</h2>
+<table id="cde"><tr><th>element</th><th>column</th><th>owner</th><th>definition</th><th>lineage</th><th>tests</th><th>reconciliation</th></tr>
+{chr(10).join(cde_rows)}
+</table>
 <h2>Where each gold column comes from</h2>
 <table id="gold"><tr><th>gold column</th><th>origins</th><th>classification</th></tr>
 {chr(10).join(rows)}

@@ -6,6 +6,9 @@ from __future__ import annotations
 import copy
 
 from finlake.lineage.governance import (
+    CRITICAL_DATA_ELEMENTS,
+    cde_problems,
+    cde_register,
     grain_tests,
     marts_without_primary_key,
     models_without_grain,
@@ -93,3 +96,23 @@ def test_every_contracted_mart_declares_its_primary_key(tiny_warehouse):
         if n["resource_type"] == "model" and (n.get("contract") or {}).get("enforced")
     )
     assert [name for (name,) in keyed] == contracted
+
+
+def test_every_critical_data_element_is_registered_with_tests_that_exist(tiny_warehouse):
+    """The register (column meta `cde:` in the model YAML) holds the five elements, each owned by
+    a group, and every test and reconciliation it names is in the manifest; a missing one is
+    named."""
+    manifest = _manifest(tiny_warehouse)
+    register = cde_register(manifest)
+    assert [c["name"] for c in register] == sorted(CRITICAL_DATA_ELEMENTS)
+    assert {c["name"]: c["owner_name"] for c in register}["ctr_cash_in_amount"] == "AML Compliance"
+    assert cde_problems(manifest) == []
+    broken = copy.deepcopy(manifest)
+    victim = next(
+        k for k, n in broken["nodes"].items() if n["name"] == "assert_cde_exposure_reconciles"
+    )
+    del broken["nodes"][victim]
+    assert cde_problems(broken) == [
+        "exposure_at_default (customer_risk.exposure_at_default): test assert_cde_exposure_reconciles "
+        "is not in the manifest"
+    ]

@@ -276,3 +276,23 @@ def test_every_gold_column_derived_from_pii_carries_the_flag(lineage_run, manife
     )
     node["columns"]["age_band"]["meta"] = {}
     assert meta_mismatches(manifest, lineage_run.lineage) == ["customer_risk.age_band"]
+
+
+def test_the_page_and_the_document_carry_the_critical_data_elements(lineage_run):
+    document = json.loads(lineage_run.json_path.read_text())
+    names = [c["name"] for c in document["critical_data_elements"]]
+    assert names == sorted(
+        [
+            "exposure_at_default",
+            "probability_of_default",
+            "expected_loss_12m",
+            "default_flag",
+            "ctr_cash_in_amount",
+        ]
+    )
+    page = lineage_run.html_path.read_text()
+    table = page[
+        page.index('<table id="cde">') : page.index("</table>", page.index('<table id="cde">'))
+    ]
+    assert table.count("<tr>") == 1 + len(names)
+    assert "customer_risk.expected_loss_12m" in table and "assert_cde_exposure_reconciles" in table
