@@ -296,5 +296,6 @@ def demo(lake: Lake, options: DemoOptions) -> DemoResult:
         "roc.png, calibration.png)"
     )
     print("  lineage: finlake build --command 'docs generate', then open target/index.html")
-    print(f"  alerts raised: {out.alerts.notifications_file} (summary.txt beside it)")
+    raised = len(out.alerts.evaluation.notifications)
+    print(f"  alerts: {raised} new, in {out.alerts.notifications_file} (summary.txt beside it)")
     return out
