@@ -296,6 +296,7 @@ def demo(lake: Lake, options: DemoOptions) -> DemoResult:
         "roc.png, calibration.png)"
     )
     print("  lineage: finlake build --command 'docs generate', then open target/index.html")
-    print(f"  alerts raised: {out.alerts.notifications_file} (summary.txt beside it)")
+    raised = len(out.alerts.evaluation.notifications)
+    print(f"  alerts: {raised} new, in {out.alerts.notifications_file} (summary.txt beside it)")
     print(f"  dashboard: make dashboard LAKE={lake.root}, then open http://localhost:8501/")
     return out
