@@ -56,12 +56,12 @@ def draw(figure: Figure, lake) -> None:
         return
     if figure.kind in ("bar", "line"):
         values = [c for c in frame.columns if c not in (figure.x, "series")]
-        numeric = [c for c in values if pd_numeric(frame[c])]
+        drawn = list(figure.y) or [next(c for c in values if pd_numeric(frame[c]))]
         chart = st.bar_chart if figure.kind == "bar" else st.line_chart
         if "series" in frame.columns:
-            chart(frame, x=figure.x, y=numeric[0], color="series")
+            chart(frame, x=figure.x, y=drawn[0], color="series")
         else:
-            chart(frame, x=figure.x, y=numeric[0])
+            chart(frame, x=figure.x, y=drawn)
     st.dataframe(frame, hide_index=True, width="stretch")
 
 

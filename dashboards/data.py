@@ -24,10 +24,16 @@ def lake_from_argv(argv: list[str] | None = None) -> Lake:
 
 
 def run(lake: Lake, sql: str) -> pd.DataFrame:
-    """The rows of `sql` on the warehouse; decimals as floats (charts and tiles draw floats)."""
+    """The rows of `sql` on the warehouse; decimals as floats (charts and tiles draw floats),
+    timestamps that are all midnight as dates."""
     with open_warehouse(lake, read_only=True) as con:
         frame = con.execute(sql).df()
     for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            stamps = frame[column].dropna()
+            if (stamps == stamps.dt.normalize()).all():  # a date column: no 00:00:00 shown
+                frame[column] = frame[column].dt.date
+            continue
         values = frame[column].dropna()
         if (
             frame[column].dtype == object

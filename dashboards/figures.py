@@ -31,6 +31,7 @@ class Figure:
     sql: str
     x: str | None = None  # bar and line: the x column; a `series` column, if any, splits lines
     note: str = ""
+    y: tuple[str, ...] = ()  # bar and line: the columns drawn (else the first numeric one)
 
     def query(self, gold: str = "gold", silver: str = "silver") -> str:
         return textwrap.dedent(self.sql).format(gold=gold, silver=silver).strip()
@@ -121,16 +122,17 @@ FIGURES = [
         select
             count(*) as alerts,
             count(distinct customer_id) as customers_alerted,
-            sum(case when score >= 0.8 then 1 else 0 end) as alerts_scored_0_8_or_more,
+            sum(case when score >= 0.8 then 1 else 0 end) as high_score_alerts,
             sum(total_amount) as amount_in_alerts
         from {gold}.fraud_alerts
         """,
+        note="High-score alerts: a score of 0.8 or more.",
     ),
     Figure(
         "fraud",
         "alerts_by_rule_over_time",
         "Alerts per week by rule",
-        "line",
+        "bar",
         """
         select
             date_trunc('week', alert_date) as week,
@@ -184,6 +186,7 @@ FIGURES = [
         order by 1
         """,
         x="month",
+        y=("cash_in_over_threshold", "cash_out_over_threshold"),
     ),
     Figure(
         "compliance",
