@@ -1,15 +1,23 @@
 """Step 5 of a run: parse the files to load, one Spark job per entity. Python workers split
-records with the strict RFC 4180 splitter (ingestion/worker.py); Spark writes the rows to this
-run's staging area, one folder per batch, while malformed records and per-range counts come
-back through an accumulator."""
+records with the strict RFC 4180 splitter (ingestion/worker.py) and write the rows to this run's
+staging area with pyarrow, one folder per batch (ingestion/arrow_writer.py), while malformed
+records and per-range counts come back through an accumulator. FINLAKE_INGEST_WRITER=spark
+hands the rows to Spark's writer instead (the way before; kept for comparison)."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from finlake.contract import Entity
+from ingestion.arrow_writer import WRITTEN_ARROW, BatchMeta, WriteJob, write_partition
 from ingestion.plan import Load, balanced
-from ingestion.schemas import FILES_SPARK_SCHEMA, PARTITION_COLUMN, parsed_spark_schema
+from ingestion.schemas import (
+    FILES_SPARK_SCHEMA,
+    PARTITION_COLUMN,
+    parsed_spark_schema,
+    spark_schema_of,
+)
 from ingestion.state import IngestRun
 from ingestion.transforms import bronze_layout, with_file_metadata, with_load_metadata
 from ingestion.worker import FilePlan, Range, SideChannel, parse_partition
@@ -18,6 +26,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 CODEC = "snappy"
+WRITER_ENV = "FINLAKE_INGEST_WRITER"
 
 
 def ranges_of(load: Load, single: bool = False) -> list[Range]:
@@ -51,23 +60,54 @@ def parse_job(
         )
         tasks = spark.range(0, len(groups), 1, numPartitions=len(groups))
         side = spark.sparkContext.accumulator([], SideChannel())
-        parsed = tasks.mapInArrow(
-            parse_partition(plans, groups, entity, side, run.block_bytes, run.pii_key),
-            parsed_spark_schema(entity),
-        )
-        bronze_rows = (
-            parsed.transform(with_file_metadata, _files_frame(run, loads))
-            .transform(with_load_metadata, run.loaded_at)
-            .transform(bronze_layout, entity)
-        )
         location = run.store.join(run.staging, f"entity={entity.name}")
-        _write_staging(bronze_rows, run.store.spark_path(location))
+        files = {
+            load.index: BatchMeta(
+                load.candidate.name,
+                load.survey.checksum,
+                load.attempt.batch_id,
+                load.attempt.extract_date,
+            )
+            for load in loads
+        }
+        job = WriteJob(
+            plans, groups, entity, files, location, run.loaded_at, run.block_bytes, run.pii_key
+        )
+        if writer() == "spark":
+            _spark_writes(run, loads, job, tasks, side)
+        else:
+            tasks.mapInArrow(write_partition(job, side), spark_schema_of(WRITTEN_ARROW)).collect()
         return {
             "malformed": [m for m in side.value if "_raw_line" in m],
             "stats": [m for m in side.value if "_records" in m],
         }
     except Exception as exc:  # recorded as failed per file; other entities go on
         return exc
+
+
+def writer() -> str:
+    """Who writes the staged Parquet: "arrow" (the Python workers, pyarrow; the default) or
+    "spark" (Spark's writer, the rows crossing into the JVM), from FINLAKE_INGEST_WRITER."""
+    chosen = os.environ.get(WRITER_ENV, "arrow").strip().lower() or "arrow"
+    if chosen not in ("arrow", "spark"):
+        raise ValueError(
+            f"{WRITER_ENV}={chosen!r} is not a bronze writer; use arrow (the default) or spark."
+        )
+    return chosen
+
+
+def _spark_writes(run: IngestRun, loads: list[Load], job: WriteJob, tasks, side) -> None:
+    """The rows handed to the JVM and written by Spark's partitioned Parquet writer."""
+    parsed = tasks.mapInArrow(
+        parse_partition(job.plans, job.groups, job.entity, side, job.block_bytes, job.pii_key),
+        parsed_spark_schema(job.entity),
+    )
+    bronze_rows = (
+        parsed.transform(with_file_metadata, _files_frame(run, loads))
+        .transform(with_load_metadata, run.loaded_at)
+        .transform(bronze_layout, job.entity)
+    )
+    _write_staging(bronze_rows, run.store.spark_path(job.staging))
 
 
 def _files_frame(run: IngestRun, loads: list[Load]) -> DataFrame:
