@@ -1,6 +1,6 @@
 """Headless Chromium for the page tests (tests/dashboard, tests/lineage): Debian's Chromium
 (tools/browser finds it; `make chromium` installs it) driven by Playwright, one browser per test
-session. A page opened with `open_page` records its console errors and uncaught exceptions;
+module. A page opened with `open_page` records its console errors and uncaught exceptions;
 `screenshot` leaves a PNG in the ignored test-artifacts/screenshots/ (FINLAKE_TEST_ARTIFACTS
 names another folder)."""
 
@@ -37,9 +37,11 @@ class WatchedPage:
         return self.shot
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless Chromium browser (Playwright), or a failure saying how to install one."""
+    """A headless Chromium browser (Playwright), or a failure saying how to install one. One per
+    test module: it starts in about a second, and between the modules that use it (tests/dashboard
+    and tests/lineage run far apart) neither the browser nor Playwright's event loop lingers."""
     from tools.browser.chromium import ChromiumMissing, find
 
     try:
