@@ -1,11 +1,12 @@
 """Population stability of the champion on a built lake, in seconds rather than a training run.
 
-    python bench/monitoring_psi.py LAKE
+    python bench/monitoring_psi.py LAKE [INPUT ...]
 
 Numpy stand-in for the monitoring figures of `finlake train`: split as ml/split.py does (30% of
 customers held out - by a CRC32 hash, not Spark's -, the last 2 labelled months tested), fit the
 champion with ml.scorecard, monitor with ml.monitoring against the latest 3 training months,
-print score and input PSI. Reports figures; never fails on them.
+print score and input PSI (and each INPUT named at every later date). Reports figures; never
+fails on them.
 """
 
 import sys
@@ -17,7 +18,7 @@ from ml import monitoring
 from ml.evaluation import auc_roc
 from ml.features import DERIVED, feature_spec
 from ml.scorecard import ScorecardSettings, fit_scorecard
-from ml.train import scorecard_inputs
+from ml.validation import scorecard_inputs
 
 lake = sys.argv[1]
 flags = ", ".join(f"cast(coalesce({c}, false) as double) as {n}" for n, (c, _) in DERIVED.items())
@@ -74,3 +75,11 @@ print(
     "| scorecard inputs:",
     len(card.features),
 )
+for watched in sys.argv[2:]:  # e.g. fees_3m: its PSI at every later date
+    rows = inputs[inputs.subject == watched]
+    print(
+        watched,
+        {str(r.observation_date): round(r.metric_value, 3) for r in rows.itertuples()}
+        if len(rows)
+        else "not a scorecard input",
+    )

@@ -171,6 +171,16 @@ def render(metrics: dict) -> str:
         "",
         "## Rolling-origin backtest (champion refitted at each origin)",
         "",
+        *(
+            [
+                f"Each origin refits the scorecard with the penalty the main run chose "
+                f"({metrics['backtest'][0]['penalty']:g}), so the backtest is of the model "
+                "reported.",
+                "",
+            ]
+            if metrics["backtest"] and "penalty" in metrics["backtest"][0]
+            else []
+        ),
         "| test month | training months | test rows | defaults | AUC | oracle AUC |",
         "|---|---|---|---|---|---|",
     ]
@@ -285,6 +295,7 @@ def render(metrics: dict) -> str:
             "category": t["description"],
         }[t["kind"]]
         lines.append(f"| `{t['feature']}` | {t['odds_ratio']:.3f} | {per} |")
+    lines += _challenger_stability(metrics.get("challenger_stability"))
     dropped = features["dropped"]
     lines += [
         "",
@@ -406,3 +417,32 @@ def render(metrics: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _challenger_stability(found: dict | None) -> list[str]:
+    """The challenger's coefficients with clustered SEs and sign stability (ml/stability.py)."""
+    if not found:
+        return []
+    lines = [
+        "",
+        "### Challenger: clustered standard errors and sign stability",
+        "",
+        f"{found['flipping']} of {found['selected']} selected coefficients change sign in "
+        f"{_pct(found['flip_threshold'], 0)} or more of {found['refits']} customer-bootstrap "
+        "refits (whole customers resampled; the same penalty and class weights): their "
+        "direction is not established. Coefficients are per standard deviation of the input "
+        "after calibration; standard errors are sandwich estimates with the scores summed per "
+        "customer; an input the L1 part of the penalty set to 0 has neither.",
+        "",
+        "| input | coefficient per SD | clustered SE | sign flips |",
+        "|---|---|---|---|",
+    ]
+    for t in sorted(found["terms"], key=lambda t: -abs(t["coefficient_per_sd"])):
+        se = t["standard_error_clustered"]
+        flip = t["sign_flip_share"]
+        lines.append(
+            f"| `{t['input']}` | {t['coefficient_per_sd']:.3f} | "
+            f"{'-' if se is None else f'{se:.3f}'} | "
+            f"{'not selected' if flip is None else _pct(flip, 0)} |"
+        )
+    return lines

@@ -21,22 +21,42 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pyspark.ml import PipelineModel
+from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from finlake.errors import ConfigError, FinlakeError
 from finlake.lake import Lake
-from ml import data, evaluation, explain, model_card, monitoring, plots, scoring, store
+from ml import (
+    data,
+    evaluation,
+    explain,
+    model_card,
+    monitoring,
+    plots,
+    scoring,
+    stability,
+    store,
+)
 from ml.config import MODEL_CODE_VERSION, TrainConfig
 from ml.features import KEYS, LABEL, feature_spec, input_column
-from ml.pipeline import FittedModel
+from ml.pipeline import FEATURES, WEIGHT, FittedModel, with_class_weight
 from ml.pipeline import fit as fit_pipeline
+from ml.result import (
+    CALIBRATION_FILE,
+    CARD_FILE,
+    METRICS_FILE,
+    MODEL_DIR,
+    ROC_FILE,
+    TrainResult,
+    flat_metrics,
+)
 from ml.runtime import Outputs, RunParams, Source
 from ml.scorecard import ScorecardSettings, fit_scorecard
 from ml.split import (
@@ -52,89 +72,16 @@ from ml.split import (
     role_column,
 )
 from ml.tracking import log_run
+from ml.validation import (
+    CHALLENGER,
+    CHAMPION,
+    ORACLE,
+    backtest,
+    fair_lending,
+    scorecard_inputs,
+    segments,
+)
 
-METRICS_FILE = "metrics.json"
-MODEL_DIR = "model"
-CARD_FILE = "model_card.md"
-ROC_FILE = "roc.png"
-CALIBRATION_FILE = "calibration.png"
-# The backtest refits the scorecard once per origin month: a fixed penalty, no sign bootstrap.
-BACKTEST_SETTINGS = ScorecardSettings(penalties=(1e-3,), widenings=0, sign_bootstrap=0)
-
-
-@dataclass
-class TrainResult:
-    model_version: str
-    artifacts: Path
-    scores_location: str
-    metrics: dict
-    seconds: dict[str, float]
-
-    @property
-    def metrics_path(self) -> Path:
-        return self.artifacts / METRICS_FILE
-
-    @property
-    def model_path(self) -> Path:
-        return self.artifacts / MODEL_DIR
-
-    @property
-    def model_card_path(self) -> Path:
-        return self.artifacts / CARD_FILE
-
-    @property
-    def roc_plot(self) -> Path:
-        return self.artifacts / ROC_FILE
-
-    @property
-    def calibration_plot(self) -> Path:
-        return self.artifacts / CALIBRATION_FILE
-
-    def headline(self) -> str:
-        """The champion's leak-free figures with their intervals, in one line."""
-        m = self.metrics
-        ci = m["test"]["ci_95"]
-
-        def fig(name: str, value: float, interval: list[float], digits: int = 3) -> str:
-            return f"{name} {value:.{digits}f} [{interval[0]:.{digits}f}, {interval[1]:.{digits}f}]"
-
-        oracle = (
-            f"; oracle AUC {m['oracle_auc']:.3f}, gap "
-            f"[{m['auc_gap_to_oracle_ci_95'][0]:.3f}, {m['auc_gap_to_oracle_ci_95'][1]:.3f}]"
-            if "oracle_auc" in m
-            else ""
-        )
-        return (
-            f"default model {self.model_version} (scorecard) on unseen borrowers, 95% CI: "
-            f"{fig('AUC', m['auc_roc'], ci['auc_roc'])}, {fig('KS', m['ks'], ci['ks'])}, "
-            f"{fig('Brier', m['brier'], ci['brier'], 4)}; challenger LR AUC "
-            f"{m['challenger']['auc_roc']:.3f}{oracle}"
-        )
-
-    def describe(self) -> str:
-        m = self.metrics
-        low, high = m["auc_roc_ci_95"]
-        oracle = ""
-        if "oracle_auc" in m:
-            o_low, o_high = m["oracle_auc_ci_95"]
-            oracle = f"; oracle {m['oracle_auc']:.3f} [{o_low:.3f}, {o_high:.3f}]"
-        challenger = m["challenger"]
-        c_low, c_high = challenger["ci_95"]["auc_roc"]
-        return (
-            f"default model {self.model_version}: scorecard AUC on unseen borrowers "
-            f"{m['auc_roc']:.3f} [95% CI {low:.3f}, {high:.3f}], challenger LR "
-            f"{challenger['auc_roc']:.3f} [{c_low:.3f}, {c_high:.3f}]{oracle}; "
-            f"KS {m['ks']:.3f}, Brier {m['brier']:.4f} on {m['test_rows']:,} test rows; "
-            f"{m['scores']['rows']:,} customers scored at {m['split']['scoring_date']} into "
-            f"{self.scores_location}; evidence in {self.artifacts} "
-            f"({sum(self.seconds.values()):.0f}s)"
-            + "".join(f"\nwarning: {w}" for w in m.get("warnings", []))
-        )
-
-
-CHAMPION = "champion"
-CHALLENGER = "challenger"
-ORACLE = "true_pd_12m"
 SCORECARD_FILE = "scorecard.json"
 # Gold columns the test segments are cut by, read even when they are not model inputs.
 SEGMENT_COLUMNS = ("credit_score", "primary_loan_type", "months_since_last_origination")
@@ -158,67 +105,6 @@ def _rows_to_pandas(frame: DataFrame) -> pd.DataFrame:
     # Built from rows rather than toPandas(): no Arrow or pandas-version coupling on a cluster.
     rows = frame.collect()
     return pd.DataFrame([r.asDict() for r in rows], columns=frame.columns)
-
-
-def _metrics_of(y: np.ndarray, p: np.ndarray) -> dict:
-    both = 0 < y.sum() < len(y)
-    return {
-        "rows": len(y),
-        "defaults": int(y.sum()),
-        "observed_rate": float(y.mean()) if len(y) else None,
-        "mean_pd": float(p.mean()) if len(p) else None,
-        "auc_roc": evaluation.auc_roc(y, p) if both else None,
-    }
-
-
-SEGMENT_BOOTSTRAP_SAMPLES = 200
-
-
-def _segments(test: pd.DataFrame, seed: int = 0) -> list[dict]:
-    """Discrimination and calibration-in-the-large per segment of the test-month rows, for
-    both models and the oracle: seen/unseen borrower, product, loan vintage, profile known; each
-    AUC with its customer-clustered bootstrap 95% interval (SEGMENT_BOOTSTRAP_SAMPLES resamples
-    of the segment's customers)."""
-    vintage = np.where(
-        pd.to_numeric(test["months_since_last_origination"], errors="coerce") < 12,
-        "loan originated in the last 12 months",
-        "loan originated 12 months or more before",
-    )
-    cuts = {
-        "borrower": np.where(test["seen"], "seen in training", "unseen (held out)"),
-        "product": test["primary_loan_type"].fillna("unknown").astype(str).to_numpy(),
-        "vintage": vintage,
-        "credit score": np.where(test["credit_score"].notna(), "known", "missing"),
-    }
-    segments = []
-    for name, values in cuts.items():
-        for value in sorted(set(values)):
-            part = test[values == value]
-            y = part[LABEL].to_numpy(dtype=float)
-            entry = {"segment": f"{name}: {value}", **_metrics_of(y, part[CHAMPION].to_numpy())}
-            entry["challenger_auc_roc"] = _metrics_of(y, part[CHALLENGER].to_numpy())["auc_roc"]
-            scores = {CHAMPION: part[CHAMPION].to_numpy(), CHALLENGER: part[CHALLENGER].to_numpy()}
-            if ORACLE in part and part[ORACLE].notna().all() and len(part):
-                entry["oracle_auc"] = _metrics_of(y, part[ORACLE].to_numpy(dtype=float))["auc_roc"]
-                scores[ORACLE] = part[ORACLE].to_numpy(dtype=float)
-            if entry["auc_roc"] is not None:
-                ci = evaluation.clustered_bootstrap(
-                    y,
-                    scores,
-                    part["customer_id"].to_numpy(),
-                    samples=SEGMENT_BOOTSTRAP_SAMPLES,
-                    seed=seed,
-                )
-                entry["customers"] = ci["customers"]
-                for model, key in (
-                    (CHAMPION, "auc_roc_ci_95"),
-                    (CHALLENGER, "challenger_auc_roc_ci_95"),
-                    (ORACLE, "oracle_auc_ci_95"),
-                ):
-                    if model in scores:
-                        entry[key] = ci[model].get("auc_roc")
-            segments.append(entry)
-    return segments
 
 
 class TrainingRun:
@@ -503,7 +389,7 @@ class TrainingRun:
             )
             seen = table[table["_set"].isin(["test", "test_seen"])].copy()
             seen["seen"] = seen["_set"] == "test_seen"
-            result["segments"] = _segments(seen, seed=config.seed)
+            result["segments"] = segments(seen, seed=config.seed)
             self.metrics["test"] = result
             self.metrics["challenger"] = {
                 k: challenger[k]
@@ -558,7 +444,7 @@ class TrainingRun:
                         "look for a feature that reads the future or a test set that is not "
                         "held out."
                     )
-            self.metrics["backtest"] = backtest(table, self.spec, config)
+            self.metrics["backtest"] = backtest(table, self.spec, config, self.scorecard.penalty)
             self.metrics["fair_lending"] = fair_lending(table, self.spec, config)
             title = (
                 f"Unseen borrowers, {self.plan.test_dates[0]} to {self.plan.test_dates[-1]} "
@@ -575,6 +461,7 @@ class TrainingRun:
         with self._timed("explain"):
             self.terms = explain.odds_ratio_table(self.fitted.model)
             self.metrics["odds_ratios"] = explain.as_records(self.terms)
+            self.metrics["challenger_stability"] = self._challenger_stability()
             card = self.scorecard
             self.metrics["scorecard_terms"] = [
                 {
@@ -595,6 +482,34 @@ class TrainingRun:
                 )
             ]
         return pd.DataFrame(self.metrics["scorecard_terms"])
+
+    def _challenger_stability(self) -> dict:
+        """The LR's coefficients with customer-clustered SEs and sign stability on its own
+        training rows and standardised design (ml/stability.py)."""
+        parts = explain.model_parts(self.fitted.model)
+        stages = self.fitted.model.stages
+        features = PipelineModel(stages=stages[: stages.index(parts.scorecard)])
+        weighted = with_class_weight(self.train, self.fitted.weights)
+        rows = _rows_to_pandas(
+            features.transform(weighted).select(
+                vector_to_array(FEATURES).alias("x"), LABEL, WEIGHT, "customer_id"
+            )
+        )
+        x = np.vstack(rows["x"].to_numpy()) if len(rows) else np.zeros((0, 0))
+        return stability.challenger_terms(
+            explain.feature_names(parts),
+            x,
+            rows[LABEL].to_numpy(dtype=float),
+            rows[WEIGHT].to_numpy(dtype=float),
+            rows["customer_id"].to_numpy(),
+            parts.scorecard.intercept,
+            parts.scorecard.coefficients.toArray(),
+            self.fitted.best["regParam"],
+            self.fitted.best["elasticNetParam"],
+            self.fitted.calibration_slope,
+            samples=ScorecardSettings().sign_bootstrap,
+            seed=self.config.seed,
+        )
 
     # -- score --------------------------------------------------------------------------------
     def score(self) -> pd.DataFrame:
@@ -682,7 +597,7 @@ class TrainingRun:
             seconds=dict(self.seconds),
         )
         run_id = log_run(
-            _flat_metrics(result.metrics),
+            flat_metrics(result.metrics),
             {**self.config.as_dict(), **self.fitted.best, "model_version": self.version},
             [
                 result.metrics_path,
@@ -736,150 +651,6 @@ class TrainingRun:
             return self.write()
         finally:  # the plots are copied into the outputs by write(); the folder is scratch
             shutil.rmtree(self._workdir, ignore_errors=True)
-
-
-def _flat_metrics(metrics: dict) -> dict:
-    """The headline numbers and interval bounds as flat name -> float, for MLflow."""
-    flat = {}
-    for key in ("auc_roc", "pr_auc", "ks", "gini", "brier", "oracle_auc", "auc_ratio_to_oracle"):
-        if isinstance(metrics.get(key), float):
-            flat[key] = metrics[key]
-    for key in ("auc_roc_ci_95", "oracle_auc_ci_95", "auc_gap_to_oracle_ci_95"):
-        if metrics.get(key):
-            flat[f"{key}_low"], flat[f"{key}_high"] = metrics[key]
-    challenger = metrics.get("challenger", {})
-    for key in ("auc_roc", "ks", "brier"):
-        if isinstance(challenger.get(key), float):
-            flat[f"challenger_{key}"] = challenger[key]
-    for key, interval in (challenger.get("ci_95") or {}).items():
-        flat[f"challenger_{key}_ci_95_low"], flat[f"challenger_{key}_ci_95_high"] = interval
-    for key, interval in ((metrics.get("test") or {}).get("ci_95") or {}).items():
-        flat[f"{key}_ci_95_low"], flat[f"{key}_ci_95_high"] = interval
-    watch = metrics.get("monitoring") or {}
-    latest = (watch.get("score_psi") or {}).get(watch.get("latest_date") or "")
-    if isinstance(latest, float):
-        flat["score_psi_latest"] = latest
-    return {**metrics, **flat}
-
-
-def scorecard_inputs(spec) -> tuple[list[str], list[str]]:
-    """The scorecard's inputs: gold's numeric columns as they are (binning does not care about
-    logs or caps; missing values get their own bin, so no indicators), flags and derived flags
-    as 0/1 numbers, and the categories."""
-    numeric = [*spec.money, *spec.plain, *(c for c, _ in spec.capped), *spec.flags, *spec.derived]
-    return numeric, list(spec.categorical)
-
-
-# Inputs anti-discrimination law restricts in credit decisions: age is a protected ground;
-# employment status (retired, student, unemployed) can proxy for age, disability or sex.
-RESTRICTED_INPUTS = ("age_years", "employment_status")
-AGE_BANDS = ((0, 30, "under 30"), (30, 50, "30-49"), (50, 65, "50-64"), (65, 200, "65 and over"))
-
-
-def fair_lending(table: pd.DataFrame, spec, config: TrainConfig) -> dict:
-    """What the restricted inputs do: the champion refitted without them on the same training
-    rows (its AUC on the same unseen borrowers, with clustered intervals), and mean PD of both
-    and the observed default rate per age band, on the test rows and at the scoring date."""
-    numeric, categorical = scorecard_inputs(spec)
-    numeric = [c for c in numeric if c not in RESTRICTED_INPUTS]
-    categorical = [c for c in categorical if c not in RESTRICTED_INPUTS]
-    train = table[table["_set"] == "train"]
-    blind = fit_scorecard(
-        train,
-        train[LABEL].to_numpy(dtype=float),
-        numeric,
-        categorical,
-        folds=train[FOLD].to_numpy(),
-        clusters=train["customer_id"].to_numpy(),
-        settings=ScorecardSettings(sign_bootstrap=0),
-        seed=config.seed,
-    )
-    without = "without_restricted"
-    test = table[table["_set"] == "test"].copy()
-    test[without] = blind.predict(test)
-    y = test[LABEL].to_numpy(dtype=float)
-    ci = evaluation.clustered_bootstrap(
-        y,
-        {CHAMPION: test[CHAMPION].to_numpy(), without: test[without].to_numpy()},
-        test["customer_id"].to_numpy(),
-        samples=SEGMENT_BOOTSTRAP_SAMPLES,
-        seed=config.seed,
-    )
-    scoring_rows = table[table["_set"] == "scoring"].copy()
-    scoring_rows[without] = blind.predict(scoring_rows)
-    bands = []
-    for low, high, name in AGE_BANDS:
-        in_test = test[(test["age_years"] >= low) & (test["age_years"] < high)]
-        scored = scoring_rows[
-            (scoring_rows["age_years"] >= low) & (scoring_rows["age_years"] < high)
-        ]
-        bands.append(
-            {
-                "age_band": name,
-                "test_rows": len(in_test),
-                "observed_rate": float(in_test[LABEL].mean()) if len(in_test) else None,
-                "mean_pd": float(in_test[CHAMPION].mean()) if len(in_test) else None,
-                "mean_pd_without_restricted": float(in_test[without].mean())
-                if len(in_test)
-                else None,
-                "scored_customers": len(scored),
-                "scored_mean_pd": float(scored[CHAMPION].mean()) if len(scored) else None,
-                "scored_mean_pd_without_restricted": float(scored[without].mean())
-                if len(scored)
-                else None,
-            }
-        )
-    return {
-        "restricted_inputs": list(RESTRICTED_INPUTS),
-        "auc_roc": evaluation.auc_roc(y, test[CHAMPION].to_numpy()),
-        "auc_roc_ci_95": ci[CHAMPION].get("auc_roc"),
-        "auc_roc_without_restricted": evaluation.auc_roc(y, test[without].to_numpy()),
-        "auc_roc_without_restricted_ci_95": ci[without].get("auc_roc"),
-        "age_bands": bands,
-    }
-
-
-def backtest(table: pd.DataFrame, spec, config: TrainConfig) -> list[dict]:
-    """Rolling origin: for every labelled month with at least min_train_months labelled months
-    (plus the gap) before it, refit the scorecard on the training customers' earlier months and
-    test it on the held-out customers at that month, beside the oracle."""
-    numeric, categorical = scorecard_inputs(spec)
-    labelled = table[table[LABEL].notna()]
-    months = sorted(labelled["observation_date"].unique())
-    out = []
-    for index, month in enumerate(months):
-        earlier = months[: max(0, index - config.gap_months)]
-        if len(earlier) < config.min_train_months:
-            continue
-        fit_rows = labelled[
-            labelled["observation_date"].isin(earlier) & ~labelled[HOLDOUT].astype(bool)
-        ]
-        test_rows = labelled[
-            (labelled["observation_date"] == month) & labelled[HOLDOUT].astype(bool)
-        ]
-        y_fit, y_test = fit_rows[LABEL].to_numpy(float), test_rows[LABEL].to_numpy(float)
-        if y_fit.sum() < 2 or not 0 < y_test.sum() < len(y_test):
-            continue
-        card = fit_scorecard(
-            fit_rows,
-            y_fit,
-            numeric,
-            categorical,
-            folds=fit_rows[FOLD].to_numpy(),
-            clusters=fit_rows["customer_id"].to_numpy(),
-            settings=BACKTEST_SETTINGS,
-        )
-        entry = {
-            "origin": str(month),
-            "training_months": len(earlier),
-            "test_rows": len(y_test),
-            "test_defaults": int(y_test.sum()),
-            "auc_roc": evaluation.auc_roc(y_test, card.predict(test_rows)),
-        }
-        if ORACLE in test_rows and test_rows[ORACLE].notna().all():
-            entry["oracle_auc"] = evaluation.auc_roc(y_test, test_rows[ORACLE].to_numpy(float))
-        out.append(entry)
-    return out
 
 
 def run(

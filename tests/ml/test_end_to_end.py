@@ -77,6 +77,8 @@ def test_evidence_is_honest(metrics):
     assert metrics["train"]["auc_roc"] >= MIN_AUC
     assert metrics["train"]["challenger_auc_roc"] >= MIN_AUC
     assert metrics["backtest"] and all(0 <= b["auc_roc"] <= 1 for b in metrics["backtest"])
+    # The backtest refits the model reported: the penalty the main run chose, not a fixed one.
+    assert {b["penalty"] for b in metrics["backtest"]} == {metrics["scorecard"]["penalty"]}
     for key in ("pr_auc", "ks", "brier", "gini", "auc_ratio_to_oracle"):
         assert isinstance(metrics[key], float)
 
@@ -97,6 +99,12 @@ def test_evidence_files_exist(tiny_gold_lake, metrics):
     assert f"{metrics['auc_roc']:.3f}" in card
     assert len(metrics["odds_ratios"]) > 30
     assert "## Rolling-origin backtest" in card and "## Fair lending" in card
+    # The challenger's coefficients carry clustered SEs and sign stability, as the champion's.
+    stability = metrics["challenger_stability"]
+    slots = [t for t in metrics["odds_ratios"] if t["kind"] != "intercept"]
+    assert len(stability["terms"]) == len(slots) and stability["refits"] > 0
+    assert any(t["standard_error_clustered"] for t in stability["terms"])
+    assert "### Challenger: clustered standard errors and sign stability" in card
     # Owner and approval from settings (unset here), never a placeholder that looks filled in.
     assert "**not recorded** (set `FINLAKE_MODEL_OWNER`)" in card and "**not approved**" in card
     # Segments carry their own clustered intervals; the restricted inputs are quantified.
