@@ -27,6 +27,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from finlake.errors import ConfigError, FinlakeError
@@ -142,6 +143,8 @@ class BuildOptions:
 def build(lake: Lake, options: BuildOptions | None = None) -> BuildResult:
     """dbt <command> of the project on a target; raises DbtFailed naming what failed."""
     from finlake.dbt_runner import run_dbt
+    from finlake.freshness import business_environment
+    from finlake.freshness import report as report_freshness
     from finlake.stage_summaries import print_build, print_reconciliation
 
     options = options or BuildOptions()
@@ -153,13 +156,16 @@ def build(lake: Lake, options: BuildOptions | None = None) -> BuildResult:
     extra += list(options.dbt_args)
     whole_dev_build = options.target == "dev" and options.command == "build"
     try:
-        result = run_dbt(
-            lake,
-            target=options.target,
-            command=options.command,
-            extra_args=extra,
-            quiet=options.quiet,
-        )
+        with business_environment(lake):
+            if options.command == "build" and not options.select:  # freshness first
+                report_freshness(lake, options.target, _target_path(options.dbt_args))
+            result = run_dbt(
+                lake,
+                target=options.target,
+                command=options.command,
+                extra_args=extra,
+                quiet=options.quiet,
+            )
     except FinlakeError:
         if options.show and whole_dev_build:
             print_reconciliation(lake)  # what was lost or held back, also when the build fails
@@ -174,6 +180,14 @@ def build(lake: Lake, options: BuildOptions | None = None) -> BuildResult:
     elif options.show:
         print(result.describe())
     return result
+
+
+def _target_path(dbt_args: Sequence[str]) -> Path | None:
+    """The --target-path among dbt arguments (the build's; freshness writes sources.json there)."""
+    from finlake.dbt_runner import option_args
+
+    found = option_args(list(dbt_args), "--target-path")
+    return Path(found[-1].split("=", 1)[-1]) if found else None
 
 
 RISK = ("customer_risk+",)

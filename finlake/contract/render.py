@@ -74,7 +74,9 @@ BRONZE_SOURCE_HEAD = f"""\
     on extract_date; on trino, Hive tables over the same files.
   schema: "{{{{ env_var('FINLAKE_BRONZE_SCHEMA', 'bronze') }}}}"
   database: "{{{{ env_var('FINLAKE_BRONZE_DATABASE', '') or target.database }}}}"
-  loaded_at_field: _loaded_at
+  # Freshness on the business date: extract_date (the partition column), against the lake's
+  # latest extract date (macros/freshness/collect_freshness.sql, finlake/freshness.py).
+  loaded_at_field: extract_date
   freshness:
     warn_after:
       count: 2
@@ -134,6 +136,7 @@ def bronze_tables(contract: Contract, docs: set[str]) -> str:
         "      rows written, malformed lines and the status (loaded, skipped_duplicate, rejected,",
         "      failed).",
         "    loaded_at_field: finished_at",
+        "    freshness: null",
         "    meta:",
         f"      lake_path: {BRONZE}/{LOAD_LOG_DIR}/*.parquet",
         "      hive_partitioning: false",
