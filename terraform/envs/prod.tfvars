@@ -17,4 +17,5 @@ analyst_query_scan_limit_gib = 50
 
 ingestion_number_of_workers = 4
 ingestion_execution_class   = "STANDARD"
-ingestion_schedule          = "cron(30 5 * * ? *)"
+# The daily run (daily_run_schedule) starts the ingestion job itself.
+ingestion_schedule = null
