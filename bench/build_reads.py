@@ -1,0 +1,150 @@
+"""What a dbt build on the dev target read, per model: bytes of bronze Parquet and of silver.
+
+    from bench.build_reads import counting_reads
+    with counting_reads() as reads:
+        pipeline.build(lake, ...)          # dbt runs in this process
+    reads.per_model()["model.finlake.stg_transactions"]["bronze_bytes"]
+
+While the context is open, every statement dbt-duckdb sends is profiled by DuckDB itself
+(`enable_profiling = 'json'`, one profile file per connection, read after each statement), and
+the profile's scans are added to the model named by the statement's dbt query comment
+(`"node_id": ...`):
+
+- bronze_bytes: the `bytes_scanned` DuckDB reports for each Parquet scan (bronze is Parquet,
+  read through views over `read_parquet`): the compressed bytes fetched, after partition and
+  row-group pruning — what Athena bills as bytes scanned;
+- silver_bytes: for each scan of a warehouse table, the rows scanned times the width of the
+  columns it projects (uncompressed; DuckDB reports no bytes for its own tables), an estimate
+  of what the same scan reads from Iceberg on Athena; silver_rows: those rows;
+- row_groups: Parquet and table row groups scanned (pruned ones are not counted).
+
+Statements outside a model (hooks, dbt's own catalogue queries) count under "(none)".
+The bytes are DuckDB's, not Athena's; on the trino target Trino's query statistics are the
+closer stand-in (bench/incremental_bench.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+NODE = re.compile(r'"node_id"\s*:\s*"([^"]+)"')
+NO_MODEL = "(none)"
+FIELDS = ("bronze_bytes", "silver_bytes", "silver_rows", "row_groups", "statements")
+
+
+class ReadCounter:
+    """Reads per dbt node, summed over its statements."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.lock = threading.Lock()
+        self.counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+        self.files = 0
+        self.connections: list[_Profiled] = []
+
+    def per_model(self) -> dict[str, dict[str, int]]:
+        return {node: dict(values) for node, values in sorted(self.counts.items())}
+
+    def total(self, field: str) -> int:
+        return sum(values[field] for values in self.counts.values())
+
+    def add(self, sql: str, profile: dict) -> None:
+        match = NODE.search(sql or "")
+        node = match.group(1) if match else NO_MODEL
+        found = dict.fromkeys(FIELDS, 0)
+        found["statements"] = 1
+        for op in _operators(profile):
+            if op.get("type") != "TABLE_SCAN":
+                continue
+            info = op.get("extra_info") or {}
+            found["row_groups"] += int(op.get("row_groups_scanned") or 0)
+            if info.get("Function") == "READ_PARQUET" or op.get("bytes_scanned") is not None:
+                found["bronze_bytes"] += int(op.get("bytes_scanned") or 0)
+            elif "Table" in info:
+                rows = int(op.get("rows_scanned") or 0)
+                out_rows = int(op.get("intermediate_rows") or 0)
+                width = (op.get("intermediate_size_bytes") or 0) / out_rows if out_rows else 0
+                found["silver_rows"] += rows
+                found["silver_bytes"] += round(rows * width)
+        with self.lock:
+            totals = self.counts[node]
+            for field, value in found.items():
+                totals[field] += value
+
+
+class _Profiled:
+    """One connection's profile file and the statement whose profile it is waiting for.
+
+    DuckDB writes a statement's profile when the statement is done: at once for a create,
+    insert or merge, after its rows were fetched for a SELECT. The profile names its SQL, so a
+    file is counted for the statement it belongs to, and only once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pending: str | None = None
+
+    def collect(self, counter: ReadCounter) -> None:
+        if self.pending is None:
+            return
+        try:
+            profile = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return
+        if (profile.get("query") or {}).get("sql") != self.pending:
+            return
+        counter.add(self.pending, profile)
+        self.pending = None
+
+
+def _operators(profile: dict) -> Iterator[dict]:
+    stack = list(profile.get("operator") or profile.get("children") or [])
+    while stack:
+        op = stack.pop()
+        yield op
+        stack.extend(op.get("children") or [])
+
+
+@contextmanager
+def counting_reads() -> Iterator[ReadCounter]:
+    """Profile every statement dbt-duckdb runs in this process while the block runs."""
+    from dbt.adapters.duckdb.environments import local
+
+    folder = Path(tempfile.mkdtemp(prefix="finlake-reads-"))
+    counter = ReadCounter(folder)
+    wrapper = local.DuckDBCursorWrapper
+    original = wrapper.execute
+
+    def execute(self, sql, bindings=None):
+        cursor = self._cursor
+        state = self.__dict__.get("_profile")
+        if state is None:  # this connection's first statement: profile it from now on
+            with counter.lock:
+                counter.files += 1
+                state = _Profiled(folder / f"connection-{counter.files}.json")
+                counter.connections.append(state)
+            self.__dict__["_profile"] = state
+            cursor.execute("set enable_profiling = 'json'")
+            cursor.execute("set profiling_coverage = 'ALL'")
+            cursor.execute(f"set profiling_output = '{state.path}'")
+        state.collect(counter)  # a SELECT's profile is written once dbt fetched its rows
+        result = original(self, sql, bindings)
+        state.pending = sql
+        state.collect(counter)  # a statement that ran to completion (create, insert, merge)
+        return result
+
+    wrapper.execute = execute
+    try:
+        yield counter
+    finally:
+        wrapper.execute = original
+        for state in counter.connections:
+            state.collect(counter)
+        shutil.rmtree(folder, ignore_errors=True)

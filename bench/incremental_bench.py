@@ -1,0 +1,194 @@
+"""What a daily run costs: a full build, then one and then seven more days of deliveries, each
+built incrementally and compared with a full rebuild of the same data (dev target, DuckDB).
+
+    python bench/incremental_bench.py [--preset medium] [--lake DIR]
+
+Steps: generate the preset into the lake (kept when it is already there and not continued),
+ingest, full build; then `finlake generate --continue --days 1`, ingest, incremental build;
+then `--continue --days 7`, ingest, incremental build. After each incremental build the
+warehouse is put aside, the same bronze is built again with `--full-refresh`, and every silver
+and gold table's checksum (row count and an order-free hash of its rows) is compared; the
+incremental warehouse is then put back for the next step.
+
+Per build it reports wall time, peak memory of the process tree, and the bytes each model read
+from bronze and silver (bench/build_reads.py: DuckDB's own profile of every statement), and the
+projected Athena cost of that run at $5 per TB scanned. Figures go to <lake>/../
+incremental_bench.json. Never fails on a timing; it fails only when a step itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procmem import run_measured
+
+from finlake.lake import Lake
+
+USD_PER_TB = 5.0
+SCHEMAS = ("silver", "gold")
+RUN_COLUMNS = ("_loaded_at", "loaded_at", "dbt_updated_at", "built_at", "_built_at", "run_at")
+
+
+def finlake(*args: str) -> list[str]:
+    return [sys.executable, "-m", "finlake", "--quiet", *args]
+
+
+def step(cmd: list[str]) -> tuple[float, int]:
+    result, seconds, peak = run_measured(cmd)
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(
+            f"incremental_bench: {' '.join(cmd[2:])} failed (exit {result.returncode})."
+        )
+    return seconds, peak
+
+
+def measured_build(lake: Lake, label: str, full_refresh: bool) -> dict:
+    """One `finlake build` in a child process that counts its reads; wall time and peak memory."""
+    out = lake.root.parent / f"reads-{label}.json"
+    cmd = [sys.executable, __file__, "_build", "--lake", str(lake.root), "--out", str(out)]
+    seconds, peak = step([*cmd, "--full-refresh"] if full_refresh else cmd)
+    reads = json.loads(out.read_text())
+    out.unlink()
+    bronze = sum(m["bronze_bytes"] for m in reads.values())
+    silver = sum(m["silver_bytes"] for m in reads.values())
+    return {
+        "build": label,
+        "full_refresh": full_refresh,
+        "wall_s": round(seconds, 1),
+        "peak_rss_mb": round(peak / 1e6),
+        "bronze_bytes": bronze,
+        "silver_bytes": silver,
+        "athena_usd": round((bronze + silver) / 1e12 * USD_PER_TB, 6),
+        "per_model": {
+            node.split(".")[-1]: {k: v for k, v in m.items() if k != "statements"}
+            for node, m in reads.items()
+            if m["bronze_bytes"] or m["silver_bytes"]
+        },
+    }
+
+
+def child_build(lake: str, out: str, full_refresh: bool) -> int:
+    from build_reads import counting_reads  # bench/ is on the path (above)
+
+    from finlake import pipeline
+
+    with counting_reads() as reads:
+        pipeline.build(
+            Lake.resolve(lake),
+            pipeline.BuildOptions(full_refresh=full_refresh, quiet=True, show=False),
+        )
+    Path(out).write_text(json.dumps(reads.per_model()))
+    return 0
+
+
+def checksums(lake: Lake) -> dict[str, tuple]:
+    """Row count and an order-free hash of the rows of every silver and gold table."""
+    import duckdb
+
+    out = {}
+    with duckdb.connect(str(lake.warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' and table_schema in (?, ?) order by all",
+            list(SCHEMAS),
+        ).fetchall()
+        for schema, table in tables:
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                if c.lower() not in RUN_COLUMNS
+            ]
+            row = ", ".join(f'"{c}"' for c in cols)
+            out[f"{schema}.{table}"] = tuple(
+                con.execute(
+                    f'select count(*), coalesce(sum(hash({row})), 0) from "{schema}"."{table}"'
+                ).fetchone()
+            )
+    return out
+
+
+def compared_with_full_rebuild(lake: Lake, label: str) -> tuple[dict, list[str]]:
+    """Build the same bronze from scratch beside the incremental warehouse and compare."""
+    incremental = checksums(lake)
+    kept = lake.warehouse.with_suffix(".incremental")
+    shutil.copyfile(lake.warehouse, kept)
+    full = measured_build(lake, f"{label}-full-rebuild", full_refresh=True)
+    rebuilt = checksums(lake)
+    kept.replace(lake.warehouse)
+    differ = sorted(
+        t for t in set(incremental) | set(rebuilt) if incremental.get(t) != rebuilt.get(t)
+    )
+    return full, differ
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    child = sub.add_parser("_build")
+    child.add_argument("--lake", required=True)
+    child.add_argument("--out", required=True)
+    child.add_argument("--full-refresh", action="store_true")
+    parser.add_argument("--preset", default="medium")
+    parser.add_argument("--lake", default=None, help="default lake-bench/incremental-<preset>")
+    args = parser.parse_args(argv)
+    if args.command == "_build":
+        return child_build(args.lake, args.out, args.full_refresh)
+
+    lake = Lake.resolve(args.lake or f"lake-bench/incremental-{args.preset}")
+    print(f"incremental bench: {args.preset} preset in {lake.root}")
+    step(finlake("generate", "--preset", args.preset, "--force", "--lake", str(lake.root)))
+    step(finlake("ingest", "--dev-pii-key", "--lake", str(lake.root)))
+    lake.warehouse.unlink(missing_ok=True)
+    runs = [measured_build(lake, "full", full_refresh=True)]
+    print(_line(runs[-1]))
+    for days in (1, 7):
+        step(finlake("generate", "--continue", "--days", str(days), "--lake", str(lake.root)))
+        seconds, _ = step(finlake("ingest", "--dev-pii-key", "--lake", str(lake.root)))
+        run = measured_build(lake, f"+{days}d", full_refresh=False)
+        run["ingest_wall_s"] = round(seconds, 1)
+        full, differ = compared_with_full_rebuild(lake, f"+{days}d")
+        run["equal_to_full_rebuild"] = not differ
+        run["tables_differing"] = differ
+        run["share_of_full_rebuild_time"] = round(run["wall_s"] / full["wall_s"], 3)
+        full_bytes = full["bronze_bytes"] + full["silver_bytes"]
+        run["share_of_full_rebuild_bytes"] = (
+            round((run["bronze_bytes"] + run["silver_bytes"]) / full_bytes, 3)
+            if full_bytes
+            else None
+        )
+        runs += [run, full]
+        print(_line(run))
+        print(_line(full))
+    out = lake.root.parent / "incremental_bench.json"
+    out.write_text(json.dumps({"preset": args.preset, "runs": runs}, indent=2) + "\n")
+    print(f"figures written to {out}")
+    return 0
+
+
+def _line(run: dict) -> str:
+    text = (
+        f"  {run['build']:<20} {run['wall_s']:>7.1f} s  peak {run['peak_rss_mb']:>6,} MB  "
+        f"bronze {run['bronze_bytes'] / 1e6:>9.1f} MB  silver {run['silver_bytes'] / 1e6:>9.1f} MB  "
+        f"Athena ${run['athena_usd']:.4f}"
+    )
+    if "equal_to_full_rebuild" in run:
+        same = "equal" if run["equal_to_full_rebuild"] else f"DIFFERS in {run['tables_differing']}"
+        text += (
+            f"  ({run['share_of_full_rebuild_time']:.0%} of the full rebuild's time, "
+            f"{run['share_of_full_rebuild_bytes']:.0%} of its bytes; results {same})"
+        )
+    return text
+
+
+if __name__ == "__main__":
+    sys.exit(main())
