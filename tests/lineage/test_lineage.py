@@ -268,7 +268,10 @@ def test_every_gold_column_derived_from_pii_carries_the_flag(lineage_run, manife
     assert expected[("dim_customers", "national_id_token")]["pii_sources"] == [
         "landing.customers.national_id"
     ]
-    assert meta_mismatches(manifest, lineage_run.lineage) == []
+    mismatched = meta_mismatches(manifest, lineage_run.lineage)
+    assert mismatched == [], (
+        f"{mismatched}: rewrite the YAML meta with `finlake lineage --write-meta`"
+    )
     node = next(
         n
         for n in manifest["nodes"].values()
