@@ -68,7 +68,7 @@ install: $(STAMP) ## create .venv and install pinned dependencies (and Java 17 i
 demo: install ## generate the small preset and run every stage end to end
 	$(BIN)/finlake demo --preset $(PRESET) --profile $(PROFILE) --lake $(LAKE)
 
-test: install ## run every check (what CI runs): the steps of TEST_PLAN above
+test: install chromium ## run every check (what CI runs): the steps of TEST_PLAN above
 	@MAKE="$(MAKE)" $(PY) tools/test_steps.py $(TEST_PLAN) $(foreach s,$(TEST_STEPS),$(s) in-turn) \
 		$(foreach s,$(TEST_SIDE_STEPS),$(s) beside)
 

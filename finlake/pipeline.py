@@ -309,7 +309,11 @@ def demo(lake: Lake, options: DemoOptions) -> DemoResult:
         f"  model evidence: {trained.artifacts} (metrics.json, model_card.md, scorecard.json, "
         "roc.png, calibration.png)"
     )
-    print("  lineage: finlake build --command 'docs generate', then open target/index.html")
+    print(
+        f"  lineage: finlake lineage --lake {lake.root}, then open "
+        f"{lake.root / 'lineage' / 'lineage.html'} (column level; dbt docs: finlake build "
+        "--command 'docs generate')"
+    )
     raised = len(out.alerts.evaluation.notifications)
     print(f"  alerts: {raised} new, in {out.alerts.notifications_file} (summary.txt beside it)")
     print(f"  dashboard: make dashboard LAKE={lake.root}, then open http://localhost:8501/")
