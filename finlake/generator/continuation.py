@@ -97,6 +97,19 @@ MAX_DAYS_PER_RUN = 60
 EPISODE_OFFSET = (
     FRAUD_EPISODE_BLOCK // 2
 )  # continued fraud episodes: fresh ids in the chunk's block
+KNOWN_CONFIG = {
+    "generator_version",
+    "preset",
+    "customers",
+    "chunk_customers",
+    "seed",
+    "as_of",
+    "days",
+    "dirty_rate",
+    "snapshot_date",
+    "window_start",
+    "profile",
+}
 SALT = 17  # separates the continuation's random streams from the first delivery's
 
 
@@ -116,6 +129,13 @@ class ContinuationReport:
 def config_of(manifest: dict) -> GeneratorConfig:
     """The configuration a lake was generated with, from its manifest."""
     c = manifest["config"]
+    unknown = sorted(set(c) - KNOWN_CONFIG)
+    if unknown:  # an option this module does not redraw would give another world
+        raise ConfigError(
+            f"The lake's manifest names generator options --continue does not know "
+            f"({', '.join(unknown)}); teach finlake/generator/continuation.py config_of them, "
+            "or generate the lake again."
+        )
     if c.get("profile", DEFAULT_PROFILE) != DEFAULT_PROFILE:
         raise ConfigError(
             f"The lake was generated with the bank profile '{c['profile']}'; --continue "

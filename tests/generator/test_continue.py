@@ -14,7 +14,7 @@ import pytest
 
 from finlake import pipeline
 from finlake.contract import load_contract
-from finlake.errors import FinlakeError
+from finlake.errors import ConfigError, FinlakeError
 from finlake.generator.chunk import TX_ID_BLOCK
 from finlake.generator.config import PRESETS, GeneratorConfig
 from finlake.generator.continuation import continue_lake
@@ -121,6 +121,17 @@ def test_chunks_continue_alike_with_one_or_two_workers_and_never_share_ids(tmp_p
     assert len(new) >= 3 and column_values(new, "transaction_id").isdisjoint(old)
     blocks = {int(i[1:]) // TX_ID_BLOCK for i in column_values(new, "transaction_id")}
     assert blocks == {0, 1, 2}
+
+
+def test_a_generator_option_it_cannot_redraw_is_refused(tiny_lake, tmp_path):
+    lake = copy_lake(tiny_lake, tmp_path / "lake")
+    manifest = json.loads((lake.truth / "manifest.json").read_text())
+    manifest["config"]["book_shift"] = 0.3  # an option added after this module
+    (lake.truth / "manifest.json").write_text(json.dumps(manifest))
+    before = digests(lake.landing)
+    with pytest.raises(ConfigError, match="book_shift"):
+        continue_lake(lake, 1, show_progress=False, workers=1)
+    assert digests(lake.landing) == before
 
 
 def test_a_lake_without_a_manifest_is_refused_in_one_sentence(tmp_path):

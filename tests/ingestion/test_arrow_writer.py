@@ -20,6 +20,9 @@ from tests.lake_copy import copy_lake
 
 DRIFT = f'{HEADER},Branch ,note\nA9,C9,checking,USD,active,2024-09-01,,,2.00,{TS},B7,"a,b"\n'
 LOAD_TIME = {"_loaded_at"}
+# Personal data to tokenise, a drifted header, files split into ranges: loans and loan payments
+# add nothing these do not (and each entity costs a Spark job per writer).
+ENTITIES = ["customers", "accounts", "transactions"]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +38,7 @@ def bronzes(tiny_lake, spark, tmp_path_factory, request):
                 spark,
                 str(lake.landing),
                 str(lake.bronze),
+                entities=ENTITIES,
                 split_bytes=256 * 1024,  # several ranges per transactions file
                 pii_key=resolve_key(dev_pii_key=True),
             )
@@ -48,9 +52,7 @@ def rows(lake: Lake, entity: str) -> list[tuple]:
     return sorted(tuple(str(v) for v in row.values()) for row in table.select(keep).to_pylist())
 
 
-@pytest.mark.parametrize(
-    "entity", ["customers", "accounts", "transactions", "loans", "loan_payments"]
-)
+@pytest.mark.parametrize("entity", ENTITIES)
 def test_the_same_rows_and_values_as_spark_wrote(bronzes, entity):
     spark_rows, arrow_rows = rows(bronzes["spark"], entity), rows(bronzes["arrow"], entity)
     assert len(arrow_rows) > 0
