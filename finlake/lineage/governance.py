@@ -1,7 +1,7 @@
 """Governance checks over dbt's manifest: what an auditor expects of every model.
 
 models_without_grain  models with no test of their grain (primary key)
-ungoverned_models     gold models without an owning group, exposed marts that are not public
+ungoverned_models     silver and gold models without an owning group, exposed marts that are not public
 column_meta, meta_mismatches, write_column_meta
                       the pii classification of each gold column, from the lineage, in the
                       model YAML's column `meta` (`finlake lineage --write-meta` writes it)
@@ -204,7 +204,7 @@ def _rewrite_meta(text: str, models: set[str], expected: dict) -> str:
     return "".join(out)
 
 
-def ungoverned_models(manifest: dict, layers: tuple[str, ...] = ("gold",)) -> list[str]:
+def ungoverned_models(manifest: dict, layers: tuple[str, ...] = ("silver", "gold")) -> list[str]:
     """Models of `layers` without an owning group, and models an exposure reads that are not
     `access: public`, each named with what is missing."""
     from pathlib import Path

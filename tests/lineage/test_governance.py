@@ -30,8 +30,8 @@ def test_every_model_has_a_grain_test(tiny_warehouse):
 
 
 def test_a_model_without_a_grain_test_is_named(tiny_warehouse):
-    """Removing the grain tests of one model (the YAML's `unique` and the quarantine's singular
-    test) makes the check name exactly that model."""
+    """Removing the grain tests of two models (a `unique` on a column, a compound key on the
+    quarantine) makes the check name exactly those models."""
     manifest = copy.deepcopy(_manifest(tiny_warehouse))
     for victim in ("int_transactions_enriched", "quarantine"):
         unique_id = next(
