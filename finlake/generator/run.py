@@ -57,22 +57,19 @@ class GenerationReport:
 
 
 def config_fingerprint(cfg: GeneratorConfig) -> dict:
-    return (
-        {
-            "generator_version": GENERATOR_VERSION,
-            "preset": cfg.preset.name,
-            "customers": cfg.n_customers,
-            "chunk_customers": cfg.chunk_customers,
-            "seed": cfg.seed,
-            "as_of": cfg.as_of.isoformat(),
-            "days": cfg.days,
-            "dirty_rate": cfg.dirty_rate,
-            "snapshot_date": from_day(cfg.snapshot_day).isoformat(),
-            "window_start": from_day(cfg.window_start_day).isoformat(),
-        }
-        | ({} if cfg.profile == DEFAULT_PROFILE else {"profile": cfg.profile})
-        | cfg.scenario_options()
-    )
+    return {
+        "generator_version": GENERATOR_VERSION,
+        "preset": cfg.preset.name,
+        "customers": cfg.n_customers,
+        "chunk_customers": cfg.chunk_customers,
+        "seed": cfg.seed,
+        "as_of": cfg.as_of.isoformat(),
+        "days": cfg.days,
+        "dirty_rate": cfg.dirty_rate,
+        "snapshot_date": from_day(cfg.snapshot_day).isoformat(),
+        "window_start": from_day(cfg.window_start_day).isoformat(),
+        **cfg.scenario_options(),  # drift and fraud options, only when set
+    } | ({} if cfg.profile == DEFAULT_PROFILE else {"profile": cfg.profile})
 
 
 def existing_manifest(lake: Lake) -> dict | None:
