@@ -290,18 +290,18 @@ def run_dbt(
 
 WRITING_COMMANDS = ("build", "run", "seed")
 SLOTS = ("blue", "green")
-# Write-audit-publish on trino and prod (macros/publish/): 1 builds into a slot schema and
-# publishes views, 0 builds the published schemas in place (prod's default until the slot
-# databases exist in its catalog: models/README.md).
+# Write-audit-publish on trino and prod (macros/publish/): 1 (the default) builds into a slot
+# schema and publishes views, 0 builds the published schemas in place (development only; on prod
+# the slot databases are Terraform's, terraform/modules/catalog).
 PUBLISH_SETTING = "FINLAKE_WRITE_AUDIT_PUBLISH"
-PUBLISH_DEFAULTS = {"trino": "1", "prod": "0"}
+PUBLISH_DEFAULTS = {"trino": "1", "prod": "1"}
 SELECTION_FLAGS = ("-s", "--select", "-m", "--models", "--model", "--exclude", "--selector")
 PUBLICATION_PREFIX = "finlake-publication: "
 
 
 def publishes_views(target: str) -> bool:
-    """True when `target` writes into a slot and publishes views (trino: on unless
-    FINLAKE_WRITE_AUDIT_PUBLISH=0; prod: off unless it is 1; dev swaps files instead)."""
+    """True when `target` writes into a slot and publishes views (trino and prod: on unless
+    FINLAKE_WRITE_AUDIT_PUBLISH=0; dev swaps files instead)."""
     if target not in PUBLISH_DEFAULTS:
         return False
     value = os.environ.get(PUBLISH_SETTING, PUBLISH_DEFAULTS[target]).strip()
@@ -488,9 +488,11 @@ def _invoke(
             result.failures.append(r.node.name)
     if not outcome.success:
         named = ", ".join(result.failures[:5]) + (" ..." if len(result.failures) > 5 else "")
+        given = option_args(extra_args, "--target-path")  # where dbt wrote, when told
+        folder = Path(given[-1].split("=", 1)[-1]) if given else root / "target"
         raise DbtFailed(
             f"dbt {command} failed on target {target}: {named or 'see the log above'}; "
-            f"details in {root / 'target' / 'run_results.json'}."
+            f"details in {folder / 'run_results.json'}."
         )
     return result
 

@@ -1,28 +1,37 @@
 """The prod target (dbt-athena) run for real on the offline Athena, scenario by scenario.
 
 The scenarios are the README's AWS runbook, in its order, on one emulated account (each builds
-on the last; tools/athena_run):
+on the last; tools/athena_run). The builds go through write-audit-publish, as `finlake build
+--target prod` runs them (macros/publish/, FINLAKE_WRITE_AUDIT_PUBLISH on by default): each
+builds the slot consumers do not read (`<database>__blue` / `__green`, Terraform's slot
+databases) and re-points the views of silver, gold and reference at it only when all of it
+passed.
 
   1. bootstrap, then a full build into an empty account, with bronze as the Glue job leaves it
-     after every extract but the last day's; no model scores exist yet;
-  2. the last day delivered, and a build killed (SIGKILL) mid-way, then run again: the merge
-     path of the incremental models, and a re-run after an interruption;
-  3. the Iceberg maintenance operation (macros/maintenance/iceberg_maintenance.sql);
-  4. `--full-refresh` of each incremental model, then one stopped at its `create table` and
-     run again (issue 13, defect 2);
+     after every extract but the last day's; no model scores exist yet; slot blue published;
+  2. a build that fails (Athena refuses every gold table of it), the last day delivered, a
+     build killed (SIGKILL) mid-way, then run again: after the failed and the killed build,
+     consumers read exactly what they read before (slot blue, the same rows); the re-run
+     merges the day into slot green's incremental models and publishes green;
+  3. the Iceberg maintenance operation (macros/maintenance/iceberg_maintenance.sql), on both
+     slots' tables;
+  4. `--full-refresh` of each incremental model of the live slot (the rename swap on the tables
+     consumers read), then one stopped at its `create table` and run again (issue 13, defect 2);
   5. the notebook's scores written to the Glue Iceberg table (ml/publish_scores.py, as the ML
-     role), then the build of the models that read them;
+     role), then the build of the models that read them, in the live slot;
   and, over every call all of them made, the IAM check and the key check.
 
-After each: every live Glue table of silver, gold and reference points at Iceberg metadata that
-exists and every data file of its current snapshot exists; no object under a live table's
-location was deleted by a failed or interrupted step; and silver and gold equal the dev (DuckDB)
-build of the same bronze, compared as `make parity` compares them (finlake/parity.py).
+After each: every live Glue table (of the published slot) of silver, gold and reference points
+at Iceberg metadata that exists and every data file of its current snapshot exists; no object
+under a live table's location was deleted by a failed or interrupted step; and silver and gold,
+read through the published views, equal the dev (DuckDB) build of the same bronze, compared as
+`make parity` compares them (finlake/parity.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 import time
@@ -55,14 +64,17 @@ LEFTOVER = re.compile(r"__(dbt_tmp|bkp|ha)$")
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def dbt(account, args, work: Path, label: str, on_start=None):
-    """`dbt <args> --target prod`, timed under `label`. Every step shares one target folder, so
-    dbt parses the project once and reuses it (partial parsing), as a runner's checkout would."""
+def dbt(account, args, work: Path, label: str, on_start=None, publish: bool = False):
+    """`dbt <args> --target prod` (with `publish`: `dbt build <args>` written, audited and
+    published as `finlake build --target prod` does it), timed under `label`. Every step shares
+    one target folder, so dbt parses the project once and reuses it (partial parsing), as a
+    runner's checkout would."""
     started, offset = time.perf_counter(), recording_size(account)
-    done = account.dbt(args, work, work / "target", on_start=on_start)
+    done = account.dbt(args, work, work / "target", on_start=on_start, publish=publish)
+    how = "finlake build, dbt build" if publish else "dbt"
     TIMINGS[label] = (
         f"{time.perf_counter() - started:.0f}s, {aws_calls(account, offset)} AWS calls "
-        f"(dbt {' '.join(args)}: exit {done.returncode})"
+        f"({how} {' '.join(args)}: exit {done.returncode})"
     )
     (work / f"{label.replace(' ', '-').replace(',', '')}.log").write_text(done.stdout)
     return done
@@ -107,15 +119,50 @@ def lake_key(account, uri: str) -> str:
     return uri.split(f"s3://{account.names.lake_bucket}/", 1)[1]
 
 
+def published_slot(account) -> str:
+    """The slot the published views read (the gold database's `finlake_publication`)."""
+    gold = account.names.database("gold")
+    ((slot, state),) = query(account, f'select slot, state from "{gold}".finlake_publication')
+    assert state == "published", f"the publication of slot {slot} is {state}"
+    return slot
+
+
+def other_slot(slot: str) -> str:
+    return "green" if slot == "blue" else "blue"
+
+
+def slot_tables(account, layer: str, slot: str) -> dict[str, dict]:
+    """Every Glue table of a layer's slot database, by name."""
+    glue = account.client("glue")
+    tables: dict[str, dict] = {}
+    database = account.names.slot_database(layer, slot)
+    for page in glue.get_paginator("get_tables").paginate(DatabaseName=database):
+        tables.update({table["Name"]: table for table in page["TableList"]})
+    return tables
+
+
 def live_tables(account) -> dict[tuple[str, str], dict]:
-    """Every Iceberg table of silver, gold and reference that a reader would query (not an
-    interrupted materialisation's leftover), by (layer, name)."""
+    """Every Iceberg table of silver, gold and reference that a reader queries through the
+    published views (the published slot's tables, not an interrupted materialisation's
+    leftover), by (layer, name)."""
+    slot = published_slot(account)
     return {
         (layer, name): table
         for layer in BUILT_LAYERS
-        for name, table in glue_tables(account, layer).items()
+        for name, table in slot_tables(account, layer, slot).items()
         if table.get("TableType") != "VIRTUAL_VIEW" and not LEFTOVER.search(name)
     }
+
+
+def read_published(account, layers) -> dict:
+    """Every table of the layers as consumers read them, through the published views (parity's
+    read_trino, which finds the publication in FINLAKE_GOLD_SCHEMA), by `<layer>.<table>`."""
+    prefix = account.names.database("")
+    schemas = [account.names.database(layer) for layer in layers]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FINLAKE_GOLD_SCHEMA", account.names.database("gold"))
+        tables = read_trino(account.trino.host, account.trino.port, ICEBERG_CATALOG, schemas)
+    return {name.replace(prefix, "", 1): table for name, table in tables.items()}
 
 
 def assert_live_tables_whole(account) -> None:
@@ -131,7 +178,7 @@ def assert_live_tables_whole(account) -> None:
         if lake_key(account, metadata) not in keys:
             problems.append(f"{layer}.{name}: {metadata} does not exist")
             continue
-        schema = account.names.database(layer)
+        schema = table["DatabaseName"]
         files = query(account, f'select file_path from "{schema}"."{name}$files"')
         missing = [f for (f,) in files if lake_key(account, f) not in keys]
         if missing:
@@ -170,14 +217,7 @@ def wait_for_queries(account, timeout: float = 300) -> None:
 
 def compare_with_dev(account, lake, tables: list[str] | None = None):
     """finlake/parity.py over silver, gold and reference (or the named layer.table only)."""
-    prefix = account.names.database("")
-    schemas = [account.names.database(layer) for layer in BUILT_LAYERS]
-    on_athena = {
-        name.replace(prefix, "", 1): table
-        for name, table in read_trino(
-            account.trino.host, account.trino.port, ICEBERG_CATALOG, schemas
-        ).items()
-    }
+    on_athena = read_published(account, BUILT_LAYERS)
     # The ml source's tables (scores, monitoring) are bootstrapped Iceberg tables on prod and
     # views on dev: written by the notebook, not build outputs.
     for table in ml_source_tables():
@@ -234,12 +274,26 @@ def first_build(account, prod_lake, work):
     environment might, to prove none reaches SQL."""
     bootstrap = dbt(account, ["run-operation", "bootstrap_lake_tables"], work, "1 bootstrap")
     assert bootstrap.returncode == 0, failures(bootstrap.stdout)
-    built = dbt(account, [*MODELS_AND_SEEDS], work, "1 first build into an empty account")
+    built = dbt(
+        account, [*MODELS_AND_SEEDS[1:]], work, "1 first build into an empty account", publish=True
+    )
     return built
 
 
 def test_first_build_into_an_empty_account_succeeds(first_build):
     assert first_build.returncode == 0, failures(first_build.stdout)
+
+
+def test_first_build_is_published_as_views_over_slot_blue(account, first_build):
+    assert first_build.returncode == 0, failures(first_build.stdout)
+    assert published_slot(account) == "blue"
+    for layer in BUILT_LAYERS:
+        tables = glue_tables(account, layer)
+        kinds = {t["TableType"] for n, t in tables.items() if n not in ml_source_tables()}
+        assert kinds == {"VIRTUAL_VIEW"}, f"{layer}: {kinds}"
+        assert set(tables) - set(ml_source_tables()) - {"finlake_publication"} == {
+            n for n, t in slot_tables(account, layer, "blue").items() if not LEFTOVER.search(n)
+        }
 
 
 def test_first_build_registers_every_table_with_its_metadata(account, first_build):
@@ -252,17 +306,47 @@ def test_before_any_scores_exist_customer_risk_is_built_without_them(account, fi
     assert count(account, "gold", "customer_risk", "probability_source = 'model'") == 0
 
 
-# -- 2. the next day's delivery; a build killed mid-way, and run again -----------------------
+# -- 2. a failed build; the next day's delivery; a build killed mid-way, and run again -------
+
+
+# Every gold table statement of the slot being built: Athena refuses them (the build fails).
+def fails_gold_tables(account, slot: str):
+    gold = re.compile(
+        rf'create\s+table\s+\S*"?{account.names.slot_database("gold", slot)}"?\.', re.IGNORECASE
+    )
+    return lambda statement: bool(gold.search(statement))
 
 
 @pytest.fixture(scope="module")
 def second_build(account, prod_lake, work, first_build):
-    """Runbook, the next day: the Glue job lands the last extract date; the build is killed
-    (SIGKILL, as a lost runner) half-way through the models' statements, Athena finishing the
-    queries it had; then `finlake build --target prod` is run again, tests and all."""
+    """Runbook, the next days. A build fails: Athena refuses every gold table it writes, after
+    silver (incremental models included) was built into the idle slot. Then the Glue job lands
+    the last extract date; a build is killed (SIGKILL, as a lost runner) half-way through the
+    models' statements, Athena finishing the queries it had; then `finlake build --target prod`
+    is run again, tests and all. After the failed and the killed build, consumers must read
+    exactly what they read before."""
     assert first_build.returncode == 0, failures(first_build.stdout)
     statements_per_build = len(account.facade.statements)
     rows_before = {t: count(account, "silver", t) for t in INCREMENTAL}
+    gold_before = read_published(account, ["gold"])
+    live_before = published_slot(account)
+    idle = other_slot(live_before)
+
+    account.facade.fail_when = fails_gold_tables(account, idle)
+    try:
+        failed = dbt(
+            account, [*MODELS_AND_SEEDS[1:]], work, "2 build whose gold fails", publish=True
+        )
+    finally:
+        account.facade.fail_when = None
+    after_failure = {
+        "returncode": failed.returncode,
+        "output": failed.stdout,
+        "slot": published_slot(account),
+        "gold": compare(gold_before, read_published(account, ["gold"]), "before", "after"),
+        "idle_silver": {t: t in slot_tables(account, "silver", idle) for t in INCREMENTAL},
+    }
+
     offset = recording_size(account)
     account.load_bronze(prod_lake.root, {extract_dates(prod_lake.root)[-1]})
     TIMINGS["2 the last day's bronze uploaded"] = (
@@ -282,27 +366,54 @@ def second_build(account, prod_lake, work, first_build):
         threading.Thread(target=watch, daemon=True).start()
 
     killed = dbt(
-        account, [*MODELS_AND_SEEDS], work, "2 build after the delivery, killed", kill_half_way
+        account,
+        [*MODELS_AND_SEEDS[1:]],
+        work,
+        "2 build after the delivery, killed",
+        kill_half_way,
+        publish=True,
     )
     wait_for_queries(account)
     interrupted = {
         "returncode": killed.returncode,
         "statements": len(account.facade.statements) - seen,
         "deleted": deleted_under_live_locations(account, keys, where),
+        "slot": published_slot(account),
+        "gold": compare(gold_before, read_published(account, ["gold"]), "before", "after"),
     }
     try:
         assert_live_tables_whole(account)
         interrupted["whole"] = ""
     except AssertionError as error:
         interrupted["whole"] = str(error)
-    again = dbt(account, ["build"], work, "2 build after the delivery, run again")
+    again = dbt(account, [], work, "2 build after the delivery, run again", publish=True)
     merges = [s.lower() for s in account.facade.statements[seen:] if "merge into" in s.lower()]
     return {
+        "live_before": live_before,
+        "failed": after_failure,
         "interrupted": interrupted,
         "again": again,
         "merged": {t: any(f'"{t}"' in m or f".{t} " in m for m in merges) for t in INCREMENTAL},
         "rows_before": rows_before,
     }
+
+
+def test_a_failed_build_publishes_nothing(second_build):
+    failed = second_build["failed"]
+    assert failed["returncode"] == 1, failures(failed["output"])
+    assert "nothing was published: consumers still read slot blue" in failed["output"]
+    # silver reached the idle slot before gold failed: there was something not to publish
+    assert all(failed["idle_silver"].values()), failed["idle_silver"]
+    assert failed["slot"] == second_build["live_before"] == "blue"
+    assert failed["gold"].ok, failed["gold"].describe(verbose=False)
+
+
+def test_a_killed_build_leaves_the_published_gold_unchanged(second_build):
+    interrupted = second_build["interrupted"]
+    assert interrupted["returncode"] not in (0, 1, None), "the build was not killed"
+    assert interrupted["slot"] == "blue"
+    # The killed build had the new day's rows: any of them reaching consumers differs here.
+    assert interrupted["gold"].ok, interrupted["gold"].describe(verbose=False)
 
 
 def test_a_killed_build_deletes_nothing_under_a_live_table(second_build):
@@ -318,8 +429,11 @@ def test_a_killed_build_leaves_every_live_table_whole(account, second_build):
     assert_live_tables_whole(account)  # and after the re-run
 
 
-def test_the_rerun_after_the_delivery_merges_the_new_rows(account, second_build):
+def test_the_rerun_after_the_delivery_merges_the_new_rows_and_publishes(account, second_build):
     assert second_build["again"].returncode == 0, failures(second_build["again"].stdout)
+    assert published_slot(account) == "green"
+    # The failed build created slot green's incremental tables before the delivery; the killed
+    # build and the re-run merged the day into them.
     assert all(second_build["merged"].values()), f"no merge into {second_build['merged']}"
     # The day's extracts add transactions; a day may bring no loan payment.
     after = {t: count(account, "silver", t) for t in INCREMENTAL}
@@ -337,16 +451,16 @@ def test_the_build_after_the_delivery_equals_the_dev_build(account, prod_lake, s
 
 
 def table_files(account, table: str) -> tuple[int, int]:
-    """(data files of the current snapshot, snapshots) of a silver table."""
-    schema = account.names.database("silver")
+    """(data files of the current snapshot, snapshots) of a silver table of the live slot."""
+    schema = account.names.slot_database("silver", published_slot(account))
     files = query(account, f'select count(*) from "{schema}"."{table}$files"')[0][0]
     snapshots = query(account, f'select count(*) from "{schema}"."{table}$snapshots"')[0][0]
     return files, snapshots
 
 
 def data_file_keys(account, table: str) -> set[str]:
-    """The lake keys of a silver table's data files in its current snapshot."""
-    schema = account.names.database("silver")
+    """The lake keys of a silver table's data files in its current snapshot (live slot)."""
+    schema = account.names.slot_database("silver", published_slot(account))
     files = query(account, f'select file_path from "{schema}"."{table}$files"')
     return {lake_key(account, path) for (path,) in files}
 
@@ -416,14 +530,18 @@ def test_maintenance_compacts_the_incremental_tables_and_expires_their_snapshots
 
 
 def test_the_schedule_in_terraform_runs_the_statements_of_the_operation(account, maintained):
-    """terraform/modules/iceberg_maintenance runs on a schedule what the dbt operation ran."""
+    """terraform/modules/iceberg_maintenance runs on a schedule what the dbt operation ran: the
+    incremental tables of both write-audit-publish slots (silver itself holds views)."""
     assert maintained["done"].returncode == 0, failures(maintained["done"].stdout)
-    schema = account.names.database("silver")
     maintenance = [
         s for s in maintained["sent"] if s.startswith(("alter table", "optimize", "vacuum"))
     ]
     tables = [s.split()[2] for s in maintenance if s.startswith("alter table")]
-    assert sorted(tables) == sorted(f"{schema}.{t}" for t in INCREMENTAL)
+    assert sorted(tables) == sorted(
+        f"{account.names.slot_database('silver', slot)}.{t}"
+        for slot in ("blue", "green")
+        for t in INCREMENTAL
+    )
     assert maintenance == scheduled_statements(tables, 0)
 
 
@@ -464,14 +582,22 @@ def live_data_deleted_before_the_swap(account, entries, table: str, old_location
     return early
 
 
+def in_live_slot(account) -> list[str]:
+    """dbt's --vars writing into the slot consumers read (macros/schema/generate_schema_name.sql):
+    a `dbt run` there is not published (only a whole `build` is), it is read at once."""
+    return ["--vars", json.dumps({"finlake_build_slot": published_slot(account)})]
+
+
 @pytest.fixture(scope="module")
 def full_refresh(account, prod_lake, work, maintained):
-    """Runbook: `finlake build --target prod --full-refresh --select <incremental models>`."""
+    """A full refresh of each incremental model, done in the live slot: the rename swap on the
+    very tables consumers read through the views (`finlake build --target prod --full-refresh`
+    refreshes the idle slot and publishes it; the swap must keep a live table whole anyway)."""
     before = locations(account)
     offset = account.recording().stat().st_size
     done = dbt(
         account,
-        ["run", "--full-refresh", "--select", *INCREMENTAL],
+        ["run", "--full-refresh", "--select", *INCREMENTAL, *in_live_slot(account)],
         work,
         "4 full refresh of the incremental models",
     )
@@ -507,6 +633,7 @@ def test_a_full_refresh_stopped_at_its_create_table_leaves_the_live_table_whole(
     registered, whole, with every object and row it had (a re-run then completes the refresh,
     as the full refresh above did)."""
     table = "stg_loan_payments"
+    slot = published_slot(account)
     location = locations(account)[("silver", table)]
     before = s3_keys(account, location)
     rows = count(account, "silver", table)
@@ -515,7 +642,7 @@ def test_a_full_refresh_stopped_at_its_create_table_leaves_the_live_table_whole(
     try:
         stopped = dbt(
             account,
-            ["run", "--full-refresh", "--select", table],
+            ["run", "--full-refresh", "--select", table, *in_live_slot(account)],
             work,
             "4 full refresh stopped at its create table",
         )
@@ -523,7 +650,7 @@ def test_a_full_refresh_stopped_at_its_create_table_leaves_the_live_table_whole(
         account.facade.fail_when = None
     assert stopped.returncode != 0, "the refresh was not stopped"
     assert "INTERRUPTED" in stopped.stdout
-    assert table in glue_tables(account, "silver"), f"{table} is no longer registered in Glue"
+    assert table in slot_tables(account, "silver", slot), f"{table} is no longer in Glue"
     missing = sorted(before - s3_keys(account, location))
     assert not missing, f"{len(missing)} objects of the live {table} deleted, e.g. {missing[:3]}"
     assert count(account, "silver", table) == rows
@@ -568,8 +695,11 @@ def scores_frame(spark, lake):
 @pytest.fixture(scope="module")
 def scored(account, prod_lake, work, spark, full_refresh):
     """Runbook: the notebook writes its scores (ml/store.py → ml/publish_scores.py, as the ML
-    role, to `glue:<gold>.customer_default_scores`), then `finlake build --target prod
-    --select customer_risk+`. The dev lake gets the same scores and the same build."""
+    role, to `glue:<gold>.customer_default_scores`), then the models that read them are built.
+    `finlake build --target prod` builds, audits and publishes the whole project (the next
+    daily build); here, to save a whole build, `dbt build --select customer_risk+` in the live
+    slot, which its on-run-end hook publishes again. The dev lake gets the same scores and
+    build."""
     from finlake.dbt_runner import run_dbt
     from ml import store
 
@@ -592,7 +722,7 @@ def scored(account, prod_lake, work, spark, full_refresh):
     )
     built = dbt(
         account,
-        ["build", "--select", "stg_customer_default_scores+"],
+        ["build", "--select", "stg_customer_default_scores+", *in_live_slot(account)],
         work,
         "5 build of the models that read the scores",
     )

@@ -151,3 +151,17 @@ def test_a_selection_or_a_build_without_tests_is_refused_where_builds_are_publis
     for verb in ("run", "seed"):
         with pytest.raises(ConfigError, match=f"dbt {verb} cannot write on target prod"):
             write_audit_publish(None, "prod", verb, [], True, {})
+
+
+def test_prod_publishes_by_default_and_builds_in_place_only_when_told(monkeypatch):
+    """Terraform creates prod's slot databases (terraform/modules/catalog), so a prod build
+    writes, audits and publishes unless FINLAKE_WRITE_AUDIT_PUBLISH=0; dev swaps files."""
+    from finlake.dbt_runner import PUBLISH_SETTING, publishes_views
+
+    monkeypatch.delenv(PUBLISH_SETTING, raising=False)
+    assert publishes_views("prod") and publishes_views("trino") and not publishes_views("dev")
+    monkeypatch.setenv(PUBLISH_SETTING, "0")
+    assert not publishes_views("prod")
+    monkeypatch.setenv(PUBLISH_SETTING, "yes")
+    with pytest.raises(ConfigError, match="FINLAKE_WRITE_AUDIT_PUBLISH is 'yes'; set it to 1 or 0"):
+        publishes_views("prod")

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from tests.terraform.tfconfig import MODULES, load_module
-from tools.athena_run.stack import ACTOR_KEYS, LAYERS, Names
+from tools.athena_run.stack import ACTOR_KEYS, LAYERS, Names, slot_databases
 
 CHECKED_ROLES = ("transformation", "ingestion", "ml")
 
@@ -159,6 +159,10 @@ def role_statements(role: str, names: Names) -> list[Any]:
         "${var.lake_bucket_arn}": f"arn:aws:s3:::{names.lake_bucket}",
         "${var.results_bucket_arn}": f"arn:aws:s3:::{names.results_bucket}",
         **{f"${{var.database_names.{layer}}}": names.database(layer) for layer in LAYERS},
+        **{
+            f"${{var.slot_database_names.{layer}__{slot}}}": names.slot_database(layer, slot)
+            for layer, slot in slot_databases()
+        },
     }
     statements = []
     for statement in module.document_statements(role):

@@ -91,6 +91,10 @@ class Names:
     def database(self, layer: str) -> str:
         return f"{PROJECT}_{ENVIRONMENT}_{layer}"
 
+    def slot_database(self, layer: str, slot: str) -> str:
+        """A write-audit-publish slot of a layer (macros/schema/generate_schema_name.sql)."""
+        return f"{self.database(layer)}__{slot}"
+
     @property
     def data_dir(self) -> str:
         return f"s3://{self.lake_bucket}/"
@@ -214,6 +218,14 @@ class Account:
                     "LocationUri": f"s3://{self.names.lake_bucket}/{ZONES[layer]}/",
                 }
             )
+        # The write-audit-publish slot databases, as terraform/modules/catalog declares them.
+        for layer, slot in slot_databases():
+            glue.create_database(
+                DatabaseInput={
+                    "Name": self.names.slot_database(layer, slot),
+                    "LocationUri": f"s3://{self.names.lake_bucket}/{ZONES[layer]}/",
+                }
+            )
 
     def load_bronze(self, lake_root: Path, dates: set[str] | None = None) -> int:
         """Upload <lake>/bronze as the Glue job writes it (only the loads of extract `dates`,
@@ -272,18 +284,23 @@ class Account:
         workdir: Path,
         target_path: Path,
         on_start: Any = None,
+        publish: bool = False,
     ) -> subprocess.CompletedProcess[str]:
-        """`dbt <args> --target prod` in a subprocess (so that it can be interrupted)."""
-        command = [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--target",
-            "prod",
-            "--project-dir",
-            str(REPO),
-            "--target-path",
-            str(target_path),
-        ]
+        """`dbt <args> --target prod` in a subprocess (so that it can be interrupted); with
+        `publish`, `dbt build <args>` through the runner `finlake build --target prod` uses,
+        write-audit-publish (publish_build.py)."""
+        if publish:
+            command = [sys.executable, "-m", "tools.athena_run.publish_build", *args]
+        else:
+            command = [
+                str(Path(sys.executable).parent / "dbt"),
+                *args,
+                "--target",
+                "prod",
+                "--project-dir",
+                str(REPO),
+            ]
+        command += ["--target-path", str(target_path)]
         process = subprocess.Popen(
             command,
             env=self.dbt_environment(workdir),
@@ -327,6 +344,17 @@ def offline_athena(state: Path, log=print) -> Iterator[Account]:
                 yield account
         finally:
             facade.close()
+
+
+def slot_databases() -> list[tuple[str, str]]:
+    """(layer, slot) of every write-audit-publish slot database terraform/modules/catalog
+    creates (its locals published_layers and publication_slots)."""
+    from tests.terraform.tfconfig import MODULES, load_module
+
+    catalog = load_module(MODULES / "catalog")
+    layers = catalog.value(catalog.locals["published_layers"])
+    slots = catalog.value(catalog.locals["publication_slots"])
+    return [(layer, slot) for layer in layers for slot in slots]
 
 
 def extract_dates(lake_root: Path) -> list[str]:
