@@ -318,3 +318,19 @@ def test_the_dbt_image_pins_the_locked_versions_and_runs_unprivileged():
         assert (REPO / copied).exists(), copied
     buildspec = (REPO / "deploy/dbt/buildspec.yml").read_text(encoding="utf-8")
     assert "finlake build --target prod" in buildspec and "DBT_SELECT" in buildspec
+
+
+def test_every_dbt_step_is_a_whole_build_since_prod_publishes_only_those(definition):
+    """finlake build --target prod refuses --select while write-audit-publish is on (its default
+    on prod): a selection in the state machine would fail the daily run every morning."""
+    from finlake.dbt_runner import PUBLISH_DEFAULTS
+
+    selections = [
+        override["Value"]
+        for state in definition["States"].values()
+        for override in state.get("Parameters", {}).get("EnvironmentVariablesOverride", [])
+        if override["Name"] == "DBT_SELECT"
+    ]
+    assert len(selections) == 2, selections
+    assert PUBLISH_DEFAULTS["prod"] == "1"
+    assert selections == ["", ""], f"the daily run passes a selection to a prod build: {selections}"

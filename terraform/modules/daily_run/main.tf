@@ -4,7 +4,7 @@
 #
 #   Glue ingestion job -> finlake build --target prod (CodeBuild, the dbt image of
 #   deploy/dbt/Dockerfile) -> the scoring job on Databricks (Jobs API through an EventBridge
-#   connection) -> finlake build --select stg_customer_default_scores+ (customer_risk) -> the
+#   connection) -> finlake build --target prod again (publishes customer_risk with the scores) -> the
 #   "Build succeeded" event, on which the alerting Lambda runs (modules/alerting)
 #
 # Each step retries with exponential backoff; a step that still fails publishes a notice to the
