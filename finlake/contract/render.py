@@ -32,6 +32,9 @@ from finlake.lake import BRONZE, LOAD_LOG_DIR
 
 CONTRACT_PATH = Path("finlake") / "contract" / CONTRACT_FILE
 COMMAND = "finlake contract render"
+# The dbt folder of the 1:1 models over the bronze tables (a folder of models/, not the lake's
+# bronze zone, which finlake/lake.py names).
+ONE_TO_ONE_MODELS = Path("models", "silver", "bronze")
 GENERATED = f"GENERATED from {CONTRACT_PATH} by `{COMMAND}`; do not edit by hand."
 DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}")
 
@@ -434,7 +437,7 @@ def bronze_model(entity: Entity, docs: set[str]) -> dict[Path, str]:
         ),
         "columns": columns,
     }
-    folder = Path("models") / "silver" / "bronze"
+    folder = ONE_TO_ONE_MODELS
     return {
         folder / f"stg_bronze__{name}.sql": sql,
         folder / f"stg_bronze__{name}.yml": _yaml({"version": 2, "models": [model]}),
