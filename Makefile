@@ -31,18 +31,17 @@ TEST_PLAN := \
 	test-sql-tools  beside \
 	tf-check        beside \
 	test-services   beside \
+	parity          beside \
 	athena-run      beside
 # test-python is every suite under tests/ but those that are a step of their own above...
 PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=tests/athena_run \
-	--ignore=tests/services
-# ...and with the suites that need a server switched on (make test-python TRINO_TESTS=0 leaves
-# the Trino parity suite out). The offline Athena scenarios are a step of their own (athena-run,
-# beside the others): they wait on dbt-athena's round trips through moto and Trino much of the
-# time, so beside the pytest run they cost little wall time, where inside it they added ~7 min.
-TRINO_TESTS ?= 1
-# The slowest tests are listed at the end of the run, so CI's log says where the minutes go.
+	--ignore=tests/services --ignore=tests/trino
+# The offline Athena scenarios (athena-run) and the Trino parity suite (parity) are steps of
+# their own beside the others: they wait on dbt's round trips through moto and Trino much of the
+# time, so beside the pytest run they cost little wall time, where inside it they added ~7 and
+# ~8 min to its serial path (parity builds its own tiny warehouse, ~1 CPU-min, to run apart).
+# The slowest tests are listed at the end of each run, so CI's log says where the minutes go.
 PYTEST_DURATIONS ?= --durations=25 --durations-min=10
-PYTEST_ENV := FINLAKE_TRINO_TESTS=$(TRINO_TESTS)
 # Older branches append to these in mk/<area>.mk; their steps still run, after the table's.
 TEST_STEPS :=
 TEST_SIDE_STEPS :=
@@ -73,7 +72,7 @@ test: install chromium ## run every check (what CI runs): the steps of TEST_PLAN
 		$(foreach s,$(TEST_SIDE_STEPS),$(s) beside)
 
 test-python: install ## the pytest suites (but those PYTEST_IGNORE leaves to their own step)
-	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_DURATIONS) $(PYTEST_ARGS); status=$$?; \
+	$(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_DURATIONS) $(PYTEST_ARGS); status=$$?; \
 		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; exit 1; fi; exit $$status
 
 lint: install ## ruff on the Python code

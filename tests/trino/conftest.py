@@ -2,8 +2,8 @@
 
 Tests marked `trino` need the server (tools/trino/server.py starts it, and stops it at the end
 of the session whatever happens). They run when pytest is pointed at tests/trino (that is
-`make parity`) or when FINLAKE_TRINO_TESTS=1, which `make test-python` sets: there they share
-the session's tiny warehouse (tests/conftest.py) as their dev side. A bare `pytest` leaves them
+`make parity`, a step of `make test`) or when FINLAKE_TRINO_TESTS=1, which `make parity` sets;
+the session's tiny warehouse (tests/conftest.py) is their dev side. A bare `pytest` leaves them
 out; FINLAKE_TRINO_TESTS=0 skips them everywhere.
 """
 
@@ -59,7 +59,7 @@ def trino_tests_selected(config) -> tuple[bool, str]:
     inside = all(SUITE in [(root / t).resolve(), *(root / t).resolve().parents] for t in targets)
     return (
         inside,
-        "the Trino parity suite runs in `make test-python` and `make parity` (FINLAKE_TRINO_TESTS=1)",
+        "the Trino parity suite runs in `make parity`, a step of `make test` (FINLAKE_TRINO_TESTS=1)",
     )
 
 

@@ -76,6 +76,7 @@ class Build:
     client_cpu_seconds: float = 0.0  # this process: dbt, and DuckDB itself on dev
     results: dict = field(default_factory=lambda: {"results": []})
     failed: list[str] = field(default_factory=list)
+    manifest: Path | None = None  # the manifest dbt wrote for the models (compiled SQL)
 
     @property
     def seconds(self) -> float:
@@ -110,6 +111,7 @@ def build(lake: Lake, target: str, work: Path) -> Build:
         seconds = time.perf_counter() - started
         if step == "build":
             result.model_seconds = seconds
+            result.manifest = target_path / "manifest.json"
         else:
             result.test_seconds = seconds
         run_results = target_path / "run_results.json"
@@ -123,7 +125,11 @@ def build(lake: Lake, target: str, work: Path) -> Build:
 def recorded_build(run_results: Path, target: str) -> Build:
     """A build that already ran (one `dbt build` of models and tests), from its run_results.json."""
     results = json.loads(run_results.read_text())
-    result = Build(target=target, results={"results": results["results"]})
+    result = Build(
+        target=target,
+        results={"results": results["results"]},
+        manifest=run_results.parent / "manifest.json",
+    )
     for r in results["results"]:
         seconds = r.get("execution_time") or 0.0
         if r["unique_id"].startswith(("test.", "unit_test.")):
