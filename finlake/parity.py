@@ -536,7 +536,7 @@ def read_trino(
                 f"where table_type = 'VIEW' and table_schema in "
                 f"({', '.join(repr(s) for s in schemas)})"
             )
-            published = set(cursor.fetchall())
+            published = {tuple(row) for row in cursor.fetchall()}  # rows come as lists
             names = [name for name in names if name in published]
 
     def read(name: tuple[str, str]) -> Table:
