@@ -207,8 +207,8 @@ def cmd_contract(args: argparse.Namespace) -> int:
     """`finlake contract render`: write the files derived from the landing contract."""
     from pathlib import Path
 
+    from finlake.build import project_root
     from finlake.contract.render import COMMAND, render_project, stale
-    from finlake.dbt_runner import project_root
 
     project = Path(args.project).resolve() if args.project else project_root()
     if args.check:
@@ -246,7 +246,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
         f"{result.html_path}"
     )
     if args.write_meta:
-        from finlake.dbt_runner import project_root
+        from finlake.build import project_root
         from finlake.lineage.governance import write_column_meta
         from finlake.lineage.graph import read_manifest
 

@@ -120,7 +120,7 @@ def business_environment(lake: Lake) -> Iterator[dt.date]:
 def check(lake: Lake, target: str, target_path: Path | None = None) -> Freshness:
     """Run `dbt source freshness` for the bronze sources of `target` on the business date (call
     it inside business_environment)."""
-    from finlake.dbt_runner import DbtFailed, _invoke, prepare_environment, project_root
+    from finlake.build import DbtFailed, _invoke, prepare_environment, project_root
 
     day = business_date(lake)
     result = Freshness(day)

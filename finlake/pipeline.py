@@ -1,5 +1,5 @@
 """The pipeline: each stage a function of (Lake, options) that returns its result; `demo` composes
-them. Written once here; the command line (finlake/cli.py), `python -m ingestion.main`, the Glue
+them. Written once here; the command line (finlake/cli.py), `python -m ingestion.cli`, the Glue
 job (ingestion/glue_job.py), the tests' fixtures (tests/conftest.py) and the benchmarks (through
 the command line) call these functions and repeat none of their steps.
 
@@ -16,7 +16,7 @@ summary) when its work cannot be accepted: files not loaded, a dbt model or test
 
 Layers (tests/test_imports.py checks them): the kernel (finlake.errors, lake, contract, java,
 spark, progress, lease) imports nothing above it; the stages (finlake.generator, ingestion,
-finlake.dbt_runner, ml) import the kernel; this module imports the stages, lazily, so that the
+finlake.build, ml) import the kernel; this module imports the stages, lazily, so that the
 Glue job (shipped with finlake/ and ingestion/ only) never imports ml or dbt; the command lines
 import this module and nothing imports them.
 """
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
     from finlake.alerts.local import AlertsResult
+    from finlake.build import BuildResult
     from finlake.contract import Contract
-    from finlake.dbt_runner import BuildResult
     from finlake.generator.config import GeneratorConfig
     from finlake.generator.run import GenerationReport
     from ingestion.pii import PiiKey
@@ -101,11 +101,11 @@ class IngestOptions:
 
 
 def ingest(lake: Lake, options: IngestOptions | None = None) -> IngestReport:
-    """Land every new landing file as bronze Parquet (ingestion/run.py), in a lake folder or an
+    """Land every new landing file as bronze Parquet (ingestion/load.py), in a lake folder or an
     `s3://` lake (the Glue job's). Raises FilesNotLoaded, after the summary, when a file was
     rejected or failed (also one left from an earlier run)."""
+    from ingestion.load import load_landing
     from ingestion.report import print_report, raise_for_problems
-    from ingestion.run import load_landing
 
     options = options or IngestOptions()
     spark = options.spark or spark_session("finlake-ingest", verbose=options.verbose)
@@ -142,7 +142,7 @@ class BuildOptions:
 
 def build(lake: Lake, options: BuildOptions | None = None) -> BuildResult:
     """dbt <command> of the project on a target; raises DbtFailed naming what failed."""
-    from finlake.dbt_runner import run_dbt
+    from finlake.build import run_dbt
     from finlake.freshness import business_environment
     from finlake.freshness import report as report_freshness
     from finlake.stage_summaries import print_build, print_reconciliation
@@ -184,7 +184,7 @@ def build(lake: Lake, options: BuildOptions | None = None) -> BuildResult:
 
 def _target_path(dbt_args: Sequence[str]) -> Path | None:
     """The --target-path among dbt arguments (the build's; freshness writes sources.json there)."""
-    from finlake.dbt_runner import option_args
+    from finlake.build import option_args
 
     found = option_args(list(dbt_args), "--target-path")
     return Path(found[-1].split("=", 1)[-1]) if found else None
@@ -211,11 +211,11 @@ class TrainOptions:
 
 def train(lake: Lake, options: TrainOptions | None = None) -> TrainResult:
     """Train on gold loan_default_features; write <lake>/ml and the scores (ml/train.py)."""
-    from ml.train import run as train_model
+    from ml.train import train_and_score
 
     options = options or TrainOptions()
     spark = options.spark or spark_session("finlake-train")
-    result = train_model(lake, options.config, spark=spark)
+    result = train_and_score(lake, options.config, spark=spark)
     if options.show:
         print(result.describe())
     return result

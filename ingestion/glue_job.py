@@ -32,7 +32,7 @@ from finlake import pipeline
 from finlake.errors import FinlakeError
 from finlake.lake import Lake
 from finlake.lease import run_lease, stale_notice
-from ingestion.main import build_parser, entities_arg
+from ingestion.cli import build_parser, entities_arg
 from ingestion.pii import key_from_secret
 from ingestion.report import FilesNotLoaded
 

@@ -31,7 +31,7 @@ trino-stop: $(STAMP) ## stop the trino-start server
 	$(TRINO) stop
 
 trino-build: $(STAMP) ## dbt build of LAKE on the trino target (server started and stopped around it)
-	$(TRINO) run -- $(PY) -c 'from finlake.dbt_runner import run_dbt; from finlake.lake import Lake; \
+	$(TRINO) run -- $(PY) -c 'from finlake.build import run_dbt; from finlake.lake import Lake; \
 		print(run_dbt(Lake.resolve("$(LAKE)"), target="trino").describe())'
 
 # The parity suite is a step of `make test` of its own, beside test-python (it waits on Trino

@@ -1,7 +1,7 @@
 """A training run: load gold, split out of time, fit, evaluate, explain, score, write.
 
 `TrainingRun` has one method per step of the notebook (ml/default_model.py calls them one cell
-at a time); `run(lake)` calls them in order for `finlake train`; `main(argv)` is the script.
+at a time); `train_and_score(lake)` calls them in order for `finlake train`; `main(argv)` is the script.
 
 Outputs (artifacts folder, <lake>/ml locally):
   model/          the fitted PipelineModel (load with pyspark.ml.PipelineModel.load)
@@ -653,7 +653,7 @@ class TrainingRun:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
 
-def run(
+def train_and_score(
     lake: Lake,
     config: TrainConfig | None = None,
     spark: SparkSession | None = None,
@@ -688,7 +688,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = TrainConfig(
             test_months=args.test_months, gap_months=args.gap_months, seed=args.seed
         )
-        result = run(Lake.resolve(args.lake), config)
+        result = train_and_score(Lake.resolve(args.lake), config)
     except FinlakeError as exc:
         print(f"finlake: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -8,10 +8,10 @@ Layers, bottom to top (docs/architecture.md, "Layers of the code"):
 
     kernel      finlake.errors, lake, contract, java, spark, progress, lease: import no project
                 module outside the kernel
-    stages      finlake.generator, ingestion, finlake.dbt_runner (+ parity, summary), ml, tools:
+    stages      finlake.generator, ingestion, finlake.build (+ parity, summary), ml, tools:
                 each imports the kernel and its own modules
     pipeline    finlake.pipeline: each stage as a function of (Lake, options), and the demo
-    entries     finlake.cli, finlake.__main__, ingestion.glue_job, ingestion.main: the command
+    entries     finlake.cli, finlake.__main__, ingestion.glue_job, ingestion.cli: the command
                 lines; they call the pipeline and nothing imports them
 
 `python -m tests.test_imports` prints the module graph's cycles and the package graph.
@@ -39,7 +39,7 @@ KERNEL = (
 )
 # Command lines: they sit above the pipeline whatever package holds their file (the Glue job's
 # script must stay ingestion/glue_job.py, terraform/modules/ingestion_job uploads it).
-ENTRIES = ("finlake.cli", "finlake.__main__", "ingestion.glue_job", "ingestion.main")
+ENTRIES = ("finlake.cli", "finlake.__main__", "ingestion.glue_job", "ingestion.cli")
 
 
 def module_name(path: Path, root: Path = REPO) -> str:
@@ -229,7 +229,7 @@ def test_nothing_imports_an_entry_point(graph):
 
 
 # Steps of the pipeline each called from one place (finlake/pipeline.py), whoever runs it: the
-# CLI, python -m ingestion.main, the Glue job, the test fixtures. `local_session` also stays in
+# CLI, python -m ingestion.cli, the Glue job, the test fixtures. `local_session` also stays in
 # ml's own entries (python -m ml.train, the notebook's local fallback).
 CALLED_ONLY_FROM = {
     "raise_for_problems": {"finlake/pipeline.py"},

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
+from finlake.build import project_root
 from finlake.cli import main
-from finlake.dbt_runner import project_root
 from tests.lake_copy import copy_lake
 
 

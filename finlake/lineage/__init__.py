@@ -42,7 +42,7 @@ def compile_manifest(lake: Lake, target: str, quiet: bool = True) -> Path:
     form, whose columns are the same)."""
     import os
 
-    from finlake.dbt_runner import run_dbt
+    from finlake.build import run_dbt
 
     work = lake.root / LINEAGE_DIR / target
     target_path = work / "target"
@@ -92,7 +92,7 @@ def run_lineage(
         manifest = compile_manifest(lake, target)
     document = read_manifest(manifest)
     if project is None:
-        from finlake.dbt_runner import project_root
+        from finlake.build import project_root
 
         project = project_root()
 

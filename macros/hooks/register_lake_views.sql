@@ -23,7 +23,7 @@
     the first wildcard), re-created on every run so it follows the lake of this build, with the
     `extract_date=` folders registered as partitions. A source kept in the target's own
     (Iceberg) catalog, the model's scores, is a view there over such a table, or an empty view
-    with its declared columns when the lake has no files for it yet (dbt_runner lists those in
+    with its declared columns when the lake has no files for it yet (finlake/build.py lists those in
     FINLAKE_TRINO_EMPTY_SOURCES, since Trino cannot create a table over a missing folder).
     Trino runs one statement per call, so each is executed here and the hook itself is a no-op.
 -#}

@@ -700,7 +700,7 @@ def scored(account, prod_lake, work, spark, full_refresh):
     daily build); here, to save a whole build, `dbt build --select customer_risk+` in the live
     slot, which its on-run-end hook publishes again. The dev lake gets the same scores and
     build."""
-    from finlake.dbt_runner import run_dbt
+    from finlake.build import run_dbt
     from ml import store
 
     scores = scores_frame(spark, prod_lake)

@@ -85,7 +85,7 @@ def dbt(project: Path, lake: Path, args: list[str]) -> None:
     """dbt in-process on the dev target over `lake`, as finlake build runs it."""
     from dbt.cli.main import dbtRunner
 
-    from finlake.dbt_runner import release_duckdb
+    from finlake.build import release_duckdb
 
     profiles = lake / ".dbt"
     profiles.mkdir(exist_ok=True)
@@ -128,8 +128,8 @@ def dbt(project: Path, lake: Path, args: list[str]) -> None:
 
 
 def test_a_sixth_entity_added_by_the_guide_is_built_and_reconciled(tiny_warehouse, spark, tmp_path):
+    from ingestion.load import load_landing as ingest
     from ingestion.report import raise_for_problems
-    from ingestion.run import load_landing as ingest
 
     project = project_copy(tmp_path / "project")
     follow_the_guide(project)

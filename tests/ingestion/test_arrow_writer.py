@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from finlake.lake import Lake
+from ingestion.load import load_landing
 from ingestion.parse import WRITER_ENV, writer
 from ingestion.pii import resolve_key
-from ingestion.run import load_landing
 from tests.ingestion.lakes import HEADER, TS, read_bronze, read_ledger, read_malformed, write
 from tests.lake_copy import copy_lake
 

@@ -12,7 +12,7 @@ import pytest
 
 from finlake.contract import load_contract
 from ingestion import state
-from ingestion.run import load_landing as run
+from ingestion.load import load_landing as run
 from tests.ingestion.lakes import (
     bronze_files,
     csv_records,

@@ -14,7 +14,7 @@ KEPT = {
     "rfc4180.py:split_records": "lines",
     "rfc4180.py:scan_quotes": "lines",
     # The stage's public signature: keyword-only options that callers on other branches use.
-    "run.py:load_landing": "parameters",
+    "load.py:load_landing": "parameters",
 }
 
 
@@ -34,7 +34,7 @@ def sizes(package: Path = PACKAGE) -> list[tuple[str, int, int]]:
 
 def test_no_function_is_too_long_or_takes_too_many_parameters():
     found = sizes()
-    assert len(found) > 100 and "run.py:load_landing" in {n for n, _, _ in found}  # read
+    assert len(found) > 100 and "load.py:load_landing" in {n for n, _, _ in found}  # read
     too_big = [
         f"{name} ({lines} lines, {params} parameters)"
         for name, lines, params in sorted(found)

@@ -1,4 +1,4 @@
-"""`load_landing()` (ingestion/run.py) on small hand-written landing zones: what lands where,
+"""`load_landing()` (ingestion/load.py) on small hand-written landing zones: what lands where,
 what the ledger says, and that a re-run or a restart after a crash changes nothing."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pyspark.sql import Row
 
 from finlake.contract import load_contract
 from ingestion import state
-from ingestion.run import load_landing as run
+from ingestion.load import load_landing as run
 from ingestion.schemas import bronze_schema
 from tests.ingestion.lakes import (
     ACCOUNTS,

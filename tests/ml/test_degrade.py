@@ -23,7 +23,7 @@ from finlake.errors import FinlakeError
 from finlake.lake import Lake
 from ml.config import TrainConfig
 from ml.features import is_candidate_input
-from ml.train import run
+from ml.train import train_and_score
 
 EMPTY = (
     "annual_income",
@@ -178,7 +178,7 @@ def trained(bank_lake, spark):
         bootstrap_samples=100,
         min_train_defaults=5,
     )
-    return run(bank_lake, config, spark=spark)
+    return train_and_score(bank_lake, config, spark=spark)
 
 
 def test_inputs_the_bank_does_not_deliver_are_dropped_and_listed(trained):
@@ -230,7 +230,7 @@ def test_a_model_that_beats_the_oracle_fails_the_run(tmp_path, spark):
     anything is written."""
     lake = _lake(tmp_path / "lake", _table(customers=400, leak=True))
     with pytest.raises(FinlakeError, match=r"beats the oracle.*only leakage allows") as raised:
-        run(lake, QUICK, spark=spark)
+        train_and_score(lake, QUICK, spark=spark)
     assert len(str(raised.value).splitlines()) == 1
     assert not (lake.gold / "customer_default_scores").exists()
     assert not (lake.ml / "metrics.json").exists()

@@ -9,7 +9,7 @@ import pytest
 from finlake.lake import Lake
 from ml.config import TrainConfig
 from ml.scoring import SCORES_SCHEMA
-from ml.train import main, run
+from ml.train import main, train_and_score
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def synthetic_lake(gold, tmp_path_factory) -> Lake:
 @pytest.fixture(scope="module")
 def result(synthetic_lake, spark):
     config = TrainConfig(reg_params=(0.1,), elastic_net_params=(0.0,), num_folds=2)
-    return run(synthetic_lake, config, spark=spark)
+    return train_and_score(synthetic_lake, config, spark=spark)
 
 
 def test_run_writes_model_evidence_and_scores(result, synthetic_lake, spark):

@@ -10,7 +10,7 @@ import pytest
 from finlake.errors import FinlakeError
 from finlake.lake import Lake
 from ml.config import TrainConfig
-from ml.train import run
+from ml.train import train_and_score
 
 
 def test_a_training_run_removes_its_temporary_folder(gold, spark, tmp_path, monkeypatch):
@@ -20,7 +20,7 @@ def test_a_training_run_removes_its_temporary_folder(gold, spark, tmp_path, monk
     lake = Lake.resolve(tmp_path / "lake")
     gold.coalesce(1).write.parquet(str(lake.gold / "loan_default_features"))
     config = TrainConfig(reg_params=(0.1,), elastic_net_params=(0.0,), num_folds=2)
-    result = run(lake, config, spark=spark)
+    result = train_and_score(lake, config, spark=spark)
     assert result.roc_plot.exists()
     assert list(scratch.glob("finlake-ml-*")) == []
 
@@ -30,5 +30,5 @@ def test_a_failed_training_run_removes_it_too(spark, tmp_path, monkeypatch):
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with pytest.raises(FinlakeError):  # no gold features: the run stops at load
-        run(Lake.resolve(tmp_path / "lake"), TrainConfig(), spark=spark)
+        train_and_score(Lake.resolve(tmp_path / "lake"), TrainConfig(), spark=spark)
     assert list(scratch.glob("finlake-ml-*")) == []

@@ -323,7 +323,7 @@ def test_the_dbt_image_pins_the_locked_versions_and_runs_unprivileged():
 def test_every_dbt_step_is_a_whole_build_since_prod_publishes_only_those(definition):
     """finlake build --target prod refuses --select while write-audit-publish is on (its default
     on prod): a selection in the state machine would fail the daily run every morning."""
-    from finlake.dbt_runner import PUBLISH_DEFAULTS
+    from finlake.build import PUBLISH_DEFAULTS
 
     selections = [
         override["Value"]

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from finlake.dbt_runner import DbtFailed, run_dbt
+from finlake.build import DbtFailed, run_dbt
 from finlake.generator.config import PRESETS, GeneratorConfig
 from finlake.generator.run import generate
 from finlake.lake import Lake

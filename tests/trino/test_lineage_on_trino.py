@@ -10,7 +10,7 @@ classification, and every gold contract column must be traced on both.
 
 from __future__ import annotations
 
-from finlake.dbt_runner import project_root
+from finlake.build import project_root
 from finlake.lineage.graph import Lineage, build_lineage, read_manifest
 
 

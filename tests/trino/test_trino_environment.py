@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finlake.dbt_runner import lake_sources, prepare_environment, trino_environment
+from finlake.build import lake_sources, prepare_environment, trino_environment
 from finlake.errors import ConfigError
 from finlake.lake import Lake
 
@@ -30,7 +30,7 @@ def test_without_bronze_the_error_names_the_missing_entities(tmp_path):
 
 def test_bronze_catalog_and_empty_sources_are_passed_to_dbt(monkeypatch, tmp_path):
     monkeypatch.delenv("FINLAKE_BRONZE_DATABASE", raising=False)
-    monkeypatch.setattr("finlake.dbt_runner.trino_answers", lambda host, port: True)
+    monkeypatch.setattr("finlake.build.trino_answers", lambda host, port: True)
     lake = Lake.resolve(tmp_path)
     (lake.root / "bronze" / "customers" / "extract_date=2025-01-01").mkdir(parents=True)
     (lake.root / "bronze" / "customers" / "extract_date=2025-01-01" / "part.parquet").write_bytes(

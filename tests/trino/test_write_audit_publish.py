@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from finlake.dbt_runner import DbtFailed, publication_slot, write_audit_publish
+from finlake.build import DbtFailed, publication_slot, write_audit_publish
 from finlake.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -156,7 +156,7 @@ def test_a_selection_or_a_build_without_tests_is_refused_where_builds_are_publis
 def test_prod_publishes_by_default_and_builds_in_place_only_when_told(monkeypatch):
     """Terraform creates prod's slot databases (terraform/modules/catalog), so a prod build
     writes, audits and publishes unless FINLAKE_WRITE_AUDIT_PUBLISH=0; dev swaps files."""
-    from finlake.dbt_runner import PUBLISH_SETTING, publishes_views
+    from finlake.build import PUBLISH_SETTING, publishes_views
 
     monkeypatch.delenv(PUBLISH_SETTING, raising=False)
     assert publishes_views("prod") and publishes_views("trino") and not publishes_views("dev")

@@ -14,7 +14,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from finlake.dbt_runner import run_dbt
+from finlake.build import run_dbt
 from tests.lake_copy import copy_lake
 from tests.warehouse.test_point_in_time import FEATURE_MODELS
 from tests.warehouse.warehouse import connect, rows

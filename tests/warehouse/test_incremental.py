@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from finlake.build import run_dbt
 from finlake.contract import FILE_NAME_PATTERN
-from finlake.dbt_runner import run_dbt
 from finlake.lake import Lake
 from tests.warehouse.warehouse import connect, defects, rows, silver_tables, table_digest
 
@@ -57,7 +57,7 @@ def deliveries(lake: Lake) -> tuple[list[list[Path]], set[str]]:
 def test_batches_loaded_incrementally_equal_one_full_refresh(
     tiny_lake, tiny_warehouse, spark, tmp_path
 ):
-    from ingestion.run import load_landing as ingest
+    from ingestion.load import load_landing as ingest
 
     batches, waiting_accounts = deliveries(tiny_lake)
     assert waiting_accounts, "the tiny preset should deliver a late account's transactions first"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from finlake.dbt_runner import run_dbt
+from finlake.build import run_dbt
 from finlake.lake import Lake
 from tests.warehouse.test_incremental import copy_landing, file_date
 from tests.warehouse.warehouse import connect, silver_tables, table_digest
@@ -52,7 +52,7 @@ def _digests(lake: Lake) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_deliveries_out_of_order_equal_a_full_refresh(tiny_lake, spark, tmp_path):
-    from ingestion.run import load_landing as ingest
+    from ingestion.load import load_landing as ingest
 
     files = sorted(tiny_lake.landing.rglob("*.csv"))
     dates = sorted({file_date(p) for p in files})

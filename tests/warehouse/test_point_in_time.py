@@ -19,7 +19,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from finlake.dbt_runner import run_dbt
+from finlake.build import run_dbt
 from tests.lake_copy import copy_lake
 from tests.warehouse.warehouse import connect, rows
 

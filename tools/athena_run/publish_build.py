@@ -2,7 +2,7 @@
 
     python -m tools.athena_run.publish_build [dbt arguments ...]
 
-Runs finlake.dbt_runner.write_audit_publish (what `finlake build --target prod` runs when
+Runs finlake.build.write_audit_publish (what `finlake build --target prod` runs when
 FINLAKE_WRITE_AUDIT_PUBLISH is on, the default) with the dbt arguments given and the profiles
 folder of DBT_PROFILES_DIR, in its own process so that a scenario can kill it. Exits 0 when the
 build passed and was published, 1 with the runner's one sentence otherwise.
@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from finlake.dbt_runner import project_root, write_audit_publish
+from finlake.build import project_root, write_audit_publish
 from finlake.errors import FinlakeError
 
 

@@ -1,6 +1,6 @@
-"""`python -m ingestion.main --landing_uri … --bronze_uri …`: the ingest stage of
+"""`python -m ingestion.cli --landing_uri … --bronze_uri …`: the ingest stage of
 finlake.pipeline on two folders or URIs, with the Glue job's flags (ingestion/glue_job.py reads
-the same ones). The stage itself is ingestion/run.py's `load_landing()`.
+the same ones). The stage itself is ingestion/load.py's `load_landing()`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-# Warehouse (dbt on dev, DuckDB): its benchmark. The dbt tests run in `make test-python`
-# (tests/warehouse builds the tiny preset) and in `make parity` (tests/trino).
+# Build (`finlake build`: dbt on dev, DuckDB; finlake/build.py): its benchmark. The build's tests
+# run in `make test-python` (tests/warehouse builds the tiny preset's warehouse) and in
+# `make parity` (tests/trino).
 #   bench-dbt   generate and ingest BENCH_DBT_PRESET into lake-bench/, then time a full
 #               `finlake build` and a no-op re-run (bench/dbt_bench.py; never fails on timing)
 

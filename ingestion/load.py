@@ -49,7 +49,7 @@ WRITE_SETTINGS = {
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
 }
 
-# What callers imported from here (and from ingestion.main before the split).
+# What callers import from here: the stage and the report types it raises and returns.
 __all__ = [
     "FilesNotLoaded",
     "IngestError",
