@@ -15,6 +15,8 @@ provider "aws" {
 
 locals {
   environment = var.environment
+  # The start of every resource name (finlake-prod-…), built once here and given to every module.
+  name_prefix = "${var.project}-${local.environment}"
   gib         = 1024 * 1024 * 1024
 
   workgroup_scan_limit_gib = {
@@ -33,8 +35,7 @@ locals {
 module "lake_storage" {
   source = "./modules/lake_storage"
 
-  project                              = var.project
-  environment                          = local.environment
+  name_prefix                          = local.name_prefix
   landing_retention_days               = var.landing_retention_days
   noncurrent_version_retention_days    = var.noncurrent_version_retention_days
   rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
@@ -46,8 +47,7 @@ module "lake_storage" {
 module "catalog" {
   source = "./modules/catalog"
 
-  project                     = var.project
-  environment                 = local.environment
+  name_prefix                 = local.name_prefix
   lake_bucket_name            = module.lake_storage.lake_bucket_name
   kms_key_arn                 = module.lake_storage.kms_key_arn
   projection_start_date       = var.projection_start_date
@@ -64,8 +64,7 @@ module "workgroup" {
   source   = "./modules/query_workgroup"
   for_each = local.workgroup_scan_limit_gib
 
-  project                        = var.project
-  environment                    = local.environment
+  name_prefix                    = local.name_prefix
   purpose                        = each.key
   results_bucket_name            = module.lake_storage.athena_results_bucket_name
   kms_key_arn                    = module.lake_storage.kms_key_arn
@@ -85,8 +84,7 @@ moved {
 module "access_roles" {
   source = "./modules/access_roles"
 
-  project            = var.project
-  environment        = local.environment
+  name_prefix        = local.name_prefix
   lake_bucket_arn    = module.lake_storage.lake_bucket_arn
   results_bucket_arn = module.lake_storage.athena_results_bucket_arn
   kms_key_arn        = module.lake_storage.kms_key_arn
@@ -115,8 +113,7 @@ module "access_roles" {
 module "ingestion_job" {
   source = "./modules/ingestion_job"
 
-  project           = var.project
-  environment       = local.environment
+  name_prefix       = local.name_prefix
   lake_bucket_name  = module.lake_storage.lake_bucket_name
   kms_key_arn       = module.lake_storage.kms_key_arn
   role_arn          = module.access_roles.ingestion_role_arn
@@ -135,8 +132,7 @@ module "ingestion_job" {
 module "iceberg_maintenance" {
   source = "./modules/iceberg_maintenance"
 
-  project     = var.project
-  environment = local.environment
+  name_prefix = local.name_prefix
   tables = [
     for pair in setproduct(["blue", "green"], ["stg_transactions", "stg_loan_payments"]) :
     "${module.catalog.slot_database_names["silver__${pair[0]}"]}.${pair[1]}"
@@ -161,8 +157,7 @@ module "iceberg_maintenance" {
 module "alerting" {
   source = "./modules/alerting"
 
-  project     = var.project
-  environment = local.environment
+  name_prefix = local.name_prefix
   workgroup = {
     name           = module.workgroup["analyst"].name
     arn            = module.workgroup["analyst"].arn
@@ -187,8 +182,7 @@ module "alerting" {
 module "daily_run" {
   source = "./modules/daily_run"
 
-  project             = var.project
-  environment         = local.environment
+  name_prefix         = local.name_prefix
   schedule_expression = var.daily_run_schedule
   glue_job            = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
   # The output dbt_environment's map (tests/terraform/test_daily_run.py checks they are equal).

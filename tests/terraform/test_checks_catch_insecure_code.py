@@ -89,12 +89,8 @@ def test_a_bucket_without_encryption_is_flagged(tmp_path):
     module = snippet(
         tmp_path,
         """
-locals {
-  name_prefix = "${var.project}-${var.environment}"
-}
-
 resource "aws_s3_bucket" "raw" {
-  bucket = "${local.name_prefix}-raw"
+  bucket = "${var.name_prefix}-raw"
 }
 
 resource "aws_s3_bucket_public_access_block" "raw" {
@@ -410,10 +406,10 @@ def test_names_not_built_from_the_prefix_are_flagged(tmp_path):
     module = mutated(
         "query_workgroup",
         tmp_path,
-        'name        = "${local.name_prefix}-${var.purpose}"',
+        'name        = "${var.name_prefix}-${var.purpose}"',
         'name        = "analytics"',
     )
-    assert_flagged(naming_findings(module), "is not named from local.name_prefix")
+    assert_flagged(naming_findings(module), "is not named from var.name_prefix")
 
 
 def test_account_ids_regions_and_credentials_are_flagged(tmp_path):

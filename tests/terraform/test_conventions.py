@@ -141,6 +141,10 @@ def test_the_root_wires_every_module_once_for_any_environment(root):
     sources = {body["source"] for body in root.module_calls.values()}
     assert sources == {f"./modules/{name}" for name in ROOT_MODULES}
     assert root.locals["environment"] == "${var.environment}"
+    # The naming rule is written once, here; every module takes the prefix.
+    assert root.locals["name_prefix"] == "${var.project}-${local.environment}"
+    for name, body in root.module_calls.items():
+        assert body["name_prefix"] == "${local.name_prefix}", name
     assert not re.search(r'"(dev|prod)"', "".join(root.texts.values()))
 
 

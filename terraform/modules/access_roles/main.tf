@@ -22,18 +22,17 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
 
   role_names = {
-    delivery       = "${local.name_prefix}-delivery"
-    ingestion      = "${local.name_prefix}-ingestion"
-    transformation = "${local.name_prefix}-transformation"
-    ml             = "${local.name_prefix}-ml"
-    analyst        = "${local.name_prefix}-analyst"
-    crawler        = "${local.name_prefix}-crawler"
+    delivery       = "${var.name_prefix}-delivery"
+    ingestion      = "${var.name_prefix}-ingestion"
+    transformation = "${var.name_prefix}-transformation"
+    ml             = "${var.name_prefix}-ml"
+    analyst        = "${var.name_prefix}-analyst"
+    crawler        = "${var.name_prefix}-crawler"
   }
 
   glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"

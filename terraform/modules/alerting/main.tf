@@ -13,14 +13,13 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
-  repo_root   = abspath("${path.module}/../../..")
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+  repo_root  = abspath("${path.module}/../../..")
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
-  function_name   = "${local.name_prefix}-alerts"
+  function_name   = "${var.name_prefix}-alerts"
   state_key       = "alerts/state.json"
 
   # What the zip holds: finlake/alerts/package.py's LAMBDA_FILES (tests/alerts checks the two
@@ -86,14 +85,14 @@ data "aws_iam_policy_document" "key" {
 }
 
 resource "aws_kms_key" "this" {
-  description             = "finlake ${var.environment}: alert notifications, their dead-letter queue and logs."
+  description             = "${var.name_prefix}: alert notifications, their dead-letter queue and logs."
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.key.json
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${local.name_prefix}-alerts"
+  name          = "alias/${var.name_prefix}-alerts"
   target_key_id = aws_kms_key.this.key_id
 }
 
@@ -102,7 +101,7 @@ resource "aws_kms_alias" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_sns_topic" "this" {
-  name              = "${local.name_prefix}-alerts"
+  name              = "${var.name_prefix}-alerts"
   kms_master_key_id = aws_kms_key.this.arn
 }
 
@@ -168,7 +167,7 @@ resource "aws_sns_topic_subscription" "this" {
 }
 
 resource "aws_sqs_queue" "dead_letter" {
-  name                      = "${local.name_prefix}-alerts-dead-letter"
+  name                      = "${var.name_prefix}-alerts-dead-letter"
   message_retention_seconds = var.dead_letter_retention_days * 86400
   kms_master_key_id         = aws_kms_key.this.arn
 }
@@ -400,7 +399,7 @@ resource "aws_iam_role_policy" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "this" {
-  name        = "${local.name_prefix}-alerts-after-build"
+  name        = "${var.name_prefix}-alerts-after-build"
   description = "Runs the alert rules after the daily build succeeds (the daily run's event)."
   event_pattern = jsonencode({
     source        = [local.build_succeeded.source]
@@ -422,7 +421,7 @@ resource "aws_lambda_permission" "this" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letter" {
-  alarm_name          = "${local.name_prefix}-alerts-failed"
+  alarm_name          = "${var.name_prefix}-alerts-failed"
   alarm_description   = "An alerting run failed after its retries: its record is in the dead-letter queue (docs/operations.md)."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"

@@ -19,17 +19,16 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
-  repo_root   = abspath("${path.module}/../../..")
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+  repo_root  = abspath("${path.module}/../../..")
 
-  state_machine_name = "${local.name_prefix}-daily-run"
+  state_machine_name = "${var.name_prefix}-daily-run"
   # Built from its name, not read from the resource: the role's policy names the machine, and the
   # machine names the role.
   state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
-  project_name      = "${local.name_prefix}-dbt"
+  project_name      = "${var.name_prefix}-dbt"
   event_bus_name    = "default"
   event_bus_arn     = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.event_bus_name}"
   # Secrets Manager appends six random characters to a secret's name in its ARN.

@@ -20,10 +20,9 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
 
@@ -67,13 +66,13 @@ locals {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/vendedlogs/states/${local.name_prefix}-iceberg-maintenance"
+  name              = "/aws/vendedlogs/states/${var.name_prefix}-iceberg-maintenance"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
 resource "aws_sfn_state_machine" "this" {
-  name     = "${local.name_prefix}-iceberg-maintenance"
+  name     = "${var.name_prefix}-iceberg-maintenance"
   role_arn = aws_iam_role.state_machine.arn
   definition = jsonencode({
     Comment = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables (macros/maintenance/iceberg_maintenance.sql)."
@@ -215,7 +214,7 @@ data "aws_iam_policy_document" "state_machine" {
 }
 
 resource "aws_iam_role" "state_machine" {
-  name                 = "${local.name_prefix}-iceberg-maintenance"
+  name                 = "${var.name_prefix}-iceberg-maintenance"
   description          = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables through Athena."
   assume_role_policy   = data.aws_iam_policy_document.state_machine_trust.json
   permissions_boundary = var.permissions_boundary_arn
@@ -232,7 +231,7 @@ resource "aws_iam_role_policy" "state_machine" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "this" {
-  name                = "${local.name_prefix}-iceberg-maintenance"
+  name                = "${var.name_prefix}-iceberg-maintenance"
   description         = "Starts the Iceberg maintenance of the incremental tables."
   schedule_expression = var.schedule_expression
 }
@@ -270,7 +269,7 @@ data "aws_iam_policy_document" "schedule" {
 }
 
 resource "aws_iam_role" "schedule" {
-  name                 = "${local.name_prefix}-iceberg-maintenance-schedule"
+  name                 = "${var.name_prefix}-iceberg-maintenance-schedule"
   description          = "finlake: lets EventBridge start the Iceberg maintenance state machine."
   assume_role_policy   = data.aws_iam_policy_document.schedule_trust.json
   permissions_boundary = var.permissions_boundary_arn
