@@ -24,6 +24,19 @@ locals {
     analyst = var.analyst_query_scan_limit_gib
   }
 
+  # What the dbt prod profile reads (profiles.yml.example), with this environment's values: the
+  # output dbt_environment and the daily run's builds take this one map.
+  dbt_environment = {
+    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
+    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
+    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
+    AWS_REGION                 = var.aws_region
+    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
+    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
+    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
+    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
+  }
+
   tags = merge(var.tags, {
     project     = var.project
     environment = local.environment
@@ -92,14 +105,8 @@ module "access_roles" {
   # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
   slot_database_names = module.catalog.slot_database_names
 
-  transformation_workgroup = {
-    arn            = module.workgroup["dbt"].arn
-    results_prefix = module.workgroup["dbt"].results_prefix
-  }
-  analyst_workgroup = {
-    arn            = module.workgroup["analyst"].arn
-    results_prefix = module.workgroup["analyst"].results_prefix
-  }
+  transformation_workgroup = module.workgroup["dbt"]
+  analyst_workgroup        = module.workgroup["analyst"]
 
   glue_security_configuration_name = module.ingestion_job.security_configuration_name
   delivery_principal_arns          = var.delivery_principal_arns
@@ -139,11 +146,7 @@ module "iceberg_maintenance" {
   ]
   database_name = module.catalog.database_names.silver
   zone_prefix   = "silver/"
-  workgroup = {
-    name           = module.workgroup["dbt"].name
-    arn            = module.workgroup["dbt"].arn
-    results_prefix = module.workgroup["dbt"].results_prefix
-  }
+  workgroup     = module.workgroup["dbt"]
   # The transformation role's query statement, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
   lake_bucket_arn             = module.lake_storage.lake_bucket_arn
@@ -158,11 +161,7 @@ module "alerting" {
   source = "./modules/alerting"
 
   name_prefix = local.name_prefix
-  workgroup = {
-    name           = module.workgroup["analyst"].name
-    arn            = module.workgroup["analyst"].arn
-    results_prefix = module.workgroup["analyst"].results_prefix
-  }
+  workgroup   = module.workgroup["analyst"]
   database_names = {
     silver = module.catalog.database_names["silver"]
     gold   = module.catalog.database_names["gold"]
@@ -182,20 +181,10 @@ module "alerting" {
 module "daily_run" {
   source = "./modules/daily_run"
 
-  name_prefix         = local.name_prefix
-  schedule_expression = var.daily_run_schedule
-  glue_job            = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
-  # The output dbt_environment's map (tests/terraform/test_daily_run.py checks they are equal).
-  dbt_environment = {
-    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
-    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
-    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
-    AWS_REGION                 = var.aws_region
-    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
-    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
-    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
-    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
-  }
+  name_prefix             = local.name_prefix
+  schedule_expression     = var.daily_run_schedule
+  glue_job                = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
+  dbt_environment         = local.dbt_environment
   transformation_role_arn = module.access_roles.transformation_role_arn
   pii_key_secret_name     = module.ingestion_job.pii_key_secret_name
   databricks              = var.databricks_scoring

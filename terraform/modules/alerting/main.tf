@@ -208,7 +208,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile the bank operates; the zip is built from the reviewed repository by the same Terraform run.
   function_name                  = local.function_name
   description                    = "finlake alerting: the rules of alerts/rules.yml on Athena; new occurrences to SNS."
-  role                           = aws_iam_role.this.arn
+  role                           = module.role.arn
   runtime                        = "python3.11"
   handler                        = "finlake.alerts.aws.handler"
   filename                       = data.archive_file.this.output_path
@@ -237,7 +237,7 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  depends_on = [aws_cloudwatch_log_group.this, module.role]
 }
 
 resource "aws_lambda_function_event_invoke_config" "this" {
@@ -249,24 +249,6 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 # ---------------------------------------------------------------------------------------------
 # Its role: the rules' reads, the topic, the queue, the state object
 # ---------------------------------------------------------------------------------------------
-
-data "aws_iam_policy_document" "trust" {
-  statement {
-    sid     = "Lambda"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
 
 data "aws_iam_policy_document" "this" {
   statement {
@@ -381,17 +363,27 @@ data "aws_iam_policy_document" "this" {
   }
 }
 
-resource "aws_iam_role" "this" {
-  name                 = local.function_name
-  description          = "finlake alerting Lambda: reads gold and silver through Athena, publishes to the alerts topic."
-  assume_role_policy   = data.aws_iam_policy_document.trust.json
-  permissions_boundary = var.permissions_boundary_arn
+module "role" {
+  source = "../service_role"
+
+  name_prefix              = var.name_prefix
+  name                     = "alerts"
+  description              = "finlake alerting Lambda: reads gold and silver through Athena, publishes to the alerts topic."
+  service                  = "lambda.amazonaws.com"
+  policy_name              = "alerts"
+  policy_json              = data.aws_iam_policy_document.this.json
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
-resource "aws_iam_role_policy" "this" {
-  name   = "alerts"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
+# Into modules/service_role without replacing anything.
+moved {
+  from = aws_iam_role.this
+  to   = module.role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = module.role.aws_iam_role_policy.this
 }
 
 # ---------------------------------------------------------------------------------------------

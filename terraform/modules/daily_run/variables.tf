@@ -7,11 +7,6 @@ variable "schedule_expression" {
   type        = string
   description = "When EventBridge starts the daily run (UTC), e.g. cron(0 5 * * ? *); null for no schedule (start it by hand or from the delivery)."
   default     = "cron(0 5 * * ? *)"
-
-  validation {
-    condition     = var.schedule_expression == null || can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression, or null."
-  }
 }
 
 variable "glue_job" {

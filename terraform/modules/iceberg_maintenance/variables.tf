@@ -48,11 +48,6 @@ variable "schedule_expression" {
   type        = string
   description = "When the maintenance runs (EventBridge cron or rate expression, UTC). Keep it clear of the dbt build: a compaction and a merge of the same table conflict, and one of them fails."
   default     = "cron(0 4 ? * SUN *)"
-
-  validation {
-    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression."
-  }
 }
 
 variable "workgroup" {
