@@ -79,15 +79,19 @@ def test_every_configuration_has_the_standard_files(configurations):
 
 
 def test_provider_versions_are_pinned(configurations):
+    """The root pins (~>) the versions every environment runs; a module states only the oldest it
+    works with (>=), as Terraform recommends for reusable modules, so the pin is written once."""
     for name, module in configurations.items():
         (block,) = module.terraform
         assert block["required_version"].startswith(">="), name
         (providers,) = block["required_providers"]
-        assert providers["aws"] == {"source": "hashicorp/aws", "version": "~> 5.60"}, name
+        pin = "~>" if name == "root" else ">="
+        assert providers["aws"] == {"source": "hashicorp/aws", "version": f"{pin} 5.60"}, name
         if "archive" in providers:
-            assert providers["archive"] == {"source": "hashicorp/archive", "version": "~> 2.4"}, (
-                name
-            )
+            assert providers["archive"] == {
+                "source": "hashicorp/archive",
+                "version": f"{pin} 2.4",
+            }, name
     with_archive = {
         name
         for name, module in configurations.items()
