@@ -1,5 +1,5 @@
-"""terraform/modules/alerting against the code it deploys: the zip holds the files
-finlake/alerts/package.py names, the handler is the one the package names, every environment
+"""terraform/modules/alerting against the code it deploys: the zip holds the files and the
+handler finlake/alerts/lambda.json names (the list finlake/alerts/package.py reads), every environment
 variable the handler reads is set, and every AWS call the handler makes is allowed by its role
 (read from finlake/alerts/aws.py's source, so a new call without its permission fails here)."""
 
@@ -40,10 +40,14 @@ def _action(service: str, method: str) -> str:
 
 
 def test_the_zip_holds_the_packaged_files(modules):
+    """The module and finlake/alerts/package.py read one list, finlake/alerts/lambda.json."""
     alerting = modules["alerting"]
-    assert alerting.local("lambda_files") == list(LAMBDA_FILES)
+    assert "/finlake/alerts/lambda.json" in alerting.local("lambda")
+    assert alerting.local("lambda_files") == "${local.lambda.files}"
+    assert LAMBDA_FILES and all((REPO / f).is_file() for f in LAMBDA_FILES)
     (function,) = alerting.resources_of("aws_lambda_function").values()
-    assert function["handler"] == HANDLER
+    assert function["handler"] == "${local.lambda.handler}"
+    assert HANDLER.startswith("finlake.alerts.")
     assert function["runtime"] == "python3.11"
     assert function["reserved_concurrent_executions"] == 1
 

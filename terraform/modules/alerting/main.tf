@@ -22,18 +22,12 @@ locals {
   function_name   = "${var.name_prefix}-alerts"
   state_key       = "alerts/state.json"
 
-  # What the zip holds: finlake/alerts/package.py's LAMBDA_FILES (tests/alerts checks the two
-  # lists agree and that these files import with the standard library and boto3 alone), and the
-  # rules file rendered as JSON, so the Lambda needs no YAML parser.
-  lambda_files = [
-    "finlake/__init__.py",
-    "finlake/errors.py",
-    "finlake/alerts/__init__.py",
-    "finlake/alerts/rules.py",
-    "finlake/alerts/engine.py",
-    "finlake/alerts/aws.py",
-  ]
-  rules_json = jsonencode(yamldecode(file("${local.repo_root}/alerts/rules.yml")))
+  # What the zip holds and its handler: finlake/alerts/lambda.json, which finlake/alerts/package.py
+  # reads too (tests/alerts checks these files import with the standard library and boto3
+  # alone), and the rules file rendered as JSON, so the Lambda needs no YAML parser.
+  lambda       = jsondecode(file("${local.repo_root}/finlake/alerts/lambda.json"))
+  lambda_files = local.lambda.files
+  rules_json   = jsonencode(yamldecode(file("${local.repo_root}/alerts/rules.yml")))
 
   # The event the daily run sends after customer_risk is built (modules/daily_run); anything
   # else that builds prod may send it too.
@@ -210,7 +204,7 @@ resource "aws_lambda_function" "this" {
   description                    = "finlake alerting: the rules of alerts/rules.yml on Athena; new occurrences to SNS."
   role                           = module.role.arn
   runtime                        = "python3.11"
-  handler                        = "finlake.alerts.aws.handler"
+  handler                        = local.lambda.handler
   filename                       = data.archive_file.this.output_path
   source_code_hash               = data.archive_file.this.output_base64sha256
   timeout                        = var.timeout_seconds
