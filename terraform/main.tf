@@ -147,10 +147,9 @@ module "iceberg_maintenance" {
   database_name = module.catalog.database_names.silver
   zone_prefix   = "silver/"
   workgroup     = module.workgroup["dbt"]
-  # The transformation role's query statement, defined once in access_roles.
+  # The transformation role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
   lake_bucket_arn             = module.lake_storage.lake_bucket_arn
-  results_bucket_arn          = module.lake_storage.athena_results_bucket_arn
   kms_key_arn                 = module.lake_storage.kms_key_arn
   permissions_boundary_arn    = var.permissions_boundary_arn
 }
@@ -166,13 +165,13 @@ module "alerting" {
     silver = module.catalog.database_names["silver"]
     gold   = module.catalog.database_names["gold"]
   }
-  lake_bucket_name         = module.lake_storage.lake_bucket_name
-  lake_bucket_arn          = module.lake_storage.lake_bucket_arn
-  results_bucket_arn       = module.lake_storage.athena_results_bucket_arn
-  lake_kms_key_arn         = module.lake_storage.kms_key_arn
-  subscription             = var.alerts_subscription
-  kms_deletion_window_days = var.kms_deletion_window_days
-  permissions_boundary_arn = var.permissions_boundary_arn
+  # The analyst role's query statements, defined once in access_roles.
+  workgroup_query_policy_json = module.access_roles.analyst_workgroup_query_policy_json
+  lake_bucket_name            = module.lake_storage.lake_bucket_name
+  lake_bucket_arn             = module.lake_storage.lake_bucket_arn
+  subscription                = var.alerts_subscription
+  kms_deletion_window_days    = var.kms_deletion_window_days
+  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # The daily run (issue 19): ingestion -> dbt build (prod) -> scoring -> customer_risk -> alerts,

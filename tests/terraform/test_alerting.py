@@ -63,9 +63,22 @@ def test_every_setting_the_handler_reads_is_set(modules):
     assert {"FINLAKE_GOLD_SCHEMA", "FINLAKE_SILVER_SCHEMA", "FINLAKE_ALERTS_DLQ_URL"} <= set_here
 
 
-def test_every_call_of_the_handler_is_allowed_by_its_role(modules):
+def _role_statements(modules, root) -> list:
+    """The Lambda role's statements: its own, and the analyst workgroup's queries that the root
+    passes in from access_roles (analyst_workgroup_query_policy_json)."""
     alerting = modules["alerting"]
-    statements = alerting.document_statements("this")
+    body = alerting.data[("aws_iam_policy_document", "this")]
+    assert body["source_policy_documents"] == ["${var.workgroup_query_policy_json}"]
+    call = root.module_calls["alerting"]
+    assert call["workgroup_query_policy_json"] == (
+        "${module.access_roles.analyst_workgroup_query_policy_json}"
+    )
+    shared = modules["access_roles"].document_statements("workgroup_query", "analyst")
+    return alerting.document_statements("this") + shared
+
+
+def test_every_call_of_the_handler_is_allowed_by_its_role(modules, root):
+    statements = _role_statements(modules, root)
     allowed = {a for s in statements if s.effect == "Allow" for a in s.actions}
     calls = _calls()
     assert ("athena", "get_query_results") in calls and ("sns", "publish_batch") in calls
@@ -73,8 +86,8 @@ def test_every_call_of_the_handler_is_allowed_by_its_role(modules):
     assert missing == [], f"the alerting role lacks {missing}"
 
 
-def test_the_role_reads_only_gold_and_silver(modules):
-    statements = modules["alerting"].document_statements("this")
+def test_the_role_reads_only_gold_and_silver(modules, root):
+    statements = _role_statements(modules, root)
     glue = [r for s in statements for r in s.resources if ":glue:" in r]
     assert glue and all("bronze" not in r for r in glue)
     assert all(re.search(r"(catalog|database_names\.(gold|silver))", r) for r in glue), glue
@@ -82,7 +95,7 @@ def test_the_role_reads_only_gold_and_silver(modules):
     assert sorted(writes) == sorted(
         [
             "${var.lake_bucket_arn}/alerts/state.json",
-            "${var.results_bucket_arn}/${var.workgroup.results_prefix}*",
+            "${var.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*",
         ]
     )
 

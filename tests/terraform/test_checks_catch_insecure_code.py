@@ -243,8 +243,8 @@ def test_an_analyst_reading_silver_is_flagged(tmp_path):
     module = mutated(
         "access_roles",
         tmp_path,
-        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/gold/*"]\n  }\n\n  statement {\n    sid       = "ListOwnQueryResults"',
-        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/silver/*"]\n  }\n\n  statement {\n    sid       = "ListOwnQueryResults"',
+        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/gold/*"]\n  }\n}',
+        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/silver/*"]\n  }\n}',
     )
     assert_flagged(
         role_scope_findings(module, SCOPES),
@@ -274,7 +274,7 @@ def test_another_role_in_the_analyst_workgroup_results_is_flagged(tmp_path):
     module = mutated(
         "access_roles",
         tmp_path,
-        'resources = ["${var.results_bucket_arn}/${var.transformation_workgroup.results_prefix}*"]',
+        'resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]',
         'resources = ["${var.results_bucket_arn}/*"]',
     )
     assert_flagged(

@@ -83,6 +83,11 @@ locals {
     "athena:GetQueryResultsStream",
     "athena:GetWorkGroup",
   ]
+  # Who queries in which Athena workgroup (the documents workgroup_query).
+  query_workgroups = {
+    transformation = var.transformation_workgroup
+    analyst        = var.analyst_workgroup
+  }
   athena_catalog_read = [
     "athena:GetDataCatalog",
     "athena:GetDatabase",
@@ -337,19 +342,62 @@ resource "aws_iam_role_policy" "ingestion" {
 # Transformation: dbt on Athena. Reads bronze, writes silver and gold.
 # ---------------------------------------------------------------------------------------------
 
-# Running queries in the dbt workgroup: one definition, for dbt (below) and for the scheduled
-# Iceberg maintenance, which runs dbt's maintenance statements there (output
-# dbt_workgroup_query_policy_json, terraform/modules/iceberg_maintenance).
-data "aws_iam_policy_document" "dbt_workgroup_query" {
+# Querying in a workgroup, one definition for each workgroup's users: the transformation role
+# (dbt's workgroup) and the analyst role (the analyst workgroup) below, the scheduled Iceberg
+# maintenance (dbt's statements in dbt's workgroup) and the alerting Lambda (the rules in the
+# analyst workgroup), through the outputs dbt_workgroup_query_policy_json and
+# analyst_workgroup_query_policy_json. Athena writes each query's results, encrypted with the
+# lake key, under the workgroup's own prefix of the results bucket.
+data "aws_iam_policy_document" "workgroup_query" {
+  for_each = local.query_workgroups
+
   statement {
-    sid       = "QueryInDbtWorkgroup"
+    sid       = "QueryInWorkgroup"
     actions   = local.athena_query
-    resources = [var.transformation_workgroup.arn]
+    resources = [each.value.arn]
+  }
+
+  statement {
+    sid       = "LocateBuckets"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListOwnQueryResults"
+    actions   = ["s3:ListBucket"]
+    resources = [var.results_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [each.value.results_prefix, "${each.value.results_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadWriteOwnQueryResults"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]
+  }
+
+  statement {
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
+    # with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
   }
 }
 
 data "aws_iam_policy_document" "transformation" {
-  source_policy_documents = [data.aws_iam_policy_document.dbt_workgroup_query.json]
+  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["transformation"].json]
 
   statement {
     sid       = "ReadAthenaCatalog"
@@ -418,8 +466,8 @@ data "aws_iam_policy_document" "transformation" {
   }
 
   statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    sid       = "ListMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
     resources = [var.lake_bucket_arn, var.results_bucket_arn]
   }
 
@@ -456,38 +504,6 @@ data "aws_iam_policy_document" "transformation" {
     sid       = "HoldTheLakeLease"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${var.lake_bucket_arn}/.finlake.lock"]
-  }
-
-  statement {
-    sid       = "ListOwnQueryResults"
-    actions   = ["s3:ListBucket"]
-    resources = [var.results_bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [var.transformation_workgroup.results_prefix, "${var.transformation_workgroup.results_prefix}*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadWriteOwnQueryResults"
-    actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.results_bucket_arn}/${var.transformation_workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
-    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
   }
 }
 
@@ -606,11 +622,7 @@ resource "aws_iam_role_policy" "ml" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "analyst" {
-  statement {
-    sid       = "QueryInAnalystWorkgroup"
-    actions   = local.athena_query
-    resources = [var.analyst_workgroup.arn]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["analyst"].json]
 
   statement {
     # The Athena console's workgroup, catalog and engine pickers call these list APIs, which
@@ -654,12 +666,6 @@ data "aws_iam_policy_document" "analyst" {
   }
 
   statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
-  }
-
-  statement {
     sid       = "ListGold"
     actions   = ["s3:ListBucket"]
     resources = [var.lake_bucket_arn]
@@ -675,38 +681,6 @@ data "aws_iam_policy_document" "analyst" {
     sid       = "ReadGold"
     actions   = ["s3:GetObject"]
     resources = ["${var.lake_bucket_arn}/gold/*"]
-  }
-
-  statement {
-    sid       = "ListOwnQueryResults"
-    actions   = ["s3:ListBucket"]
-    resources = [var.results_bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [var.analyst_workgroup.results_prefix, "${var.analyst_workgroup.results_prefix}*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadWriteOwnQueryResults"
-    actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
-    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
   }
 }
 

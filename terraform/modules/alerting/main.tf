@@ -245,11 +245,9 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "QueryInTheWorkgroup"
-    actions   = ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"]
-    resources = [var.workgroup.arn]
-  }
+  # Queries in the workgroup, their results and the lake key: the analyst role's own statements
+  # (access_roles output analyst_workgroup_query_policy_json), so they cannot drift apart.
+  source_policy_documents = [var.workgroup_query_policy_json]
 
   statement {
     sid     = "ReadGoldAndSilverTables"
@@ -297,30 +295,6 @@ data "aws_iam_policy_document" "this" {
       test     = "StringEquals"
       variable = "s3:prefix"
       values   = [local.state_key]
-    }
-  }
-
-  statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
-  }
-
-  statement {
-    sid       = "WriteQueryResults"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.results_bucket_arn}/${var.workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.lake_kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
     }
   }
 

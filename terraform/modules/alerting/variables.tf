@@ -5,11 +5,14 @@ variable "name_prefix" {
 
 variable "workgroup" {
   type = object({
-    name           = string
-    arn            = string
-    results_prefix = string
+    name = string
   })
-  description = "The Athena workgroup the rules' queries run in (the analyst workgroup: gold and silver only, no bronze), its ARN and the results prefix it enforces in the results bucket."
+  description = "The Athena workgroup the rules' queries run in: the analyst workgroup (gold and silver only, no bronze)."
+}
+
+variable "workgroup_query_policy_json" {
+  type        = string
+  description = "IAM policy document (JSON) allowing queries in var.workgroup, their results and the lake key through S3 and Glue: the access_roles module's analyst_workgroup_query_policy_json, the analyst role's own statements."
 }
 
 variable "database_names" {
@@ -28,16 +31,6 @@ variable "lake_bucket_name" {
 variable "lake_bucket_arn" {
   type        = string
   description = "ARN of the lake bucket (var.lake_bucket_name)."
-}
-
-variable "results_bucket_arn" {
-  type        = string
-  description = "ARN of the Athena results bucket; the Lambda reads and writes its workgroup's prefix only."
-}
-
-variable "lake_kms_key_arn" {
-  type        = string
-  description = "ARN of the lake's KMS key (lake data, query results, the Glue catalog); used through S3 and Glue only."
 }
 
 variable "subscription" {

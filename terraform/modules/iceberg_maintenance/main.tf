@@ -88,8 +88,8 @@ module "state_machine" {
 
 # What the executions' tasks do; the module adds the key, log and trace permissions.
 data "aws_iam_policy_document" "state_machine" {
-  # Queries in the workgroup: the transformation role's own statement (access_roles output
-  # dbt_workgroup_query_policy_json), so the two cannot drift apart.
+  # Queries in the workgroup, their results and the lake key: the transformation role's own
+  # statements (access_roles output dbt_workgroup_query_policy_json), so they cannot drift apart.
   source_policy_documents = [var.workgroup_query_policy_json]
 
   statement {
@@ -125,30 +125,6 @@ data "aws_iam_policy_document" "state_machine" {
     sid       = "RewriteTheZone"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${var.lake_bucket_arn}/${var.zone_prefix}*"]
-  }
-
-  statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
-  }
-
-  statement {
-    sid       = "WriteQueryResults"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.results_bucket_arn}/${var.workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
-    }
   }
 }
 

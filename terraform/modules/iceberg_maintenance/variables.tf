@@ -52,11 +52,9 @@ variable "schedule_expression" {
 
 variable "workgroup" {
   type = object({
-    name           = string
-    arn            = string
-    results_prefix = string
+    name = string
   })
-  description = "The Athena workgroup the statements run in (the dbt workgroup of the query_workgroup module: name, arn and results_prefix outputs)."
+  description = "The Athena workgroup the statements run in (the dbt workgroup of the query_workgroup module)."
 }
 
 variable "lake_bucket_arn" {
@@ -66,16 +64,6 @@ variable "lake_bucket_arn" {
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
     error_message = "lake_bucket_arn must be the ARN of an S3 bucket."
-  }
-}
-
-variable "results_bucket_arn" {
-  type        = string
-  description = "ARN of the Athena query results bucket."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_arn))
-    error_message = "results_bucket_arn must be the ARN of an S3 bucket."
   }
 }
 
@@ -108,10 +96,5 @@ variable "permissions_boundary_arn" {
 
 variable "workgroup_query_policy_json" {
   type        = string
-  description = "IAM policy document (JSON) allowing queries in var.workgroup: the access_roles module's dbt_workgroup_query_policy_json, the transformation role's own statement."
-
-  validation {
-    condition     = can(jsondecode(var.workgroup_query_policy_json).Statement)
-    error_message = "workgroup_query_policy_json must be an IAM policy document in JSON (the access_roles module's dbt_workgroup_query_policy_json output)."
-  }
+  description = "IAM policy document (JSON) allowing queries in var.workgroup, their results and the lake key through S3 and Glue: the access_roles module's dbt_workgroup_query_policy_json, the transformation role's own statements."
 }
