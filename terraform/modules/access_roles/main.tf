@@ -35,6 +35,14 @@ locals {
     crawler        = "${var.name_prefix}-crawler"
   }
 
+  # Who may assume each role that is not a service's (documents principals_trust).
+  role_principals = {
+    delivery       = var.delivery_principal_arns
+    transformation = var.transformation_principal_arns
+    ml             = var.ml_principal_arns
+    analyst        = var.analyst_principal_arns
+  }
+
   glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
   glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
   athena_data_catalog_arn = "arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"
@@ -119,50 +127,18 @@ data "aws_iam_policy_document" "glue_trust" {
   }
 }
 
-data "aws_iam_policy_document" "delivery_trust" {
+# The roles people and tools (not AWS services) assume: each trusts only the principals listed
+# for it (local.role_principals).
+data "aws_iam_policy_document" "principals_trust" {
+  for_each = local.role_principals
+
   statement {
     sid     = "ListedPrincipals"
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "AWS"
-      identifiers = var.delivery_principal_arns
-    }
-  }
-}
-
-data "aws_iam_policy_document" "transformation_trust" {
-  statement {
-    sid     = "ListedPrincipals"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "AWS"
-      identifiers = var.transformation_principal_arns
-    }
-  }
-}
-
-data "aws_iam_policy_document" "ml_trust" {
-  statement {
-    sid     = "ListedPrincipals"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "AWS"
-      identifiers = var.ml_principal_arns
-    }
-  }
-}
-
-data "aws_iam_policy_document" "analyst_trust" {
-  statement {
-    sid     = "ListedPrincipals"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "AWS"
-      identifiers = var.analyst_principal_arns
+      identifiers = each.value
     }
   }
 }
@@ -218,7 +194,7 @@ resource "aws_iam_role" "delivery" {
 
   name                 = local.role_names.delivery
   description          = "finlake extract delivery: puts files under landing/ only."
-  assume_role_policy   = data.aws_iam_policy_document.delivery_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["delivery"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
@@ -510,7 +486,7 @@ data "aws_iam_policy_document" "transformation" {
 resource "aws_iam_role" "transformation" {
   name                 = local.role_names.transformation
   description          = "finlake dbt (target prod) on Athena: reads bronze, builds silver and gold."
-  assume_role_policy   = data.aws_iam_policy_document.transformation_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["transformation"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
@@ -606,7 +582,7 @@ data "aws_iam_policy_document" "ml" {
 resource "aws_iam_role" "ml" {
   name                 = local.role_names.ml
   description          = "finlake default-model notebook: reads gold, writes ml/ and gold.customer_default_scores."
-  assume_role_policy   = data.aws_iam_policy_document.ml_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["ml"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
@@ -687,7 +663,7 @@ data "aws_iam_policy_document" "analyst" {
 resource "aws_iam_role" "analyst" {
   name                 = local.role_names.analyst
   description          = "finlake analysts: read gold through the analyst Athena workgroup."
-  assume_role_policy   = data.aws_iam_policy_document.analyst_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["analyst"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
