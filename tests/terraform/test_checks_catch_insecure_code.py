@@ -307,9 +307,7 @@ def test_the_ml_role_writing_another_gold_table_is_flagged(tmp_path):
 
 
 def test_a_trust_policy_open_to_everyone_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles", tmp_path, "identifiers = each.value", 'identifiers = ["*"]'
-    )
+    module = mutated("access_roles", tmp_path, "identifiers = each.value", 'identifiers = ["*"]')
     assert_flagged(trust_findings(module), "trusts every principal (*)")
 
 
