@@ -15,11 +15,26 @@ provider "aws" {
 
 locals {
   environment = var.environment
+  # The start of every resource name (finlake-prod-…), built once here and given to every module.
+  name_prefix = "${var.project}-${local.environment}"
   gib         = 1024 * 1024 * 1024
 
   workgroup_scan_limit_gib = {
     dbt     = var.dbt_query_scan_limit_gib
     analyst = var.analyst_query_scan_limit_gib
+  }
+
+  # What the dbt prod profile reads (profiles.yml.example), with this environment's values: the
+  # output dbt_environment and the daily run's builds take this one map.
+  dbt_environment = {
+    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
+    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
+    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
+    AWS_REGION                 = var.aws_region
+    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
+    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
+    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
+    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
   }
 
   tags = merge(var.tags, {
@@ -33,8 +48,7 @@ locals {
 module "lake_storage" {
   source = "./modules/lake_storage"
 
-  project                              = var.project
-  environment                          = local.environment
+  name_prefix                          = local.name_prefix
   landing_retention_days               = var.landing_retention_days
   noncurrent_version_retention_days    = var.noncurrent_version_retention_days
   rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
@@ -46,8 +60,7 @@ module "lake_storage" {
 module "catalog" {
   source = "./modules/catalog"
 
-  project                     = var.project
-  environment                 = local.environment
+  name_prefix                 = local.name_prefix
   lake_bucket_name            = module.lake_storage.lake_bucket_name
   kms_key_arn                 = module.lake_storage.kms_key_arn
   projection_start_date       = var.projection_start_date
@@ -64,8 +77,7 @@ module "workgroup" {
   source   = "./modules/query_workgroup"
   for_each = local.workgroup_scan_limit_gib
 
-  project                        = var.project
-  environment                    = local.environment
+  name_prefix                    = local.name_prefix
   purpose                        = each.key
   results_bucket_name            = module.lake_storage.athena_results_bucket_name
   kms_key_arn                    = module.lake_storage.kms_key_arn
@@ -85,8 +97,7 @@ moved {
 module "access_roles" {
   source = "./modules/access_roles"
 
-  project            = var.project
-  environment        = local.environment
+  name_prefix        = local.name_prefix
   lake_bucket_arn    = module.lake_storage.lake_bucket_arn
   results_bucket_arn = module.lake_storage.athena_results_bucket_arn
   kms_key_arn        = module.lake_storage.kms_key_arn
@@ -94,14 +105,8 @@ module "access_roles" {
   # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
   slot_database_names = module.catalog.slot_database_names
 
-  transformation_workgroup = {
-    arn            = module.workgroup["dbt"].arn
-    results_prefix = module.workgroup["dbt"].results_prefix
-  }
-  analyst_workgroup = {
-    arn            = module.workgroup["analyst"].arn
-    results_prefix = module.workgroup["analyst"].results_prefix
-  }
+  transformation_workgroup = module.workgroup["dbt"]
+  analyst_workgroup        = module.workgroup["analyst"]
 
   glue_security_configuration_name = module.ingestion_job.security_configuration_name
   delivery_principal_arns          = var.delivery_principal_arns
@@ -115,8 +120,7 @@ module "access_roles" {
 module "ingestion_job" {
   source = "./modules/ingestion_job"
 
-  project           = var.project
-  environment       = local.environment
+  name_prefix       = local.name_prefix
   lake_bucket_name  = module.lake_storage.lake_bucket_name
   kms_key_arn       = module.lake_storage.kms_key_arn
   role_arn          = module.access_roles.ingestion_role_arn
@@ -135,23 +139,17 @@ module "ingestion_job" {
 module "iceberg_maintenance" {
   source = "./modules/iceberg_maintenance"
 
-  project     = var.project
-  environment = local.environment
+  name_prefix = local.name_prefix
   tables = [
     for pair in setproduct(["blue", "green"], ["stg_transactions", "stg_loan_payments"]) :
     "${module.catalog.slot_database_names["silver__${pair[0]}"]}.${pair[1]}"
   ]
   database_name = module.catalog.database_names.silver
   zone_prefix   = "silver/"
-  workgroup = {
-    name           = module.workgroup["dbt"].name
-    arn            = module.workgroup["dbt"].arn
-    results_prefix = module.workgroup["dbt"].results_prefix
-  }
-  # The transformation role's query statement, defined once in access_roles.
+  workgroup     = module.workgroup["dbt"]
+  # The transformation role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
   lake_bucket_arn             = module.lake_storage.lake_bucket_arn
-  results_bucket_arn          = module.lake_storage.athena_results_bucket_arn
   kms_key_arn                 = module.lake_storage.kms_key_arn
   permissions_boundary_arn    = var.permissions_boundary_arn
 }
@@ -161,24 +159,19 @@ module "iceberg_maintenance" {
 module "alerting" {
   source = "./modules/alerting"
 
-  project     = var.project
-  environment = local.environment
-  workgroup = {
-    name           = module.workgroup["analyst"].name
-    arn            = module.workgroup["analyst"].arn
-    results_prefix = module.workgroup["analyst"].results_prefix
-  }
+  name_prefix = local.name_prefix
+  workgroup   = module.workgroup["analyst"]
   database_names = {
     silver = module.catalog.database_names["silver"]
     gold   = module.catalog.database_names["gold"]
   }
-  lake_bucket_name         = module.lake_storage.lake_bucket_name
-  lake_bucket_arn          = module.lake_storage.lake_bucket_arn
-  results_bucket_arn       = module.lake_storage.athena_results_bucket_arn
-  lake_kms_key_arn         = module.lake_storage.kms_key_arn
-  subscription             = var.alerts_subscription
-  kms_deletion_window_days = var.kms_deletion_window_days
-  permissions_boundary_arn = var.permissions_boundary_arn
+  # The analyst role's query statements, defined once in access_roles.
+  workgroup_query_policy_json = module.access_roles.analyst_workgroup_query_policy_json
+  lake_bucket_name            = module.lake_storage.lake_bucket_name
+  lake_bucket_arn             = module.lake_storage.lake_bucket_arn
+  subscription                = var.alerts_subscription
+  kms_deletion_window_days    = var.kms_deletion_window_days
+  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # The daily run (issue 19): ingestion -> dbt build (prod) -> scoring -> customer_risk -> alerts,
@@ -187,21 +180,10 @@ module "alerting" {
 module "daily_run" {
   source = "./modules/daily_run"
 
-  project             = var.project
-  environment         = local.environment
-  schedule_expression = var.daily_run_schedule
-  glue_job            = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
-  # The output dbt_environment's map (tests/terraform/test_daily_run.py checks they are equal).
-  dbt_environment = {
-    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
-    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
-    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
-    AWS_REGION                 = var.aws_region
-    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
-    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
-    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
-    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
-  }
+  name_prefix             = local.name_prefix
+  schedule_expression     = var.daily_run_schedule
+  glue_job                = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
+  dbt_environment         = local.dbt_environment
   transformation_role_arn = module.access_roles.transformation_role_arn
   pii_key_secret_name     = module.ingestion_job.pii_key_secret_name
   databricks              = var.databricks_scoring

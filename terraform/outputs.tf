@@ -3,22 +3,22 @@
 
 output "athena_work_group" {
   description = "dbt profile work_group (FINLAKE_ATHENA_WORKGROUP): the Athena workgroup dbt runs in."
-  value       = module.workgroup["dbt"].name
+  value       = local.dbt_environment.FINLAKE_ATHENA_WORKGROUP
 }
 
 output "s3_staging_dir" {
   description = "dbt profile s3_staging_dir (FINLAKE_ATHENA_STAGING_DIR): the dbt workgroup's results location."
-  value       = module.workgroup["dbt"].output_location
+  value       = local.dbt_environment.FINLAKE_ATHENA_STAGING_DIR
 }
 
 output "s3_data_dir" {
   description = "dbt profile s3_data_dir (FINLAKE_S3_DATA_DIR): the lake bucket root; silver tables go under silver/, gold under gold/."
-  value       = "s3://${module.lake_storage.lake_bucket_name}/"
+  value       = local.dbt_environment.FINLAKE_S3_DATA_DIR
 }
 
 output "region_name" {
   description = "dbt profile region_name (AWS_REGION)."
-  value       = var.aws_region
+  value       = local.dbt_environment.AWS_REGION
 }
 
 output "database" {
@@ -28,36 +28,27 @@ output "database" {
 
 output "silver_schema" {
   description = "Glue database of the silver layer (FINLAKE_SILVER_SCHEMA)."
-  value       = module.catalog.database_names["silver"]
+  value       = local.dbt_environment.FINLAKE_SILVER_SCHEMA
 }
 
 output "gold_schema" {
   description = "Glue database of the gold layer (FINLAKE_GOLD_SCHEMA)."
-  value       = module.catalog.database_names["gold"]
+  value       = local.dbt_environment.FINLAKE_GOLD_SCHEMA
 }
 
 output "bronze_schema" {
   description = "Glue database of the bronze tables, the dbt sources (FINLAKE_BRONZE_SCHEMA)."
-  value       = module.catalog.database_names["bronze"]
+  value       = local.dbt_environment.FINLAKE_BRONZE_SCHEMA
 }
 
 output "reference_schema" {
   description = "Glue database of the dbt seeds, reference data (FINLAKE_REFERENCE_SCHEMA)."
-  value       = module.catalog.database_names["reference"]
+  value       = local.dbt_environment.FINLAKE_REFERENCE_SCHEMA
 }
 
 output "dbt_environment" {
   description = "The environment variables the dbt prod profile reads, with their values for this environment."
-  value = {
-    FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
-    FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
-    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
-    AWS_REGION                 = var.aws_region
-    FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
-    FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
-    FINLAKE_BRONZE_SCHEMA      = module.catalog.database_names["bronze"]
-    FINLAKE_REFERENCE_SCHEMA   = module.catalog.database_names["reference"]
-  }
+  value       = local.dbt_environment
 }
 
 # Everything else an operator needs.

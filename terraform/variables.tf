@@ -35,8 +35,13 @@ variable "allowed_account_ids" {
 
 variable "project" {
   type        = string
-  description = "Project name, the first part of every resource name."
+  description = "Project name, the first part of every resource name (local.name_prefix = \"<project>-<environment>\", which every module takes as name_prefix)."
   default     = "finlake"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
+  }
 }
 
 variable "tags" {

@@ -737,18 +737,19 @@ NAMED_TYPES = (
 
 
 def naming_findings(module: Module) -> list[str]:
-    """local.name_prefix is project-environment, and named resources start from it."""
+    """The module takes var.name_prefix (the root's project-environment), and named resources
+    start from it."""
     findings = []
-    if module.locals.get("name_prefix") != "${var.project}-${var.environment}":
-        findings.append(
-            f'{module.name}: local.name_prefix is not "${{var.project}}-${{var.environment}}".'
-        )
+    if "name_prefix" not in module.variables:
+        findings.append(f"{module.name}: has no variable name_prefix.")
+    if "name_prefix" in module.locals:
+        findings.append(f"{module.name}: builds its own local.name_prefix; take var.name_prefix.")
     for rtype in NAMED_TYPES:
         for name, body in module.resources_of(rtype).items():
             value = module.interpolate(str(body.get("name", "")))
-            if "${var.project}-${var.environment}" not in value:
+            if "${var.name_prefix}" not in value:
                 findings.append(
-                    f"{module.name}: {rtype}.{name} is not named from local.name_prefix ({value!r})."
+                    f"{module.name}: {rtype}.{name} is not named from var.name_prefix ({value!r})."
                 )
     return findings
 

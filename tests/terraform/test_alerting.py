@@ -1,5 +1,5 @@
-"""terraform/modules/alerting against the code it deploys: the zip holds the files
-finlake/alerts/package.py names, the handler is the one the package names, every environment
+"""terraform/modules/alerting against the code it deploys: the zip holds the files and the
+handler finlake/alerts/lambda.json names (the list finlake/alerts/package.py reads), every environment
 variable the handler reads is set, and every AWS call the handler makes is allowed by its role
 (read from finlake/alerts/aws.py's source, so a new call without its permission fails here)."""
 
@@ -40,10 +40,14 @@ def _action(service: str, method: str) -> str:
 
 
 def test_the_zip_holds_the_packaged_files(modules):
+    """The module and finlake/alerts/package.py read one list, finlake/alerts/lambda.json."""
     alerting = modules["alerting"]
-    assert alerting.local("lambda_files") == list(LAMBDA_FILES)
+    assert "/finlake/alerts/lambda.json" in alerting.local("lambda")
+    assert alerting.local("lambda_files") == "${local.lambda.files}"
+    assert LAMBDA_FILES and all((REPO / f).is_file() for f in LAMBDA_FILES)
     (function,) = alerting.resources_of("aws_lambda_function").values()
-    assert function["handler"] == HANDLER
+    assert function["handler"] == "${local.lambda.handler}"
+    assert HANDLER.startswith("finlake.alerts.")
     assert function["runtime"] == "python3.11"
     assert function["reserved_concurrent_executions"] == 1
 
@@ -59,9 +63,22 @@ def test_every_setting_the_handler_reads_is_set(modules):
     assert {"FINLAKE_GOLD_SCHEMA", "FINLAKE_SILVER_SCHEMA", "FINLAKE_ALERTS_DLQ_URL"} <= set_here
 
 
-def test_every_call_of_the_handler_is_allowed_by_its_role(modules):
+def _role_statements(modules, root) -> list:
+    """The Lambda role's statements: its own, and the analyst workgroup's queries that the root
+    passes in from access_roles (analyst_workgroup_query_policy_json)."""
     alerting = modules["alerting"]
-    statements = alerting.document_statements("this")
+    body = alerting.data[("aws_iam_policy_document", "this")]
+    assert body["source_policy_documents"] == ["${var.workgroup_query_policy_json}"]
+    call = root.module_calls["alerting"]
+    assert call["workgroup_query_policy_json"] == (
+        "${module.access_roles.analyst_workgroup_query_policy_json}"
+    )
+    shared = modules["access_roles"].document_statements("workgroup_query", "analyst")
+    return alerting.document_statements("this") + shared
+
+
+def test_every_call_of_the_handler_is_allowed_by_its_role(modules, root):
+    statements = _role_statements(modules, root)
     allowed = {a for s in statements if s.effect == "Allow" for a in s.actions}
     calls = _calls()
     assert ("athena", "get_query_results") in calls and ("sns", "publish_batch") in calls
@@ -69,8 +86,8 @@ def test_every_call_of_the_handler_is_allowed_by_its_role(modules):
     assert missing == [], f"the alerting role lacks {missing}"
 
 
-def test_the_role_reads_only_gold_and_silver(modules):
-    statements = modules["alerting"].document_statements("this")
+def test_the_role_reads_only_gold_and_silver(modules, root):
+    statements = _role_statements(modules, root)
     glue = [r for s in statements for r in s.resources if ":glue:" in r]
     assert glue and all("bronze" not in r for r in glue)
     assert all(re.search(r"(catalog|database_names\.(gold|silver))", r) for r in glue), glue
@@ -78,7 +95,7 @@ def test_the_role_reads_only_gold_and_silver(modules):
     assert sorted(writes) == sorted(
         [
             "${var.lake_bucket_arn}/alerts/state.json",
-            "${var.results_bucket_arn}/${var.workgroup.results_prefix}*",
+            "${var.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*",
         ]
     )
 

@@ -89,12 +89,8 @@ def test_a_bucket_without_encryption_is_flagged(tmp_path):
     module = snippet(
         tmp_path,
         """
-locals {
-  name_prefix = "${var.project}-${var.environment}"
-}
-
 resource "aws_s3_bucket" "raw" {
-  bucket = "${local.name_prefix}-raw"
+  bucket = "${var.name_prefix}-raw"
 }
 
 resource "aws_s3_bucket_public_access_block" "raw" {
@@ -247,8 +243,8 @@ def test_an_analyst_reading_silver_is_flagged(tmp_path):
     module = mutated(
         "access_roles",
         tmp_path,
-        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/gold/*"]\n  }\n\n  statement {\n    sid       = "ListOwnQueryResults"',
-        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/silver/*"]\n  }\n\n  statement {\n    sid       = "ListOwnQueryResults"',
+        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/gold/*"]\n  }\n}',
+        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/silver/*"]\n  }\n}',
     )
     assert_flagged(
         role_scope_findings(module, SCOPES),
@@ -278,7 +274,7 @@ def test_another_role_in_the_analyst_workgroup_results_is_flagged(tmp_path):
     module = mutated(
         "access_roles",
         tmp_path,
-        'resources = ["${var.results_bucket_arn}/${var.transformation_workgroup.results_prefix}*"]',
+        'resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]',
         'resources = ["${var.results_bucket_arn}/*"]',
     )
     assert_flagged(
@@ -311,9 +307,7 @@ def test_the_ml_role_writing_another_gold_table_is_flagged(tmp_path):
 
 
 def test_a_trust_policy_open_to_everyone_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles", tmp_path, "identifiers = var.analyst_principal_arns", 'identifiers = ["*"]'
-    )
+    module = mutated("access_roles", tmp_path, "identifiers = each.value", 'identifiers = ["*"]')
     assert_flagged(trust_findings(module), "trusts every principal (*)")
 
 
@@ -410,10 +404,10 @@ def test_names_not_built_from_the_prefix_are_flagged(tmp_path):
     module = mutated(
         "query_workgroup",
         tmp_path,
-        'name        = "${local.name_prefix}-${var.purpose}"',
+        'name        = "${var.name_prefix}-${var.purpose}"',
         'name        = "analytics"',
     )
-    assert_flagged(naming_findings(module), "is not named from local.name_prefix")
+    assert_flagged(naming_findings(module), "is not named from var.name_prefix")
 
 
 def test_account_ids_regions_and_credentials_are_flagged(tmp_path):

@@ -25,9 +25,12 @@ EXPECTED_MODULES = {
     "iceberg_maintenance",
     "alerting",
     "daily_run",
+    "service_role",
+    "state_machine",
 }
-# Called by the root; secure_bucket is called by lake_storage.
-ROOT_MODULES = EXPECTED_MODULES - {"secure_bucket"}
+# Called by the root; secure_bucket is called by lake_storage, service_role by alerting, daily_run
+# and state_machine, state_machine by daily_run and iceberg_maintenance.
+ROOT_MODULES = EXPECTED_MODULES - {"secure_bucket", "service_role", "state_machine"}
 REQUIRED_FILES = {"versions.tf", "variables.tf", "main.tf", "outputs.tf"}
 # The dbt-athena-community prod target, field by field, and the variables the dbt profile reads.
 DBT_OUTPUTS = {
@@ -76,15 +79,19 @@ def test_every_configuration_has_the_standard_files(configurations):
 
 
 def test_provider_versions_are_pinned(configurations):
+    """The root pins (~>) the versions every environment runs; a module states only the oldest it
+    works with (>=), as Terraform recommends for reusable modules, so the pin is written once."""
     for name, module in configurations.items():
         (block,) = module.terraform
         assert block["required_version"].startswith(">="), name
         (providers,) = block["required_providers"]
-        assert providers["aws"] == {"source": "hashicorp/aws", "version": "~> 5.60"}, name
+        pin = "~>" if name == "root" else ">="
+        assert providers["aws"] == {"source": "hashicorp/aws", "version": f"{pin} 5.60"}, name
         if "archive" in providers:
-            assert providers["archive"] == {"source": "hashicorp/archive", "version": "~> 2.4"}, (
-                name
-            )
+            assert providers["archive"] == {
+                "source": "hashicorp/archive",
+                "version": f"{pin} 2.4",
+            }, name
     with_archive = {
         name
         for name, module in configurations.items()
@@ -141,6 +148,10 @@ def test_the_root_wires_every_module_once_for_any_environment(root):
     sources = {body["source"] for body in root.module_calls.values()}
     assert sources == {f"./modules/{name}" for name in ROOT_MODULES}
     assert root.locals["environment"] == "${var.environment}"
+    # The naming rule is written once, here; every module takes the prefix.
+    assert root.locals["name_prefix"] == "${var.project}-${local.environment}"
+    for name, body in root.module_calls.items():
+        assert body["name_prefix"] == "${local.name_prefix}", name
     assert not re.search(r'"(dev|prod)"', "".join(root.texts.values()))
 
 
@@ -159,16 +170,18 @@ def test_outputs_map_onto_the_dbt_athena_prod_target(root):
     outputs = root.outputs
     assert set(outputs) >= DBT_OUTPUTS
     assert outputs["database"]["value"] == "awsdatacatalog"
-    assert outputs["s3_data_dir"]["value"] == "s3://${module.lake_storage.lake_bucket_name}/"
-    assert outputs["s3_staging_dir"]["value"] == '${module.workgroup["dbt"].output_location}'
-    exported = outputs["dbt_environment"]["value"]
+    # One map, local.dbt_environment: the output of that name and each profile field read it.
+    assert outputs["dbt_environment"]["value"] == "${local.dbt_environment}"
+    exported = root.locals["dbt_environment"]
+    assert exported["FINLAKE_S3_DATA_DIR"] == "s3://${module.lake_storage.lake_bucket_name}/"
+    assert exported["FINLAKE_ATHENA_STAGING_DIR"] == '${module.workgroup["dbt"].output_location}'
     # The six the dbt prod profile reads, plus the bronze and reference (seeds) schemas.
     assert set(exported) - {"__is_block__"} == set(DBT_ENVIRONMENT) | {
         "FINLAKE_BRONZE_SCHEMA",
         "FINLAKE_REFERENCE_SCHEMA",
     }
     for variable, output in DBT_ENVIRONMENT.items():
-        assert exported[variable] == outputs[output]["value"], variable
+        assert outputs[output]["value"] == f"${{local.dbt_environment.{variable}}}", variable
 
 
 def test_readme_documents_the_dbt_variables_and_every_checkov_skip():

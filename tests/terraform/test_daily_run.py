@@ -307,6 +307,7 @@ def test_the_build_event_is_the_one_the_alerting_rule_waits_for(definition, modu
 def test_the_root_gives_the_build_the_dbt_environment(root):
     call = root.module_calls["daily_run"]
     assert call["dbt_environment"] == root.outputs["dbt_environment"]["value"]
+    assert call["dbt_environment"] == "${local.dbt_environment}"
 
 
 def test_the_dbt_image_pins_the_locked_versions_and_runs_unprivileged():

@@ -1,5 +1,6 @@
 """The scheduled Iceberg maintenance queries Athena with the transformation role's own
-statement (terraform/modules/access_roles), defined once: the two cannot drift apart."""
+statements (terraform/modules/access_roles), defined once: the two cannot drift apart. So does
+the alerting Lambda with the analyst role's (tests/terraform/test_alerting.py)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,20 @@ def test_the_maintenance_takes_its_athena_permissions_from_access_roles(modules,
     )
 
 
-def test_access_roles_defines_the_dbt_workgroup_queries_once(modules):
+def test_access_roles_defines_each_workgroups_queries_once(modules):
     access = modules["access_roles"]
-    (query,) = access.document_statements("dbt_workgroup_query")
-    assert query.resources == ("${var.transformation_workgroup.arn}",)
-    transformation = access.document_statements("transformation")
-    athena_query = [s for s in transformation if "athena:StartQueryExecution" in s.actions]
-    assert athena_query == [query]  # included from the shared document, not written again
+    for role, workgroup in (("transformation", "transformation"), ("analyst", "analyst")):
+        shared = access.document_statements("workgroup_query", workgroup)
+        (query,) = [s for s in shared if "athena:StartQueryExecution" in s.actions]
+        assert query.resources == (f"${{var.{workgroup}_workgroup.arn}}",)
+        own = access.document_statements(role)
+        athena_query = [s for s in own if "athena:StartQueryExecution" in s.actions]
+        assert athena_query == [query]  # included from the shared document, not written again
+        assert all(statement in own for statement in shared), role
+    outputs = access.outputs
+    assert outputs["dbt_workgroup_query_policy_json"]["value"] == (
+        '${data.aws_iam_policy_document.workgroup_query["transformation"].json}'
+    )
+    assert outputs["analyst_workgroup_query_policy_json"]["value"] == (
+        '${data.aws_iam_policy_document.workgroup_query["analyst"].json}'
+    )

@@ -118,11 +118,11 @@ def test_lake_and_results_buckets_log_to_the_access_log_bucket(modules):
 def test_bucket_names_come_from_the_name_prefix_account_and_region(modules):
     bucket = modules["secure_bucket"]
     resolved = bucket.interpolate(bucket.locals["bucket_name"])
-    assert resolved.startswith("${var.project}-${var.environment}-${var.purpose}-")
+    assert resolved.startswith("${var.name_prefix}-${var.purpose}-")
     assert "${data.aws_caller_identity.current.account_id}" in resolved
     assert "${data.aws_region.current.name}" in resolved
     for body in bucket_calls(modules["lake_storage"]).values():
-        assert (body["project"], body["environment"]) == ("${var.project}", "${var.environment}")
+        assert body["name_prefix"] == "${var.name_prefix}"
 
 
 def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules):

@@ -31,6 +31,7 @@ _LOCAL_REF = re.compile(r"\$\{local\.([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}")
 _DOC_REF = re.compile(
     r'^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_]+)(?:\["([A-Za-z0-9_-]+)"\])?\.json\}$'
 )
+_EACH_VALUE = re.compile(r"\$\{each\.value((?:\.\w+)*)\}")
 META_KEYS = ("__is_block__", "__comments__", "__inline_comments__")
 
 
@@ -186,6 +187,12 @@ class Module:
                 raise UnsupportedExpression(f"{self.name}: {name} has for_each over a non-local")
             if key is not None:
                 each_value = "${" + for_each[2:-1] + "." + key + "}"
+                entry = self.locals.get(for_each[8:-1], {})
+                entry = entry.get(key) if isinstance(entry, dict) else None
+                if isinstance(entry, str) and _WHOLE_EXPRESSION.match(entry):
+                    # A map of references (access_roles' query_workgroups): each.value is the
+                    # reference, and each.value.arn its attribute.
+                    each_value = entry
         statements: list[Statement] = []
         for source in self.string_list(
             body.get("source_policy_documents", []), f"{name}.source_policy_documents"
@@ -205,7 +212,11 @@ class Module:
         def strings(value: Any, where: str) -> tuple[str, ...]:
             items = self.string_list(value, f"{doc}.{where}")
             if each_value is not None:
-                items = [item.replace("${each.value}", each_value) for item in items]
+                inner = each_value[2:-1]
+                items = [
+                    _EACH_VALUE.sub(lambda m: "${" + inner + m.group(1) + "}", item)
+                    for item in items
+                ]
             return tuple(items)
 
         principals = tuple(

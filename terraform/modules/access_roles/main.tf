@@ -22,18 +22,25 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
 
   role_names = {
-    delivery       = "${local.name_prefix}-delivery"
-    ingestion      = "${local.name_prefix}-ingestion"
-    transformation = "${local.name_prefix}-transformation"
-    ml             = "${local.name_prefix}-ml"
-    analyst        = "${local.name_prefix}-analyst"
-    crawler        = "${local.name_prefix}-crawler"
+    delivery       = "${var.name_prefix}-delivery"
+    ingestion      = "${var.name_prefix}-ingestion"
+    transformation = "${var.name_prefix}-transformation"
+    ml             = "${var.name_prefix}-ml"
+    analyst        = "${var.name_prefix}-analyst"
+    crawler        = "${var.name_prefix}-crawler"
+  }
+
+  # Who may assume each role that is not a service's (documents principals_trust).
+  role_principals = {
+    delivery       = var.delivery_principal_arns
+    transformation = var.transformation_principal_arns
+    ml             = var.ml_principal_arns
+    analyst        = var.analyst_principal_arns
   }
 
   glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
@@ -84,6 +91,11 @@ locals {
     "athena:GetQueryResultsStream",
     "athena:GetWorkGroup",
   ]
+  # Who queries in which Athena workgroup (the documents workgroup_query).
+  query_workgroups = {
+    transformation = var.transformation_workgroup
+    analyst        = var.analyst_workgroup
+  }
   athena_catalog_read = [
     "athena:GetDataCatalog",
     "athena:GetDatabase",
@@ -115,50 +127,18 @@ data "aws_iam_policy_document" "glue_trust" {
   }
 }
 
-data "aws_iam_policy_document" "delivery_trust" {
+# The roles people and tools (not AWS services) assume: each trusts only the principals listed
+# for it (local.role_principals).
+data "aws_iam_policy_document" "principals_trust" {
+  for_each = local.role_principals
+
   statement {
     sid     = "ListedPrincipals"
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "AWS"
-      identifiers = var.delivery_principal_arns
-    }
-  }
-}
-
-data "aws_iam_policy_document" "transformation_trust" {
-  statement {
-    sid     = "ListedPrincipals"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "AWS"
-      identifiers = var.transformation_principal_arns
-    }
-  }
-}
-
-data "aws_iam_policy_document" "ml_trust" {
-  statement {
-    sid     = "ListedPrincipals"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "AWS"
-      identifiers = var.ml_principal_arns
-    }
-  }
-}
-
-data "aws_iam_policy_document" "analyst_trust" {
-  statement {
-    sid     = "ListedPrincipals"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "AWS"
-      identifiers = var.analyst_principal_arns
+      identifiers = each.value
     }
   }
 }
@@ -214,7 +194,7 @@ resource "aws_iam_role" "delivery" {
 
   name                 = local.role_names.delivery
   description          = "finlake extract delivery: puts files under landing/ only."
-  assume_role_policy   = data.aws_iam_policy_document.delivery_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["delivery"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
@@ -338,19 +318,62 @@ resource "aws_iam_role_policy" "ingestion" {
 # Transformation: dbt on Athena. Reads bronze, writes silver and gold.
 # ---------------------------------------------------------------------------------------------
 
-# Running queries in the dbt workgroup: one definition, for dbt (below) and for the scheduled
-# Iceberg maintenance, which runs dbt's maintenance statements there (output
-# dbt_workgroup_query_policy_json, terraform/modules/iceberg_maintenance).
-data "aws_iam_policy_document" "dbt_workgroup_query" {
+# Querying in a workgroup, one definition for each workgroup's users: the transformation role
+# (dbt's workgroup) and the analyst role (the analyst workgroup) below, the scheduled Iceberg
+# maintenance (dbt's statements in dbt's workgroup) and the alerting Lambda (the rules in the
+# analyst workgroup), through the outputs dbt_workgroup_query_policy_json and
+# analyst_workgroup_query_policy_json. Athena writes each query's results, encrypted with the
+# lake key, under the workgroup's own prefix of the results bucket.
+data "aws_iam_policy_document" "workgroup_query" {
+  for_each = local.query_workgroups
+
   statement {
-    sid       = "QueryInDbtWorkgroup"
+    sid       = "QueryInWorkgroup"
     actions   = local.athena_query
-    resources = [var.transformation_workgroup.arn]
+    resources = [each.value.arn]
+  }
+
+  statement {
+    sid       = "LocateBuckets"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+  }
+
+  statement {
+    sid       = "ListOwnQueryResults"
+    actions   = ["s3:ListBucket"]
+    resources = [var.results_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [each.value.results_prefix, "${each.value.results_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadWriteOwnQueryResults"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]
+  }
+
+  statement {
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
+    # with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
   }
 }
 
 data "aws_iam_policy_document" "transformation" {
-  source_policy_documents = [data.aws_iam_policy_document.dbt_workgroup_query.json]
+  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["transformation"].json]
 
   statement {
     sid       = "ReadAthenaCatalog"
@@ -419,8 +442,8 @@ data "aws_iam_policy_document" "transformation" {
   }
 
   statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    sid       = "ListMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
     resources = [var.lake_bucket_arn, var.results_bucket_arn]
   }
 
@@ -458,44 +481,12 @@ data "aws_iam_policy_document" "transformation" {
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${var.lake_bucket_arn}/.finlake.lock"]
   }
-
-  statement {
-    sid       = "ListOwnQueryResults"
-    actions   = ["s3:ListBucket"]
-    resources = [var.results_bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [var.transformation_workgroup.results_prefix, "${var.transformation_workgroup.results_prefix}*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadWriteOwnQueryResults"
-    actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.results_bucket_arn}/${var.transformation_workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
-    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
-  }
 }
 
 resource "aws_iam_role" "transformation" {
   name                 = local.role_names.transformation
   description          = "finlake dbt (target prod) on Athena: reads bronze, builds silver and gold."
-  assume_role_policy   = data.aws_iam_policy_document.transformation_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["transformation"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
@@ -591,7 +582,7 @@ data "aws_iam_policy_document" "ml" {
 resource "aws_iam_role" "ml" {
   name                 = local.role_names.ml
   description          = "finlake default-model notebook: reads gold, writes ml/ and gold.customer_default_scores."
-  assume_role_policy   = data.aws_iam_policy_document.ml_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["ml"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }
@@ -607,11 +598,7 @@ resource "aws_iam_role_policy" "ml" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "analyst" {
-  statement {
-    sid       = "QueryInAnalystWorkgroup"
-    actions   = local.athena_query
-    resources = [var.analyst_workgroup.arn]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["analyst"].json]
 
   statement {
     # The Athena console's workgroup, catalog and engine pickers call these list APIs, which
@@ -655,12 +642,6 @@ data "aws_iam_policy_document" "analyst" {
   }
 
   statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
-  }
-
-  statement {
     sid       = "ListGold"
     actions   = ["s3:ListBucket"]
     resources = [var.lake_bucket_arn]
@@ -677,44 +658,12 @@ data "aws_iam_policy_document" "analyst" {
     actions   = ["s3:GetObject"]
     resources = ["${var.lake_bucket_arn}/gold/*"]
   }
-
-  statement {
-    sid       = "ListOwnQueryResults"
-    actions   = ["s3:ListBucket"]
-    resources = [var.results_bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [var.analyst_workgroup.results_prefix, "${var.analyst_workgroup.results_prefix}*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadWriteOwnQueryResults"
-    actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
-    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
-  }
 }
 
 resource "aws_iam_role" "analyst" {
   name                 = local.role_names.analyst
   description          = "finlake analysts: read gold through the analyst Athena workgroup."
-  assume_role_policy   = data.aws_iam_policy_document.analyst_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.principals_trust["analyst"].json
   max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
 }

@@ -34,6 +34,11 @@ output "delivery_role_arn" {
 }
 
 output "dbt_workgroup_query_policy_json" {
-  description = "IAM policy document (JSON) allowing the queries of the dbt workgroup, as the transformation role has them; the Iceberg maintenance state machine's role includes it."
-  value       = data.aws_iam_policy_document.dbt_workgroup_query.json
+  description = "IAM policy document (JSON) allowing queries in the dbt workgroup and their results, as the transformation role has them; the Iceberg maintenance state machine's role includes it."
+  value       = data.aws_iam_policy_document.workgroup_query["transformation"].json
+}
+
+output "analyst_workgroup_query_policy_json" {
+  description = "IAM policy document (JSON) allowing queries in the analyst workgroup and their results, as the analyst role has them; the alerting Lambda's role includes it."
+  value       = data.aws_iam_policy_document.workgroup_query["analyst"].json
 }

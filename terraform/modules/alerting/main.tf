@@ -13,28 +13,21 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
-  repo_root   = abspath("${path.module}/../../..")
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+  repo_root  = abspath("${path.module}/../../..")
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
-  function_name   = "${local.name_prefix}-alerts"
+  function_name   = "${var.name_prefix}-alerts"
   state_key       = "alerts/state.json"
 
-  # What the zip holds: finlake/alerts/package.py's LAMBDA_FILES (tests/alerts checks the two
-  # lists agree and that these files import with the standard library and boto3 alone), and the
-  # rules file rendered as JSON, so the Lambda needs no YAML parser.
-  lambda_files = [
-    "finlake/__init__.py",
-    "finlake/errors.py",
-    "finlake/alerts/__init__.py",
-    "finlake/alerts/rules.py",
-    "finlake/alerts/engine.py",
-    "finlake/alerts/aws.py",
-  ]
-  rules_json = jsonencode(yamldecode(file("${local.repo_root}/alerts/rules.yml")))
+  # What the zip holds and its handler: finlake/alerts/lambda.json, which finlake/alerts/package.py
+  # reads too (tests/alerts checks these files import with the standard library and boto3
+  # alone), and the rules file rendered as JSON, so the Lambda needs no YAML parser.
+  lambda       = jsondecode(file("${local.repo_root}/finlake/alerts/lambda.json"))
+  lambda_files = local.lambda.files
+  rules_json   = jsonencode(yamldecode(file("${local.repo_root}/alerts/rules.yml")))
 
   # The event the daily run sends after customer_risk is built (modules/daily_run); anything
   # else that builds prod may send it too.
@@ -86,14 +79,14 @@ data "aws_iam_policy_document" "key" {
 }
 
 resource "aws_kms_key" "this" {
-  description             = "finlake ${var.environment}: alert notifications, their dead-letter queue and logs."
+  description             = "${var.name_prefix}: alert notifications, their dead-letter queue and logs."
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.key.json
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${local.name_prefix}-alerts"
+  name          = "alias/${var.name_prefix}-alerts"
   target_key_id = aws_kms_key.this.key_id
 }
 
@@ -102,7 +95,7 @@ resource "aws_kms_alias" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_sns_topic" "this" {
-  name              = "${local.name_prefix}-alerts"
+  name              = "${var.name_prefix}-alerts"
   kms_master_key_id = aws_kms_key.this.arn
 }
 
@@ -168,7 +161,7 @@ resource "aws_sns_topic_subscription" "this" {
 }
 
 resource "aws_sqs_queue" "dead_letter" {
-  name                      = "${local.name_prefix}-alerts-dead-letter"
+  name                      = "${var.name_prefix}-alerts-dead-letter"
   message_retention_seconds = var.dead_letter_retention_days * 86400
   kms_master_key_id         = aws_kms_key.this.arn
 }
@@ -209,9 +202,9 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile the bank operates; the zip is built from the reviewed repository by the same Terraform run.
   function_name                  = local.function_name
   description                    = "finlake alerting: the rules of alerts/rules.yml on Athena; new occurrences to SNS."
-  role                           = aws_iam_role.this.arn
+  role                           = module.role.arn
   runtime                        = "python3.11"
-  handler                        = "finlake.alerts.aws.handler"
+  handler                        = local.lambda.handler
   filename                       = data.archive_file.this.output_path
   source_code_hash               = data.archive_file.this.output_base64sha256
   timeout                        = var.timeout_seconds
@@ -238,7 +231,7 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+  depends_on = [aws_cloudwatch_log_group.this, module.role]
 }
 
 resource "aws_lambda_function_event_invoke_config" "this" {
@@ -251,30 +244,10 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 # Its role: the rules' reads, the topic, the queue, the state object
 # ---------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    sid     = "Lambda"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
 data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "QueryInTheWorkgroup"
-    actions   = ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"]
-    resources = [var.workgroup.arn]
-  }
+  # Queries in the workgroup, their results and the lake key: the analyst role's own statements
+  # (access_roles output analyst_workgroup_query_policy_json), so they cannot drift apart.
+  source_policy_documents = [var.workgroup_query_policy_json]
 
   statement {
     sid     = "ReadGoldAndSilverTables"
@@ -326,30 +299,6 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
-  }
-
-  statement {
-    sid       = "WriteQueryResults"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.results_bucket_arn}/${var.workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.lake_kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
     sid       = "Publish"
     actions   = ["sns:Publish"]
     resources = [aws_sns_topic.this.arn]
@@ -382,17 +331,27 @@ data "aws_iam_policy_document" "this" {
   }
 }
 
-resource "aws_iam_role" "this" {
-  name                 = local.function_name
-  description          = "finlake alerting Lambda: reads gold and silver through Athena, publishes to the alerts topic."
-  assume_role_policy   = data.aws_iam_policy_document.trust.json
-  permissions_boundary = var.permissions_boundary_arn
+module "role" {
+  source = "../service_role"
+
+  name_prefix              = var.name_prefix
+  name                     = "alerts"
+  description              = "finlake alerting Lambda: reads gold and silver through Athena, publishes to the alerts topic."
+  service                  = "lambda.amazonaws.com"
+  policy_name              = "alerts"
+  policy_json              = data.aws_iam_policy_document.this.json
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
-resource "aws_iam_role_policy" "this" {
-  name   = "alerts"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
+# Into modules/service_role without replacing anything.
+moved {
+  from = aws_iam_role.this
+  to   = module.role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = module.role.aws_iam_role_policy.this
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -400,7 +359,7 @@ resource "aws_iam_role_policy" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "this" {
-  name        = "${local.name_prefix}-alerts-after-build"
+  name        = "${var.name_prefix}-alerts-after-build"
   description = "Runs the alert rules after the daily build succeeds (the daily run's event)."
   event_pattern = jsonencode({
     source        = [local.build_succeeded.source]
@@ -422,7 +381,7 @@ resource "aws_lambda_permission" "this" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letter" {
-  alarm_name          = "${local.name_prefix}-alerts-failed"
+  alarm_name          = "${var.name_prefix}-alerts-failed"
   alarm_description   = "An alerting run failed after its retries: its record is in the dead-letter queue (docs/operations.md)."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"

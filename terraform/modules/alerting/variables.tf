@@ -1,30 +1,18 @@
-variable "project" {
+variable "name_prefix" {
   type        = string
-  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
-    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter."
-  }
-}
-
-variable "environment" {
-  type        = string
-  description = "Environment name, for example dev or prod; the second part of every resource name."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
-    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
-  }
+  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
 variable "workgroup" {
   type = object({
-    name           = string
-    arn            = string
-    results_prefix = string
+    name = string
   })
-  description = "The Athena workgroup the rules' queries run in (the analyst workgroup: gold and silver only, no bronze), its ARN and the results prefix it enforces in the results bucket."
+  description = "The Athena workgroup the rules' queries run in: the analyst workgroup (gold and silver only, no bronze)."
+}
+
+variable "workgroup_query_policy_json" {
+  type        = string
+  description = "IAM policy document (JSON) allowing queries in var.workgroup, their results and the lake key through S3 and Glue: the access_roles module's analyst_workgroup_query_policy_json, the analyst role's own statements."
 }
 
 variable "database_names" {
@@ -43,16 +31,6 @@ variable "lake_bucket_name" {
 variable "lake_bucket_arn" {
   type        = string
   description = "ARN of the lake bucket (var.lake_bucket_name)."
-}
-
-variable "results_bucket_arn" {
-  type        = string
-  description = "ARN of the Athena results bucket; the Lambda reads and writes its workgroup's prefix only."
-}
-
-variable "lake_kms_key_arn" {
-  type        = string
-  description = "ARN of the lake's KMS key (lake data, query results, the Glue catalog); used through S3 and Glue only."
 }
 
 variable "subscription" {

@@ -1,14 +1,16 @@
+# A module states the oldest versions it works with; the root (terraform/versions.tf) pins the
+# versions every environment runs, so the pin is written once.
 terraform {
   required_version = ">= 1.5.0"
 
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.60"
+      version = ">= 5.60"
     }
     archive = {
       source  = "hashicorp/archive"
-      version = "~> 2.4"
+      version = ">= 2.4"
     }
   }
 }

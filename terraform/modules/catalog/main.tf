@@ -10,10 +10,8 @@
 # databases live in the same zone of the lake as their layer.
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-
   # Athena and Glue database names: lowercase, underscores only.
-  database_prefix = replace(local.name_prefix, "-", "_")
+  database_prefix = replace(var.name_prefix, "-", "_")
   layers          = ["bronze", "silver", "gold", "reference"]
   database_names  = { for layer in local.layers : layer => "${local.database_prefix}_${layer}" }
 
@@ -60,7 +58,7 @@ resource "aws_glue_catalog_database" "this" {
   for_each = local.database_names
 
   name         = each.value
-  description  = "finlake ${each.key} layer (${local.name_prefix})."
+  description  = "finlake ${each.key} layer (${var.name_prefix})."
   location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[each.key]}/"
 }
 
@@ -69,7 +67,7 @@ resource "aws_glue_catalog_database" "slot" {
   for_each = local.slot_database_names
 
   name         = each.value
-  description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${local.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
+  description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${var.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
   location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
 }
 
@@ -229,7 +227,7 @@ resource "aws_glue_catalog_table" "load_log" {
 resource "aws_glue_crawler" "this" {
   count = var.enable_crawler ? 1 : 0
 
-  name                   = "${local.name_prefix}-bronze-partitions"
+  name                   = "${var.name_prefix}-bronze-partitions"
   description            = "Registers new bronze partitions in the Terraform-managed tables; never changes their schema."
   role                   = var.crawler_role_arn
   database_name          = aws_glue_catalog_database.this["bronze"].name

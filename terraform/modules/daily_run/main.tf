@@ -19,17 +19,16 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
-  repo_root   = abspath("${path.module}/../../..")
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+  repo_root  = abspath("${path.module}/../../..")
 
-  state_machine_name = "${local.name_prefix}-daily-run"
+  state_machine_name = "${var.name_prefix}-daily-run"
   # Built from its name, not read from the resource: the role's policy names the machine, and the
   # machine names the role.
   state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
-  project_name      = "${local.name_prefix}-dbt"
+  project_name      = "${var.name_prefix}-dbt"
   event_bus_name    = "default"
   event_bus_arn     = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.event_bus_name}"
   # Secrets Manager appends six random characters to a secret's name in its ARN.
@@ -89,7 +88,7 @@ resource "aws_cloudwatch_log_group" "build" {
 resource "aws_codebuild_project" "this" {
   name           = local.project_name
   description    = "finlake: finlake build --target prod (dbt-athena) in the image of deploy/dbt/Dockerfile."
-  service_role   = aws_iam_role.build.arn
+  service_role   = module.build_role.arn
   build_timeout  = var.build_timeout_minutes
   encryption_key = var.kms_key_arn
 
@@ -137,24 +136,6 @@ resource "aws_codebuild_project" "this" {
   }
 }
 
-data "aws_iam_policy_document" "build_trust" {
-  statement {
-    sid     = "CodeBuild"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["codebuild.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
 data "aws_iam_policy_document" "build" {
   statement {
     # dbt runs as the transformation role; this role only starts the container.
@@ -195,69 +176,40 @@ data "aws_iam_policy_document" "build" {
   }
 }
 
-resource "aws_iam_role" "build" {
-  name                 = local.project_name
-  description          = "finlake daily run: starts the dbt container, which assumes the transformation role."
-  assume_role_policy   = data.aws_iam_policy_document.build_trust.json
-  permissions_boundary = var.permissions_boundary_arn
-}
+module "build_role" {
+  source = "../service_role"
 
-resource "aws_iam_role_policy" "build" {
-  name   = "dbt-build"
-  role   = aws_iam_role.build.id
-  policy = data.aws_iam_policy_document.build.json
+  name_prefix              = var.name_prefix
+  name                     = "dbt"
+  description              = "finlake daily run: starts the dbt container, which assumes the transformation role."
+  service                  = "codebuild.amazonaws.com"
+  policy_name              = "dbt-build"
+  policy_json              = data.aws_iam_policy_document.build.json
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 # ---------------------------------------------------------------------------------------------
-# The state machine
+# The state machine (modules/state_machine: encrypted, logged, traced; its role and schedule)
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/vendedlogs/states/${local.state_machine_name}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+module "state_machine" {
+  source = "../state_machine"
+
+  name_prefix = var.name_prefix
+  name        = "daily-run"
+  description = "finlake daily run: ingestion, dbt builds, scoring, the build event, failure notices."
+  definition  = local.definition
+  policy_json = data.aws_iam_policy_document.state_machine.json
+  schedule = var.schedule_expression == null ? null : {
+    expression  = var.schedule_expression
+    description = "Starts the finlake daily run."
+  }
+  kms_key_arn              = var.kms_key_arn
+  log_retention_days       = var.log_retention_days
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
-resource "aws_sfn_state_machine" "this" {
-  name       = local.state_machine_name
-  role_arn   = aws_iam_role.state_machine.arn
-  definition = local.definition
-
-  logging_configuration {
-    log_destination        = "${aws_cloudwatch_log_group.this.arn}:*"
-    include_execution_data = true
-    level                  = "ALL"
-  }
-
-  tracing_configuration {
-    enabled = true
-  }
-
-  encryption_configuration {
-    type                              = "CUSTOMER_MANAGED_KMS_KEY"
-    kms_key_id                        = var.kms_key_arn
-    kms_data_key_reuse_period_seconds = 300
-  }
-}
-
-data "aws_iam_policy_document" "state_machine_trust" {
-  statement {
-    sid     = "StepFunctions"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
+# What the executions' tasks do; the module adds the key, log and trace permissions.
 data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "CountRunningExecutions"
@@ -326,109 +278,55 @@ data "aws_iam_policy_document" "state_machine" {
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.alerts.kms_key_arn]
   }
-
-  statement {
-    # The state machine's own encrypted definition and execution history.
-    sid       = "UseLakeKeyForTheStateMachine"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["states.${local.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    # Log delivery and X-Ray have no resource-level permissions: the APIs demand Resource "*".
-    sid = "DeliverLogsAndTraces"
-    actions = [
-      "logs:CreateLogDelivery",
-      "logs:GetLogDelivery",
-      "logs:UpdateLogDelivery",
-      "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy",
-      "logs:DescribeResourcePolicies",
-      "logs:DescribeLogGroups",
-      "xray:PutTraceSegments",
-      "xray:PutTelemetryRecords",
-      "xray:GetSamplingRules",
-      "xray:GetSamplingTargets",
-    ]
-    resources = ["*"]
-  }
 }
 
-resource "aws_iam_role" "state_machine" {
-  name                 = local.state_machine_name
-  description          = "finlake daily run: ingestion, dbt builds, scoring, the build event, failure notices."
-  assume_role_policy   = data.aws_iam_policy_document.state_machine_trust.json
-  permissions_boundary = var.permissions_boundary_arn
+# Into modules/state_machine and modules/service_role without replacing anything.
+moved {
+  from = aws_iam_role.build
+  to   = module.build_role.aws_iam_role.this
 }
 
-resource "aws_iam_role_policy" "state_machine" {
-  name   = "daily-run"
-  role   = aws_iam_role.state_machine.id
-  policy = data.aws_iam_policy_document.state_machine.json
+moved {
+  from = aws_iam_role_policy.build
+  to   = module.build_role.aws_iam_role_policy.this
 }
 
-# ---------------------------------------------------------------------------------------------
-# The schedule
-# ---------------------------------------------------------------------------------------------
-
-resource "aws_cloudwatch_event_rule" "this" {
-  count = var.schedule_expression == null ? 0 : 1
-
-  name                = local.state_machine_name
-  description         = "Starts the finlake daily run."
-  schedule_expression = var.schedule_expression
+moved {
+  from = aws_cloudwatch_log_group.this
+  to   = module.state_machine.aws_cloudwatch_log_group.this
 }
 
-resource "aws_cloudwatch_event_target" "this" {
-  count = var.schedule_expression == null ? 0 : 1
-
-  rule     = aws_cloudwatch_event_rule.this[0].name
-  arn      = aws_sfn_state_machine.this.arn
-  role_arn = aws_iam_role.schedule.arn
+moved {
+  from = aws_sfn_state_machine.this
+  to   = module.state_machine.aws_sfn_state_machine.this
 }
 
-data "aws_iam_policy_document" "schedule_trust" {
-  statement {
-    sid     = "EventBridge"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+moved {
+  from = aws_iam_role.state_machine
+  to   = module.state_machine.module.role.aws_iam_role.this
 }
 
-data "aws_iam_policy_document" "schedule" {
-  statement {
-    sid       = "StartTheDailyRun"
-    actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.this.arn]
-  }
+moved {
+  from = aws_iam_role_policy.state_machine
+  to   = module.state_machine.module.role.aws_iam_role_policy.this
 }
 
-resource "aws_iam_role" "schedule" {
-  name                 = "${local.state_machine_name}-schedule"
-  description          = "finlake: lets EventBridge start the daily run."
-  assume_role_policy   = data.aws_iam_policy_document.schedule_trust.json
-  permissions_boundary = var.permissions_boundary_arn
+moved {
+  from = aws_cloudwatch_event_rule.this
+  to   = module.state_machine.aws_cloudwatch_event_rule.this
 }
 
-resource "aws_iam_role_policy" "schedule" {
-  name   = "start-daily-run"
-  role   = aws_iam_role.schedule.id
-  policy = data.aws_iam_policy_document.schedule.json
+moved {
+  from = aws_cloudwatch_event_target.this
+  to   = module.state_machine.aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_iam_role.schedule
+  to   = module.state_machine.module.schedule_role[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.schedule
+  to   = module.state_machine.module.schedule_role[0].aws_iam_role_policy.this
 }

@@ -1,6 +1,6 @@
 output "state_machine_arn" {
   description = "ARN of the daily run (start it by hand with `aws stepfunctions start-execution --state-machine-arn <arn>`)."
-  value       = aws_sfn_state_machine.this.arn
+  value       = module.state_machine.arn
 }
 
 output "dbt_image_repository" {
@@ -10,7 +10,7 @@ output "dbt_image_repository" {
 
 output "dbt_build_role_arn" {
   description = "Role of the dbt builds' container: add it to transformation_principal_arns so it may assume the transformation role."
-  value       = aws_iam_role.build.arn
+  value       = module.build_role.arn
 }
 
 output "dbt_project_name" {

@@ -1,33 +1,12 @@
-variable "project" {
+variable "name_prefix" {
   type        = string
-  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
-    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter."
-  }
+  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
-
-variable "environment" {
-  type        = string
-  description = "Environment name, for example dev or prod; the second part of every resource name."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
-    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
-  }
-}
-
 
 variable "schedule_expression" {
   type        = string
   description = "When EventBridge starts the daily run (UTC), e.g. cron(0 5 * * ? *); null for no schedule (start it by hand or from the delivery)."
   default     = "cron(0 5 * * ? *)"
-
-  validation {
-    condition     = var.schedule_expression == null || can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression, or null."
-  }
 }
 
 variable "glue_job" {

@@ -20,10 +20,9 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
 
   glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
 
@@ -63,62 +62,34 @@ locals {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The state machine
+# The state machine (modules/state_machine: encrypted, logged, traced; its role and schedule)
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/vendedlogs/states/${local.name_prefix}-iceberg-maintenance"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
+module "state_machine" {
+  source = "../state_machine"
 
-resource "aws_sfn_state_machine" "this" {
-  name     = "${local.name_prefix}-iceberg-maintenance"
-  role_arn = aws_iam_role.state_machine.arn
+  name_prefix = var.name_prefix
+  name        = "iceberg-maintenance"
+  description = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables through Athena."
   definition = jsonencode({
     Comment = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables (macros/maintenance/iceberg_maintenance.sql)."
     StartAt = local.steps[0].name
     States  = local.states
   })
-
-  logging_configuration {
-    log_destination        = "${aws_cloudwatch_log_group.this.arn}:*"
-    include_execution_data = true
-    level                  = "ALL"
+  policy_json = data.aws_iam_policy_document.state_machine.json
+  schedule = {
+    expression  = var.schedule_expression
+    description = "Starts the Iceberg maintenance of the incremental tables."
   }
-
-  tracing_configuration {
-    enabled = true
-  }
-
-  encryption_configuration {
-    type                              = "CUSTOMER_MANAGED_KMS_KEY"
-    kms_key_id                        = var.kms_key_arn
-    kms_data_key_reuse_period_seconds = 300
-  }
+  kms_key_arn              = var.kms_key_arn
+  log_retention_days       = var.log_retention_days
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
-data "aws_iam_policy_document" "state_machine_trust" {
-  statement {
-    sid     = "StepFunctions"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
+# What the executions' tasks do; the module adds the key, log and trace permissions.
 data "aws_iam_policy_document" "state_machine" {
-  # Queries in the workgroup: the transformation role's own statement (access_roles output
-  # dbt_workgroup_query_policy_json), so the two cannot drift apart.
+  # Queries in the workgroup, their results and the lake key: the transformation role's own
+  # statements (access_roles output dbt_workgroup_query_policy_json), so they cannot drift apart.
   source_policy_documents = [var.workgroup_query_policy_json]
 
   statement {
@@ -155,129 +126,45 @@ data "aws_iam_policy_document" "state_machine" {
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${var.lake_bucket_arn}/${var.zone_prefix}*"]
   }
-
-  statement {
-    sid       = "LocateBuckets"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
-  }
-
-  statement {
-    sid       = "WriteQueryResults"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.results_bucket_arn}/${var.workgroup.results_prefix}*"]
-  }
-
-  statement {
-    sid       = "UseLakeKeyThroughS3AndGlue"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    # The state machine's own encrypted definition and execution history.
-    sid       = "UseLakeKeyForTheStateMachine"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["states.${local.region}.amazonaws.com"]
-    }
-  }
-
-  statement {
-    # Log delivery and X-Ray have no resource-level permissions: the APIs demand Resource "*".
-    sid = "DeliverLogsAndTraces"
-    actions = [
-      "logs:CreateLogDelivery",
-      "logs:GetLogDelivery",
-      "logs:UpdateLogDelivery",
-      "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy",
-      "logs:DescribeResourcePolicies",
-      "logs:DescribeLogGroups",
-      "xray:PutTraceSegments",
-      "xray:PutTelemetryRecords",
-      "xray:GetSamplingRules",
-      "xray:GetSamplingTargets",
-    ]
-    resources = ["*"]
-  }
 }
 
-resource "aws_iam_role" "state_machine" {
-  name                 = "${local.name_prefix}-iceberg-maintenance"
-  description          = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables through Athena."
-  assume_role_policy   = data.aws_iam_policy_document.state_machine_trust.json
-  permissions_boundary = var.permissions_boundary_arn
+# Into modules/state_machine without replacing anything.
+moved {
+  from = aws_cloudwatch_log_group.this
+  to   = module.state_machine.aws_cloudwatch_log_group.this
 }
 
-resource "aws_iam_role_policy" "state_machine" {
-  name   = "iceberg-maintenance"
-  role   = aws_iam_role.state_machine.id
-  policy = data.aws_iam_policy_document.state_machine.json
+moved {
+  from = aws_sfn_state_machine.this
+  to   = module.state_machine.aws_sfn_state_machine.this
 }
 
-# ---------------------------------------------------------------------------------------------
-# The schedule
-# ---------------------------------------------------------------------------------------------
-
-resource "aws_cloudwatch_event_rule" "this" {
-  name                = "${local.name_prefix}-iceberg-maintenance"
-  description         = "Starts the Iceberg maintenance of the incremental tables."
-  schedule_expression = var.schedule_expression
+moved {
+  from = aws_iam_role.state_machine
+  to   = module.state_machine.module.role.aws_iam_role.this
 }
 
-resource "aws_cloudwatch_event_target" "this" {
-  rule     = aws_cloudwatch_event_rule.this.name
-  arn      = aws_sfn_state_machine.this.arn
-  role_arn = aws_iam_role.schedule.arn
+moved {
+  from = aws_iam_role_policy.state_machine
+  to   = module.state_machine.module.role.aws_iam_role_policy.this
 }
 
-data "aws_iam_policy_document" "schedule_trust" {
-  statement {
-    sid     = "EventBridge"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+moved {
+  from = aws_cloudwatch_event_rule.this
+  to   = module.state_machine.aws_cloudwatch_event_rule.this[0]
 }
 
-data "aws_iam_policy_document" "schedule" {
-  statement {
-    sid       = "StartTheMaintenance"
-    actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.this.arn]
-  }
+moved {
+  from = aws_cloudwatch_event_target.this
+  to   = module.state_machine.aws_cloudwatch_event_target.this[0]
 }
 
-resource "aws_iam_role" "schedule" {
-  name                 = "${local.name_prefix}-iceberg-maintenance-schedule"
-  description          = "finlake: lets EventBridge start the Iceberg maintenance state machine."
-  assume_role_policy   = data.aws_iam_policy_document.schedule_trust.json
-  permissions_boundary = var.permissions_boundary_arn
+moved {
+  from = aws_iam_role.schedule
+  to   = module.state_machine.module.schedule_role[0].aws_iam_role.this
 }
 
-resource "aws_iam_role_policy" "schedule" {
-  name   = "start-iceberg-maintenance"
-  role   = aws_iam_role.schedule.id
-  policy = data.aws_iam_policy_document.schedule.json
+moved {
+  from = aws_iam_role_policy.schedule
+  to   = module.state_machine.module.schedule_role[0].aws_iam_role_policy.this
 }

@@ -1,11 +1,11 @@
 output "state_machine_arn" {
   description = "ARN of the maintenance state machine (start it by hand with `aws stepfunctions start-execution --state-machine-arn <arn>`)."
-  value       = aws_sfn_state_machine.this.arn
+  value       = module.state_machine.arn
 }
 
 output "schedule_rule_name" {
   description = "Name of the EventBridge rule that starts the maintenance on its schedule."
-  value       = aws_cloudwatch_event_rule.this.name
+  value       = module.state_machine.schedule_rule_name
 }
 
 output "statements" {

@@ -1,21 +1,6 @@
-variable "project" {
+variable "name_prefix" {
   type        = string
-  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
-    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter."
-  }
-}
-
-variable "environment" {
-  type        = string
-  description = "Environment name, for example dev or prod; the second part of every resource name."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
-    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
-  }
+  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
 variable "tables" {
@@ -63,20 +48,13 @@ variable "schedule_expression" {
   type        = string
   description = "When the maintenance runs (EventBridge cron or rate expression, UTC). Keep it clear of the dbt build: a compaction and a merge of the same table conflict, and one of them fails."
   default     = "cron(0 4 ? * SUN *)"
-
-  validation {
-    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression."
-  }
 }
 
 variable "workgroup" {
   type = object({
-    name           = string
-    arn            = string
-    results_prefix = string
+    name = string
   })
-  description = "The Athena workgroup the statements run in (the dbt workgroup of the query_workgroup module: name, arn and results_prefix outputs)."
+  description = "The Athena workgroup the statements run in (the dbt workgroup of the query_workgroup module)."
 }
 
 variable "lake_bucket_arn" {
@@ -86,16 +64,6 @@ variable "lake_bucket_arn" {
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
     error_message = "lake_bucket_arn must be the ARN of an S3 bucket."
-  }
-}
-
-variable "results_bucket_arn" {
-  type        = string
-  description = "ARN of the Athena query results bucket."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_arn))
-    error_message = "results_bucket_arn must be the ARN of an S3 bucket."
   }
 }
 
@@ -128,10 +96,5 @@ variable "permissions_boundary_arn" {
 
 variable "workgroup_query_policy_json" {
   type        = string
-  description = "IAM policy document (JSON) allowing queries in var.workgroup: the access_roles module's dbt_workgroup_query_policy_json, the transformation role's own statement."
-
-  validation {
-    condition     = can(jsondecode(var.workgroup_query_policy_json).Statement)
-    error_message = "workgroup_query_policy_json must be an IAM policy document in JSON (the access_roles module's dbt_workgroup_query_policy_json output)."
-  }
+  description = "IAM policy document (JSON) allowing queries in var.workgroup, their results and the lake key through S3 and Glue: the access_roles module's dbt_workgroup_query_policy_json, the transformation role's own statements."
 }

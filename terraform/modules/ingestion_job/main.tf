@@ -4,8 +4,6 @@
 # whenever a source file changes.
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-
   # This module lives at terraform/modules/ingestion_job in the repository.
   repo_root     = abspath("${path.module}/../../..")
   script_prefix = "scripts/ingestion"
@@ -19,7 +17,7 @@ locals {
   # a re-upload when no source changed.
   package_hash = sha256(join("\n", [for file in local.package_files : "${file} ${filesha256("${local.repo_root}/${file}")}"]))
 
-  security_configuration_name = "${local.name_prefix}-ingestion"
+  security_configuration_name = "${var.name_prefix}-ingestion"
 
   # With a security configuration attached, Glue writes to these log groups (and encrypts them
   # with its key). Creating them here sets their retention; Glue would create them without one.
@@ -49,7 +47,7 @@ locals {
 data "archive_file" "package" {
   type = "zip"
   # Inside .terraform/ (git-ignored, per working directory) so the build never dirties the tree.
-  output_path      = "${path.root}/.terraform/build/${local.name_prefix}-ingestion-packages.zip"
+  output_path      = "${path.root}/.terraform/build/${var.name_prefix}-ingestion-packages.zip"
   output_file_mode = "0644"
 
   dynamic "source" {
@@ -120,7 +118,7 @@ resource "aws_cloudwatch_log_group" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_glue_job" "this" {
-  name                   = "${local.name_prefix}-ingestion"
+  name                   = "${var.name_prefix}-ingestion"
   description            = "finlake ingestion: landing CSV extracts to bronze Parquet, with malformed-line capture and a load ledger."
   role_arn               = var.role_arn
   glue_version           = "5.0"
@@ -151,7 +149,7 @@ resource "aws_glue_job" "this" {
 resource "aws_glue_trigger" "this" {
   count = var.schedule == null ? 0 : 1
 
-  name              = "${local.name_prefix}-ingestion-schedule"
+  name              = "${var.name_prefix}-ingestion-schedule"
   description       = "Runs the ingestion job on its schedule."
   type              = "SCHEDULED"
   schedule          = var.schedule
@@ -173,7 +171,7 @@ resource "aws_glue_trigger" "this" {
 
 resource "aws_secretsmanager_secret" "this" {
   #checkov:skip=CKV2_AWS_57:Rotating an HMAC tokenisation key changes every token (joins across loads break); rotation is a planned re-tokenisation, not a schedule.
-  name        = "${local.name_prefix}-pii-key"
+  name        = "${var.name_prefix}-pii-key"
   description = "Tokenisation key (hex, 32 bytes) for personal data; read only by the ingestion job."
   kms_key_id  = var.kms_key_arn
 }
@@ -201,7 +199,7 @@ data "aws_iam_policy_document" "pii_key" {
 }
 
 resource "aws_iam_role_policy" "this" {
-  name   = "${local.name_prefix}-ingestion-pii-key"
+  name   = "${var.name_prefix}-ingestion-pii-key"
   role   = var.role_name
   policy = data.aws_iam_policy_document.pii_key.json
 }

@@ -16,10 +16,9 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
-  account_id  = data.aws_caller_identity.current.account_id
-  region      = data.aws_region.current.name
-  partition   = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
 
   zones             = ["landing", "bronze", "silver", "gold", "ml"]
   access_log_prefix = "s3-access"
@@ -97,14 +96,14 @@ data "aws_iam_policy_document" "kms_key" {
 }
 
 resource "aws_kms_key" "this" {
-  description             = "${local.name_prefix}: encrypts the lake, Athena results, access logs, Glue logs and bookmarks"
+  description             = "${var.name_prefix}: encrypts the lake, Athena results, access logs, Glue logs and bookmarks"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.kms_key.json
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${local.name_prefix}-lake"
+  name          = "alias/${var.name_prefix}-lake"
   target_key_id = aws_kms_key.this.key_id
 }
 
@@ -144,8 +143,7 @@ data "aws_iam_policy_document" "access_logs_delivery" {
 module "lake" {
   source = "../secure_bucket"
 
-  project                           = var.project
-  environment                       = var.environment
+  name_prefix                       = var.name_prefix
   purpose                           = "lake"
   data_classification               = "restricted"
   kms_key_arn                       = aws_kms_key.this.arn
@@ -169,8 +167,7 @@ module "lake" {
 module "athena_results" {
   source = "../secure_bucket"
 
-  project                           = var.project
-  environment                       = var.environment
+  name_prefix                       = var.name_prefix
   purpose                           = "athena-results"
   data_classification               = "restricted"
   kms_key_arn                       = aws_kms_key.this.arn
@@ -185,8 +182,7 @@ module "athena_results" {
 module "access_logs" {
   source = "../secure_bucket"
 
-  project                           = var.project
-  environment                       = var.environment
+  name_prefix                       = var.name_prefix
   purpose                           = "access-logs"
   data_classification               = "internal"
   kms_key_arn                       = aws_kms_key.this.arn

@@ -5,14 +5,13 @@
 data "aws_caller_identity" "current" {}
 
 locals {
-  name_prefix     = "${var.project}-${var.environment}"
   results_prefix  = "${var.purpose}/"
   output_location = "s3://${var.results_bucket_name}/${local.results_prefix}"
 }
 
 resource "aws_athena_workgroup" "this" {
-  name        = "${local.name_prefix}-${var.purpose}"
-  description = "finlake ${var.environment}: queries of ${var.purpose}."
+  name        = "${var.name_prefix}-${var.purpose}"
+  description = "${var.name_prefix}: queries of ${var.purpose}."
   state       = "ENABLED"
 
   configuration {

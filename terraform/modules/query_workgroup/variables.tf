@@ -1,21 +1,6 @@
-variable "project" {
+variable "name_prefix" {
   type        = string
-  description = "Project name; the first part of every resource name (local.name_prefix = \"<project>-<environment>\")."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
-    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names are built from it and must stay under 63 characters)."
-  }
-}
-
-variable "environment" {
-  type        = string
-  description = "Environment name, for example dev or prod; the second part of every resource name."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
-    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
-  }
+  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
 variable "purpose" {

@@ -9,9 +9,8 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  name_prefix = "${var.project}-${var.environment}"
   # Bucket names are global: the account id and region make them unique without typing either.
-  bucket_name = "${local.name_prefix}-${var.purpose}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}"
+  bucket_name = "${var.name_prefix}-${var.purpose}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}"
 }
 
 resource "aws_s3_bucket" "this" {

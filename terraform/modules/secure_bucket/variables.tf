@@ -1,20 +1,10 @@
-variable "project" {
+variable "name_prefix" {
   type        = string
-  description = "Project name; the first part of the bucket name (local.name_prefix = \"<project>-<environment>\")."
+  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,10}[a-z0-9]$", var.project))
-    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (bucket names must stay under 63 characters)."
-  }
-}
-
-variable "environment" {
-  type        = string
-  description = "Environment name, for example dev or prod; the second part of the bucket name."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{1,6}$", var.environment))
-    error_message = "environment must be 2-7 lowercase letters or digits, starting with a letter (for example dev, test, prod)."
+    condition     = length(var.name_prefix) <= 20
+    error_message = "name_prefix must be at most 20 characters: with the purpose, account id and region the bucket name must stay under 63."
   }
 }
 
