@@ -93,9 +93,11 @@ def compile_prod_offline(work: Path) -> Path:
     try:
         compiled = compile_for_athena(root, work)
     except (CompileError, EmulatorError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = next((line for line in lines[1:] if "Error" in line), None)
+        reason = reason or (lines[0].rstrip(":") if lines else type(exc).__name__)
         raise FinlakeError(
-            f"the prod target could not be compiled offline ({first}); run `make athena-check` "
+            f"the prod target could not be compiled offline ({reason}); run `make athena-check` "
             "to see the whole dbt output."
         ) from None
     return compiled.target_path / "manifest.json"
