@@ -254,7 +254,9 @@ def cmd_lineage(args: argparse.Namespace) -> int:
         for path in changed:
             print(f"wrote the pii classification meta of {path}")
         if not changed:
-            print("every gold column's pii classification meta already matches the lineage")
+            print(
+                "every silver and gold column's pii classification meta already matches the lineage"
+            )
     return 0
 
 
@@ -413,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--write-meta",
         action="store_true",
-        help="also write each gold column's pii classification (meta: pii, pii_derived, "
+        help="also write each silver and gold column's pii classification (meta: pii, pii_derived, "
         "classification, pii_sources) into its model's YAML",
     )
     _lake_arg(p)

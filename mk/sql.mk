@@ -6,13 +6,18 @@
 #   fix-sql           sqlfluff fix in place (formatting only; check with sql-same-queries)
 #   sql-same-queries  prove models/ and tests/dbt/ compile to the same queries as at BASE
 #   athena-check      compile for prod (dbt-athena) against moto and check every model and test
-#   dbt-state         dbt parse of MAIN_DIR (a checkout of main) into STATE, for state:modified
-#   dbt-slim-ci-plan  what `--select state:modified+` builds against STATE
-#   dbt-slim-ci       dbt build on dev of state:modified+ over the tiny preset, against STATE
+#   dbt-state         dbt parse of MAIN_DIR (a checkout of main) into STATE, for state:modified;
+#                     with STATE_LAKE, also main's source freshness over that lake (landed by
+#                     main's code when empty), for source_status:fresher
+#   dbt-slim-ci-plan  what `--select state:modified+` builds against STATE (and
+#                     source_status:fresher+ over SLIM_LAKE when STATE holds sources.json)
+#   dbt-slim-ci       dbt build on dev of state:modified+ (and fresher+) over the tiny preset
 #   ci-summary        the pull-request checks' results as Markdown for $GITHUB_STEP_SUMMARY
 
 BASE ?= origin/main
 STATE ?=
+STATE_LAKE ?=
+SLIM_LAKE ?=
 MAIN_DIR ?=
 CI_LOG_DIR ?= $(or $(RUNNER_TEMP),/tmp)
 
@@ -37,11 +42,12 @@ athena-check: $(STAMP) ## compile for prod against a local AWS emulator and chec
 dbt-state: $(STAMP) ## dbt parse MAIN_DIR (a checkout of main) into STATE for slim CI
 	@test -n "$(MAIN_DIR)" -a -n "$(STATE)" \
 		|| { echo "finlake: set MAIN_DIR=<checkout of main> and STATE=<folder for its manifest>." >&2; exit 2; }
-	$(PY) -m tools.slim_ci state --project-dir $(MAIN_DIR) --state $(STATE)
+	$(PY) -m tools.slim_ci state --project-dir $(MAIN_DIR) --state $(STATE) \
+		$(if $(STATE_LAKE),--lake $(STATE_LAKE))
 
 dbt-slim-ci-plan: $(STAMP) ## list what state:modified+ selects against STATE
 	@test -n "$(STATE)" || { echo "finlake: set STATE=<folder with main's manifest.json> (make dbt-state)." >&2; exit 2; }
-	$(PY) -m tools.slim_ci plan --state $(STATE)
+	$(PY) -m tools.slim_ci plan --state $(STATE) $(if $(SLIM_LAKE),--lake $(SLIM_LAKE))
 
 dbt-slim-ci: $(STAMP) ## dbt build on dev of the modified models and their children (tiny preset)
 	@test -n "$(STATE)" || { echo "finlake: set STATE=<folder with main's manifest.json> (make dbt-state)." >&2; exit 2; }

@@ -70,8 +70,15 @@ SKIPPED = {
     "finlake lineage --lake lake --target trino": "compiles for the trino target, which needs "
     "a Trino server",
     "finlake lineage --lake lake --write-meta": "compiles the project (about a minute) and "
-    "rewrites the gold YAML's meta; tests/lineage/test_lineage.py checks the YAML against the "
-    "lineage",
+    "rewrites the silver and gold YAML's meta; tests/lineage/test_lineage.py checks the YAML "
+    "against the lineage",
+    "finlake lineage --lake lake --target prod": "compiles for prod against a local AWS "
+    "emulator (about a minute); tests/trino/test_lineage_on_trino.py compiles it the same way",
+    "make dbt-state MAIN_DIR=../main STATE=/tmp/state STATE_LAKE=/tmp/main-lake": "needs a "
+    "checkout of main and lands the tiny preset (minutes); tests/sql_lint/test_slim_ci.py runs "
+    "it on a lake of its own",
+    "make dbt-slim-ci-plan STATE=/tmp/state SLIM_LAKE=lake": "needs the state the previous "
+    "command writes; tests/sql_lint/test_slim_ci.py runs it",
     ".venv/bin/pre-commit install": "writes the clone's git hooks",
     "finlake contract render": "writes the repository's derived files; tests/contract/"
     "test_render.py renders them and compares",

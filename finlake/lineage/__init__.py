@@ -45,6 +45,8 @@ def compile_manifest(lake: Lake, target: str, quiet: bool = True) -> Path:
     from finlake.build import run_dbt
 
     work = lake.root / LINEAGE_DIR / target
+    if target == "prod":
+        return compile_prod_offline(work)
     target_path = work / "target"
     scratch = work / "compile.duckdb"
     previous = os.environ.get("FINLAKE_WAREHOUSE")
@@ -69,6 +71,36 @@ def compile_manifest(lake: Lake, target: str, quiet: bool = True) -> Path:
             for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
                 leftover.unlink(missing_ok=True)
     return target_path / "manifest.json"
+
+
+def compile_prod_offline(work: Path) -> Path:
+    """`dbt compile --target prod` with dbt-athena and no AWS account, into <work>/target; its
+    manifest.json.
+
+    tools/athena_check compiles the project against a local AWS emulator (moto's server: Glue,
+    S3, the Athena workgroup), with an empty Iceberg table registered for each incremental model
+    so their incremental branch is what prod runs; `make athena-check` checks the same
+    compilation. tools/ sits beside the dbt project in the clone finlake runs from."""
+    from finlake.build import project_root
+
+    root = project_root()
+    if str(root) not in sys.path:
+        sys.path.append(str(root))
+    from tools.athena_check.compile import CompileError, compile_for_athena
+    from tools.athena_check.moto_server import EmulatorError
+
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        compiled = compile_for_athena(root, work)
+    except (CompileError, EmulatorError) as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        reason = next((line for line in lines[1:] if "Error" in line), None)
+        reason = reason or (lines[0].rstrip(":") if lines else type(exc).__name__)
+        raise FinlakeError(
+            f"the prod target could not be compiled offline ({reason}); run `make athena-check` "
+            "to see the whole dbt output."
+        ) from None
+    return compiled.target_path / "manifest.json"
 
 
 def run_lineage(

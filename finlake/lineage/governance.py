@@ -3,7 +3,7 @@
 models_without_grain  models with no test of their grain (primary key)
 ungoverned_models     silver and gold models without an owning group, exposed marts that are not public
 column_meta, meta_mismatches, write_column_meta
-                      the pii classification of each gold column, from the lineage, in the
+                      the pii classification of each silver and gold column, from the lineage, in the
                       model YAML's column `meta` (`finlake lineage --write-meta` writes it)
 
 A model's grain is tested when one of these tests is attached to it: `unique` on a column (the
@@ -65,7 +65,7 @@ def models_without_grain(manifest: dict) -> list[str]:
 # holds a personal value as delivered, `confidential` for one computed from one (a token, a
 # band, a score or count that reads it). Columns without meta are `internal`.
 CLASSIFICATION = {"pii": "restricted", "pii_derived": "confidential"}
-META_LAYERS = ("gold",)
+META_LAYERS = ("silver", "gold")
 
 
 def column_meta(lineage, layers: tuple[str, ...] = META_LAYERS) -> dict[tuple[str, str], dict]:
@@ -136,28 +136,30 @@ def write_column_meta(
     return changed
 
 
-def _meta_lines(meta: dict) -> list[str]:
-    sources = ", ".join(meta["pii_sources"])
-    return [
-        "        meta:\n",
-        f"          pii: {str(meta['pii']).lower()}\n",
-        f"          pii_derived: {str(meta['pii_derived']).lower()}\n",
-        f"          classification: {meta['classification']}\n",
-        f"          pii_sources: [{sources}]\n",
-    ]
-
-
 PII_META_KEYS = ("pii", "pii_derived", "classification", "pii_sources")
 
 
-def _other_meta(lines: list[str]) -> list[str]:
-    """The entries of a column's meta block (below `meta:`) that are not the pii keys: the
-    critical-data-element register (`cde:`) and anything else written by hand stays."""
+def _meta_lines(meta: dict, indent: int) -> list[str]:
+    """The pii entries of a column's meta, `indent` spaces in (the meta: key's own is above)."""
+    pad = " " * indent
+    sources = ", ".join(meta["pii_sources"])
+    return [
+        f"{pad}pii: {str(meta['pii']).lower()}\n",
+        f"{pad}pii_derived: {str(meta['pii_derived']).lower()}\n",
+        f"{pad}classification: {meta['classification']}\n",
+        f"{pad}pii_sources: [{sources}]\n",
+    ]
+
+
+def _other_meta(lines: list[str], indent: int) -> list[str]:
+    """The entries of a column's meta block (below `meta:`, keys `indent` spaces in) that are not
+    the pii keys: the critical-data-element register (`cde:`) and anything else written by hand
+    stays."""
     import re
 
     kept, keep = [], False
     for line in lines:
-        key = re.match(r"^          (\w+):", line)
+        key = re.match(rf"^ {{{indent}}}(\w+):", line)
         if key:
             keep = key.group(1) not in PII_META_KEYS
         if keep:
@@ -165,41 +167,66 @@ def _other_meta(lines: list[str]) -> list[str]:
     return kept
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
 def _rewrite_meta(text: str, models: set[str], expected: dict) -> str:
     """The YAML text with each column block of `models` ending in its expected meta (and no
-    other meta): a text edit, so comments and layout stay as written."""
+    other meta): a text edit, so comments and layout stay as written. Either layout of a list
+    under its key is read: indented (`models:` / `  - name:`, as written by hand) or not
+    (`models:` / `- name:`, as PyYAML writes the starting files of finlake/contract)."""
     import re
 
     lines = text.splitlines(keepends=True)
     out: list[str] = []
     model = None
+    model_at = None  # indent of the `- name:` of the models
+    columns_key = False  # the current model's `columns:` key was the last key seen
+    column_at = None  # indent of the `- name:` of the current model's columns
+    in_models = False
     i = 0
     while i < len(lines):
         line = lines[i]
-        top = re.match(r"^  - name: (\S+)\s*$", line)
-        if top:
-            model = top.group(1)
-        elif re.match(r"^\S", line):
-            model = None  # another top-level section (unit_tests:, ...)
-        column = re.match(r"^      - name: (\S+)\s*$", line)
         out.append(line)
         i += 1
-        if not (column and model in models):
+        if re.match(r"^[^\s#-]", line):  # a top-level section (models:, unit_tests:, ...)
+            in_models = line.startswith("models:")
+            model = None
             continue
+        item = re.match(r"^( *)- name: (\S+)\s*$", line)
+        if in_models and item and model_at in (None, len(item.group(1))):
+            model_at = len(item.group(1))
+            model, columns_key, column_at = item.group(2), False, None
+            continue
+        if model is None:
+            continue
+        if re.match(r"^ *columns:\s*$", line) and _indent(line) == model_at + 2:
+            columns_key, column_at = True, None
+            continue
+        if not (item and columns_key and len(item.group(1)) > model_at):
+            if line.strip() and _indent(line) == model_at + 2:
+                columns_key = False  # another key of the model
+            continue
+        if column_at is None:
+            column_at = len(item.group(1))
+        if len(item.group(1)) != column_at or model not in models:
+            continue
+        key_at = column_at + 2
         block = []
-        while i < len(lines) and lines[i].startswith("        "):
+        while i < len(lines) and lines[i].strip() and _indent(lines[i]) > column_at:
             block.append(lines[i])
             i += 1
-        kept, meta_block = [], []
+        kept, meta_block, in_meta = [], [], False
         for entry in block:
-            if entry.startswith("        meta:") or (meta_block and entry.startswith("          ")):
-                meta_block.append(entry)
-            else:
-                kept.append(entry)
-        others = _other_meta(meta_block[1:])
-        meta = expected.get((model, column.group(1)))
+            if entry.strip() and _indent(entry) <= key_at:
+                in_meta = entry.startswith(" " * key_at + "meta:")
+            (meta_block if in_meta else kept).append(entry)
+        others = _other_meta(meta_block[1:], key_at + 2)
+        meta = expected.get((model, item.group(2)))
         if meta or others:
-            kept += ["        meta:\n", *(_meta_lines(meta)[1:] if meta else []), *others]
+            pad = " " * key_at
+            kept += [f"{pad}meta:\n", *(_meta_lines(meta, key_at + 2) if meta else []), *others]
         out.extend(kept)
     return "".join(out)
 

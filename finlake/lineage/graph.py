@@ -278,8 +278,22 @@ def _model_hops(
                 constants.append(inner)
     constant = None
     if constants and not edges:
-        constant = "; ".join(sorted({c.sql() for c in constants}))
+        constant = "; ".join(sorted({_constant_sql(c) for c in constants}))
     return list(edges.values()), constant, problems[0] if problems else None
+
+
+def _constant_sql(expression) -> str:
+    """The SQL of a constant as the note shows it, the same whichever dialect it was read in:
+    sqlglot reads DuckDB's `varchar` as its TEXT type (Trino's stays VARCHAR), so TEXT is
+    written back as the VARCHAR the model says."""
+    from sqlglot import exp
+
+    def varchar(node):
+        if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TEXT:
+            return exp.DataType.build("varchar")
+        return node
+
+    return expression.transform(varchar).sql()
 
 
 def _contract_datasets(lineage: Lineage, contract: Contract) -> dict[str, str]:

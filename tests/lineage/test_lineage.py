@@ -256,10 +256,11 @@ def test_no_column_derived_from_a_pii_column_lacks_the_flag(lineage_run):
     assert flags[("bronze.customers", "national_id_token")]["pii_derived"]
 
 
-def test_every_gold_column_derived_from_pii_carries_the_flag(lineage_run, manifest_path):
+def test_every_silver_and_gold_column_derived_from_pii_carries_the_flag(lineage_run, manifest_path):
     """The model YAML's column `meta` (written by `finlake lineage --write-meta`) says what the
-    lineage says: every gold column computed from a pii landing column is flagged, with its
-    classification and sources, and no other column is. Removing one flag is named."""
+    lineage says: every silver and gold column computed from a pii landing column is flagged,
+    with its classification and sources, and no other column is. Removing one flag, in silver
+    or in gold, is named."""
     from finlake.lineage.governance import column_meta, meta_mismatches
 
     manifest = read_manifest(manifest_path)
@@ -268,17 +269,20 @@ def test_every_gold_column_derived_from_pii_carries_the_flag(lineage_run, manife
     assert expected[("dim_customers", "national_id_token")]["pii_sources"] == [
         "landing.customers.national_id"
     ]
+    layers = {lineage_run.lineage.datasets[name].layer for name, _ in expected}
+    assert layers == {"silver", "gold"}, layers
+    assert expected[("stg_bronze__customers", "email_masked")]["classification"] == "confidential"
     mismatched = meta_mismatches(manifest, lineage_run.lineage)
     assert mismatched == [], (
         f"{mismatched}: rewrite the YAML meta with `finlake lineage --write-meta`"
     )
-    node = next(
-        n
-        for n in manifest["nodes"].values()
-        if n["resource_type"] == "model" and n["name"] == "customer_risk"
-    )
-    node["columns"]["age_band"]["meta"] = {}
-    assert meta_mismatches(manifest, lineage_run.lineage) == ["customer_risk.age_band"]
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    nodes["customer_risk"]["columns"]["age_band"]["meta"] = {}
+    nodes["stg_customers"]["columns"]["phone_masked"]["meta"] = {}
+    assert meta_mismatches(manifest, lineage_run.lineage) == [
+        "customer_risk.age_band",
+        "stg_customers.phone_masked",
+    ]
 
 
 def test_the_page_and_the_document_carry_the_critical_data_elements(lineage_run):
