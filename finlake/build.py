@@ -7,13 +7,17 @@ failure can be summarised in one sentence while dbt's own log keeps the detail.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from finlake.contract import load_contract
+from finlake.environ import environment
 from finlake.errors import ConfigError, FinlakeError
 from finlake.lake import LOAD_LOG_DIR, PII_KEY_DIR, Lake
 
@@ -236,9 +240,9 @@ def run_dbt(
     if writes and publishes_views(target):
         if target == "trino":  # a local lake: its bronze must be settled, as on dev
             bronze_is_settled(lake)
-        return write_audit_publish(lake, target, command, extra_args, quiet, env)
+        return write_audit_publish(Dbt(lake, target, env, quiet), command, extra_args)
     if not (writes and target == "dev"):
-        return _invoke(lake, target, command, extra_args, quiet, env)
+        return Dbt(lake, target, env, quiet).invoke(command, extra_args)
     bronze_is_settled(lake)
     staging_db = lake.staging_warehouse
     staging_gold = lake.staging_gold
@@ -259,7 +263,7 @@ def run_dbt(
         "FINLAKE_GOLD_EXPORT_DIR": str(staging_gold),
     }
     try:
-        result = _invoke(lake, target, command, extra_args, quiet, env)
+        result = Dbt(lake, target, env, quiet).invoke(command, extra_args)
     except DbtFailed as failed:
         failed_db = lake.failed_warehouse
         for staged_file, kept in (
@@ -310,14 +314,7 @@ def publishes_views(target: str) -> bool:
     return value == "1"
 
 
-def publication_slot(
-    lake: Lake | None,
-    target: str,
-    env: dict[str, str],
-    extra_args: list[str] | None = None,
-    project: Path | None = None,
-    profiles: Path | None = None,
-) -> str | None:
+def publication_slot(dbt: Dbt, extra_args: list[str] | None = None) -> str | None:
     """The slot consumers read now (None before the first publication), after finishing a
     publication that stopped half-way (`dbt run-operation finlake.publication_slot`)."""
     said: list[str] = []
@@ -327,18 +324,9 @@ def publication_slot(
         build_target = Path(given[-1].split("=", 1)[-1])
         own = build_target.with_name(build_target.name + "-publication")
     else:
-        own = (project or project_root()) / "target" / "publication"
-    _invoke(
-        lake,
-        target,
-        "run-operation finlake.publication_slot",
-        ["--target-path", str(own)],
-        True,
-        env,
-        project=project,
-        profiles=profiles,
-        heard=said,
-    )
+        own = (dbt.project or project_root()) / "target" / "publication"
+    quiet = dataclasses.replace(dbt, quiet=True)
+    quiet.invoke("run-operation finlake.publication_slot", ["--target-path", str(own)], heard=said)
     slot = next(
         (m[len(PUBLICATION_PREFIX) :] for m in said if m.startswith(PUBLICATION_PREFIX)), ""
     )
@@ -371,19 +359,10 @@ def with_slot_var(args: list[str], slot: str) -> list[str]:
     return [*args, "--vars", json.dumps({"finlake_build_slot": slot})]
 
 
-def write_audit_publish(
-    lake: Lake | None,
-    target: str,
-    command: str,
-    extra_args: list[str] | None,
-    quiet: bool,
-    env: dict[str, str],
-    project: Path | None = None,
-    profiles: Path | None = None,
-) -> BuildResult:
+def write_audit_publish(dbt: Dbt, command: str, extra_args: list[str] | None) -> BuildResult:
     """Build into the slot consumers do not read; the on-run-end hook publishes it (re-points
     the views of the published schemas) only when every model, seed and test passed."""
-    args = list(extra_args or [])
+    args, target = list(extra_args or []), dbt.target
     verb = command.split()[0]
     if verb != "build":  # `run` has no tests to audit; `seed` would publish stale models
         raise ConfigError(
@@ -398,21 +377,12 @@ def write_audit_publish(
             f"the whole project at once; leave it out, or set {PUBLISH_SETTING}=0 to build "
             "the published schemas in place."
         )
-    live = publication_slot(lake, target, env, args, project, profiles)
+    live = publication_slot(dbt, args)
     slot = "green" if live == "blue" else "blue"
     try:
-        result = _invoke(
-            lake,
-            target,
-            command,
-            with_slot_var(args, slot),
-            quiet,
-            env,
-            project=project,
-            profiles=profiles,
-        )
+        result = dbt.invoke(command, with_slot_var(args, slot))
     except DbtFailed as failed:
-        now = publication_slot(lake, target, env, args, project, profiles)
+        now = publication_slot(dbt, args)
         kept = (
             f"consumers still read slot {live}, the last build that passed"
             if live
@@ -428,57 +398,76 @@ def write_audit_publish(
     return result
 
 
+@dataclass(frozen=True)
+class Dbt:
+    """dbt in-process on one target: the lake it builds (None: no local lake, as the offline
+    Athena scenarios run prod), the environment the profile reads, whether dbt is quiet, and the
+    project and profiles folders (default: this clone's, and the lake's copy of the profile)."""
+
+    lake: Lake | None
+    target: str
+    env: dict[str, str] = field(default_factory=dict)
+    quiet: bool = False
+    project: Path | None = None
+    profiles: Path | None = None
+
+    def invoke(
+        self, command: str, extra_args: list[str] | None = None, heard: list[str] | None = None
+    ) -> BuildResult:
+        """One dbt invocation; `heard` collects what macros log (`log(...)`)."""
+        import time
+
+        from dbt.cli.main import dbtRunner
+
+        root = self.project or project_root()
+        args = [
+            *command.split(),  # "build", or a group and its command: "docs generate"
+            "--project-dir",
+            str(root),
+            "--profiles-dir",
+            str(self.profiles or profiles_dir(self.lake)),
+            "--target",
+            self.target,
+            *(["--quiet"] if self.quiet else []),
+            *(extra_args or []),
+        ]
+        started = time.perf_counter()
+        with dbt_process(root, self.env):
+            callbacks = [_listener(heard)] if heard is not None else None
+            outcome = dbtRunner(callbacks=callbacks).invoke(args)
+        result = BuildResult(target=self.target, seconds=time.perf_counter() - started)
+        if self.lake is not None and self.target in ("dev", "trino"):
+            from ingestion.pii import recorded_development_key
+
+            result.development_pii_key = recorded_development_key(str(self.lake.bronze))
+        return _outcome(result, outcome, command, root, extra_args)
+
+
 def _invoke(
-    lake: Lake | None,
-    target: str,
-    command: str,
-    extra_args: list[str] | None,
-    quiet: bool,
-    env: dict[str, str],
-    project: Path | None = None,
-    profiles: Path | None = None,
-    heard: list[str] | None = None,
+    lake: Lake | None, target: str, command: str, extra_args, quiet: bool, env: dict[str, str]
 ) -> BuildResult:
-    """One in-process dbt invocation; `heard` collects what macros log (`log(...)`)."""
-    import time
+    """`Dbt(lake, target, env, quiet).invoke(command, extra_args)`, for callers that pass all."""
+    return Dbt(lake, target, env, quiet).invoke(command, extra_args)
 
-    from dbt.cli.main import dbtRunner
 
-    root = project or project_root()
-    args = [
-        *command.split(),  # "build", or a group and its command: "docs generate"
-        "--project-dir",
-        str(root),
-        "--profiles-dir",
-        str(profiles or profiles_dir(lake)),
-        "--target",
-        target,
-    ]
-    if quiet:
-        args += ["--quiet"]
-    args += list(extra_args or [])
-    previous = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    started = time.perf_counter()
+@contextmanager
+def dbt_process(root: Path, env: Mapping[str, str | None]) -> Iterator[None]:
+    """This process as dbt in-process needs it: `env` set and `root` the working folder (dbt
+    writes target/ and logs/ relative to it) while the block runs; both restored after it, and
+    the DuckDB database dbt-duckdb keeps open released."""
     cwd = os.getcwd()
-    try:
-        os.chdir(root)  # dbt writes target/ and logs/ relative to the working folder
-        outcome = dbtRunner(callbacks=[_listener(heard)] if heard is not None else None).invoke(
-            args
-        )
-    finally:
-        os.chdir(cwd)
-        release_duckdb()
-        for k, v in previous.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    result = BuildResult(target=target, seconds=time.perf_counter() - started)
-    if lake is not None and target in ("dev", "trino"):
-        from ingestion.pii import recorded_development_key
+    with environment(env):
+        try:
+            os.chdir(root)
+            yield
+        finally:
+            os.chdir(cwd)
+            release_duckdb()
 
-        result.development_pii_key = recorded_development_key(str(lake.bronze))
+
+def _outcome(result: BuildResult, outcome, command: str, root: Path, extra_args) -> BuildResult:
+    """The statuses of a dbt invocation's results; DbtFailed naming what failed, if anything."""
+    target = result.target
     if outcome.exception is not None:
         raise DbtFailed(f"dbt {command} could not run on target {target}: {outcome.exception}")
     for r in getattr(outcome.result, "results", None) or []:

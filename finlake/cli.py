@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from finlake import __version__, pipeline
 from finlake.errors import ConfigError, FinlakeError
@@ -21,13 +22,38 @@ from finlake.lake import LAKE_ENV, Lake
 from finlake.pipeline import GenerateOptions
 
 
-def _lake_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lake", metavar="DIR", default=None, help=f"lake folder (default: ${LAKE_ENV} or ./lake)"
-    )
+def flag(*names: str, **settings) -> tuple[tuple[str, ...], dict]:
+    """One `add_argument(*names, **settings)` of a command, as data."""
+    return names, settings
 
 
-def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None:
+def switch(name: str, help: str, **settings) -> tuple[tuple[str, ...], dict]:
+    """A flag that is off unless given."""
+    return flag(name, action="store_true", help=help, **settings)
+
+
+LAKE = flag(
+    "--lake", metavar="DIR", default=None, help=f"lake folder (default: ${LAKE_ENV} or ./lake)"
+)
+TARGET = flag("--target", default="dev", choices=["dev", "trino", "prod"])
+# `finlake train`'s settings: a TrainConfig field each, its default TrainConfig's when not given.
+TRAIN_SETTINGS = {
+    "test_months": (int, "latest labelled months held out"),
+    "gap_months": (int, "months left out between train and test"),
+    "seed": (int, "random seed of the fit"),
+    "holdout_share": (float, "share of customers held out of training for the test (default 0.3)"),
+    "min_train_rows": (int, "refuse below this many training rows"),
+    "min_train_defaults": (int, "refuse below this many defaults in the training rows"),
+    "min_test_defaults": (int, "warn that the test set is too small below this many defaults"),
+    "max_data_lag_days": (
+        int,
+        "refuse to score a date more than this many days after the latest data (default 45)",
+    ),
+}
+
+
+def generate_flags(default_preset: str) -> list[tuple[tuple[str, ...], dict]]:
+    """The dataset's flags, shared by `generate` (tiny by default, and --continue) and `demo`."""
     from finlake.generator.config import (
         DEFAULT_AS_OF,
         DEFAULT_DAYS,
@@ -35,95 +61,90 @@ def _generate_args(parser: argparse.ArgumentParser, default_preset: str) -> None
         DEFAULT_SEED,
         PRESETS,
     )
-
-    parser.add_argument(
-        "--preset",
-        choices=list(PRESETS),
-        default=default_preset,
-        help="dataset size: " + "; ".join(f"{p.name} {p.description}" for p in PRESETS.values()),
-    )
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
-    )
-    parser.add_argument(
-        "--as-of",
-        default=DEFAULT_AS_OF.isoformat(),
-        metavar="YYYY-MM-DD",
-        help=f"last extract date; all dates are relative to it (default {DEFAULT_AS_OF})",
-    )
-    parser.add_argument(
-        "--days",
-        type=int,
-        default=DEFAULT_DAYS,
-        metavar="N",
-        help=f"daily delta files after the snapshot (default {DEFAULT_DAYS}); with --continue, "
-        "the days of deliveries to add",
-    )
-    parser.add_argument(
-        "--dirty-rate",
-        type=float,
-        default=DEFAULT_DIRTY_RATE,
-        metavar="R",
-        help=f"share of rows with an injected defect (default {DEFAULT_DIRTY_RATE})",
-    )
-    parser.add_argument(
-        "--customers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="override the preset's customer count",
-    )
-    parser.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="worker processes (default: up to 2)"
-    )
     from finlake.generator.profiles import DEFAULT_PROFILE, PROFILES
 
-    parser.add_argument(
-        "--profile",
-        choices=list(PROFILES),
-        default=DEFAULT_PROFILE,
-        help="which bank delivers the extracts: "
-        + "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values()),
-    )
-    parser.add_argument(
-        "--economic-shock",
-        type=float,
-        default=1.0,
-        metavar="F",
-        help="multiply the chance of an income shock by F over the last 12 months, a population "
-        "shift that model monitoring must catch (default 1: none)",
-    )
-    parser.add_argument(
-        "--book-shift",
-        type=float,
-        default=0.0,
-        metavar="F",
-        help="from 12 months before --as-of, the whole book F standard deviations riskier: lower "
-        "bureau scores and incomes at a refresh of every customer, a riskier mix of new "
-        "borrowers (finlake/generator/shift.py; default 0: none)",
-    )
-    parser.add_argument(
-        "--fraud-variation",
-        type=float,
-        default=0.0,
-        metavar="S",
-        help="draw this run's fraud behaviour around the one the rules were tuned on (sizes, "
-        "spans, amounts, hours moved by random factors of typical size S) and add genuine "
-        "look-alikes, for bench/fraud_rules_eval.py (default 0: none)",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing dataset in the lake (clears bronze and the warehouse too)",
-    )
+    presets = "; ".join(f"{p.name} {p.description}" for p in PRESETS.values())
+    profiles = "; ".join(f"{p.name}: {p.description}" for p in PROFILES.values())
+    flags = [
+        flag(
+            "--preset",
+            choices=list(PRESETS),
+            default=default_preset,
+            help="dataset size: " + presets,
+        ),
+        flag(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        ),
+        flag(
+            "--as-of",
+            default=DEFAULT_AS_OF.isoformat(),
+            metavar="YYYY-MM-DD",
+            help=f"last extract date; all dates are relative to it (default {DEFAULT_AS_OF})",
+        ),
+        flag(
+            "--days",
+            type=int,
+            default=DEFAULT_DAYS,
+            metavar="N",
+            help=f"daily delta files after the snapshot (default {DEFAULT_DAYS}); with --continue, "
+            "the days of deliveries to add",
+        ),
+        flag(
+            "--dirty-rate",
+            type=float,
+            default=DEFAULT_DIRTY_RATE,
+            metavar="R",
+            help=f"share of rows with an injected defect (default {DEFAULT_DIRTY_RATE})",
+        ),
+        flag("--customers", type=int, metavar="N", help="override the preset's customer count"),
+        flag("--workers", type=int, metavar="N", help="worker processes (default: up to 2)"),
+        flag(
+            "--profile",
+            choices=list(PROFILES),
+            default=DEFAULT_PROFILE,
+            help="which bank delivers the extracts: " + profiles,
+        ),
+        flag(
+            "--economic-shock",
+            type=float,
+            default=1.0,
+            metavar="F",
+            help="multiply the chance of an income shock by F over the last 12 months, a "
+            "population shift that model monitoring must catch (default 1: none)",
+        ),
+        flag(
+            "--book-shift",
+            type=float,
+            default=0.0,
+            metavar="F",
+            help="from 12 months before --as-of, the whole book F standard deviations riskier: "
+            "lower bureau scores and incomes at a refresh of every customer, a riskier mix of new "
+            "borrowers (finlake/generator/shift.py; default 0: none)",
+        ),
+        flag(
+            "--fraud-variation",
+            type=float,
+            default=0.0,
+            metavar="S",
+            help="draw this run's fraud behaviour around the one the rules were tuned on (sizes, "
+            "spans, amounts, hours moved by random factors of typical size S) and add genuine "
+            "look-alikes, for bench/fraud_rules_eval.py (default 0: none)",
+        ),
+        switch(
+            "--force",
+            "replace an existing dataset in the lake (clears bronze and the warehouse too)",
+        ),
+    ]
     if default_preset == "tiny":  # generate only, not demo
-        parser.add_argument(
-            "--continue",
-            dest="continue_lake",
-            action="store_true",
-            help="append the next --days N days of deliveries to the lake's existing dataset "
-            "(same customers, accounts and loans; the dataset options come from its manifest)",
+        flags.append(
+            switch(
+                "--continue",
+                "append the next --days N days of deliveries to the lake's existing dataset "
+                "(same customers, accounts and loans; the dataset options come from its manifest)",
+                dest="continue_lake",
+            )
         )
+    return flags
 
 
 def generate_options(args: argparse.Namespace) -> GenerateOptions:
@@ -185,18 +206,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     lake = Lake.resolve(args.lake)
     defaults = TrainConfig()
     chosen = {
-        name: getattr(args, name)
-        for name in (
-            "test_months",
-            "gap_months",
-            "seed",
-            "holdout_share",
-            "min_train_rows",
-            "min_train_defaults",
-            "min_test_defaults",
-            "max_data_lag_days",
-        )
-        if getattr(args, name) is not None
+        name: getattr(args, name) for name in TRAIN_SETTINGS if getattr(args, name) is not None
     }
     config = dataclasses.replace(defaults, **chosen)
     pipeline.train(lake, pipeline.TrainOptions(config))
@@ -278,6 +288,161 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its function, help, flags (in --help order), and whether it holds the lake's
+    lease while it runs (finlake/lease.py): the commands that write the lake folder do, whatever
+    their flags (`create`: they may create the folder); a build on prod works on S3 and Athena
+    and holds the lease of the S3 lake (FINLAKE_S3_DATA_DIR) that the Glue ingestion job takes."""
+
+    func: Callable[[argparse.Namespace], int]
+    help: str
+    description: str
+    flags: Sequence[tuple[tuple[str, ...], dict]]
+    leased: bool = False
+    create: bool = False
+
+
+def commands() -> dict[str, Command]:
+    return {
+        "generate": Command(
+            cmd_generate,
+            "write synthetic core-banking extracts and ground truth into the lake",
+            "Write landing/<entity>/*.csv per the landing contract, and _truth/ "
+            "(defect log, fraud labels, true default probabilities). Deterministic: "
+            "the same seed and as-of date give byte-identical files.",
+            [*generate_flags("tiny"), LAKE],
+            leased=True,
+            create=True,
+        ),
+        "ingest": Command(
+            cmd_ingest,
+            "land new landing files as bronze Parquet (Spark)",
+            "Parse every new file under landing/<entity>/ and write bronze Parquet, "
+            "malformed lines and the load ledger. Files already loaded are left alone.",
+            [
+                LAKE,
+                flag("--entities", nargs="+", metavar="ENTITY", help="only these entities"),
+                switch("--verbose", "show Spark's own logs"),
+                switch(
+                    "--dev-pii-key",
+                    "tokenise personal data with the public development key when "
+                    "FINLAKE_PII_KEY is unset (development lakes only; also FINLAKE_DEV_PII_KEY=1)",
+                ),
+            ],
+            leased=True,
+        ),
+        "build": Command(
+            cmd_build,
+            "run dbt (silver, gold and their tests) over the lake",
+            "dbt build of the project on a target: dev (DuckDB over the lake folder, "
+            "the default), trino (a local Trino server, see tools/trino) or prod (Athena, from "
+            "the FINLAKE_* environment variables).",
+            [
+                LAKE,
+                TARGET,
+                flag(
+                    "--command",
+                    default="build",
+                    choices=["build", "run", "test", "seed", "compile", "docs generate"],
+                    help="the dbt command (default build); 'docs generate' writes the lineage "
+                    "site to target/",
+                ),
+                flag("--select", nargs="+", metavar="SELECTOR", help="dbt --select"),
+                flag("--exclude", nargs="+", metavar="SELECTOR", help="dbt --exclude"),
+                switch(
+                    "--full-refresh",
+                    "rebuild incremental models from all of bronze instead of adding new rows",
+                ),
+            ],
+            leased=True,
+        ),
+        "train": Command(
+            cmd_train,
+            "train, validate out of time and score the default model (Spark)",
+            "Read gold loan_default_features from the lake, train the logistic-"
+            "regression default model, write its evidence under <lake>/ml and the scores under "
+            "<lake>/gold/customer_default_scores. Then `finlake build --select customer_risk`.",
+            [
+                LAKE,
+                *(
+                    flag("--" + name.replace("_", "-"), type=kind, help=text)
+                    for name, (kind, text) in TRAIN_SETTINGS.items()
+                ),
+            ],
+            leased=True,
+        ),
+        "contract": Command(
+            cmd_contract,
+            "render the files derived from the landing contract",
+            "render: write every file derived from finlake/contract/landing.yml (the dbt "
+            "macro, the bronze dbt sources, the quarantine's entity names, the Terraform Glue "
+            "columns) and starting YAML for a new entity's silver models; "
+            "docs/add-a-landing-entity.md.",
+            [
+                flag("action", choices=["render"]),
+                flag("--project", help="project folder (default: this clone)"),
+                switch(
+                    "--check",
+                    "write nothing; fail naming each file that differs",
+                ),
+            ],
+        ),
+        "lineage": Command(
+            cmd_lineage,
+            "column-level lineage from the landing contract to gold and the model",
+            "Compile the project for a target (or read --manifest), resolve every "
+            "model's columns with sqlglot and write <lake>/lineage/lineage.json (OpenLineage "
+            "column-lineage facets) and lineage.html (a searchable page); fails naming any gold "
+            "contract column it cannot trace to a landing column, a seed or a constant.",
+            [
+                TARGET,
+                flag("--manifest", help="an existing dbt manifest.json to read"),
+                flag("--out", help="output folder (default <lake>/lineage)"),
+                flag("--select", nargs="+", help="only these models and their ancestors"),
+                switch(
+                    "--write-meta",
+                    "also write each silver and gold column's pii classification (meta: pii, "
+                    "pii_derived, classification, pii_sources) into its model's YAML",
+                ),
+                LAKE,
+            ],
+        ),
+        "trace": Command(
+            cmd_trace,
+            "the landing files and lines behind one customer's (account's, loan's) gold rows",
+            "For one key of a landing entity (customer C0001234), every landing record "
+            "its gold rows are built from: the entity's own records and those of the entities "
+            "that reference it, with landing file, line and what silver did with the record.",
+            [
+                flag("entity", help="customer, account, loan, transaction or loan_payment"),
+                flag("key", help="the business key, e.g. C0001234"),
+                LAKE,
+            ],
+        ),
+        "alerts": Command(
+            cmd_alerts,
+            "evaluate the alert rules on the dev warehouse; write the new notifications",
+            "Run each rule of the alert rules file on the lake's dev warehouse and "
+            "append the occurrences new since the last run to <lake>/alerts/notifications.jsonl "
+            "(JSON lines), with the dedup state and a summary beside it.",
+            [
+                flag("--rules", metavar="FILE", help="alert rules file (default alerts/rules.yml)"),
+                LAKE,
+            ],
+            leased=True,
+        ),
+        "demo": Command(
+            cmd_demo,
+            "run every stage end to end and print a summary",
+            "Generate (or reuse) a dataset, then run each pipeline stage in order.",
+            [*generate_flags("small"), LAKE],
+            leased=True,
+            create=True,
+        ),
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="finlake",
@@ -287,202 +452,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-
-    p = sub.add_parser(
-        "generate",
-        help="write synthetic core-banking extracts and ground truth into the lake",
-        description="Write landing/<entity>/*.csv per the landing contract, and _truth/ "
-        "(defect log, fraud labels, true default probabilities). Deterministic: "
-        "the same seed and as-of date give byte-identical files.",
-    )
-    _generate_args(p, "tiny")
-    _lake_arg(p)
-    p.set_defaults(func=cmd_generate)
-
-    p = sub.add_parser(
-        "ingest",
-        help="land new landing files as bronze Parquet (Spark)",
-        description="Parse every new file under landing/<entity>/ and write bronze Parquet, "
-        "malformed lines and the load ledger. Files already loaded are left alone.",
-    )
-    _lake_arg(p)
-    p.add_argument(
-        "--entities", nargs="+", metavar="ENTITY", default=None, help="only these entities"
-    )
-    p.add_argument("--verbose", action="store_true", help="show Spark's own logs")
-    p.add_argument(
-        "--dev-pii-key",
-        action="store_true",
-        help="tokenise personal data with the public development key when FINLAKE_PII_KEY is "
-        "unset (development lakes only; also FINLAKE_DEV_PII_KEY=1)",
-    )
-    p.set_defaults(func=cmd_ingest)
-
-    p = sub.add_parser(
-        "build",
-        help="run dbt (silver, gold and their tests) over the lake",
-        description="dbt build of the project on a target: dev (DuckDB over the lake folder, "
-        "the default), trino (a local Trino server, see tools/trino) or prod (Athena, from the "
-        "FINLAKE_* environment variables).",
-    )
-    _lake_arg(p)
-    p.add_argument("--target", default="dev", choices=["dev", "trino", "prod"])
-    p.add_argument(
-        "--command",
-        default="build",
-        choices=["build", "run", "test", "seed", "compile", "docs generate"],
-        help="the dbt command (default build); 'docs generate' writes the lineage site to target/",
-    )
-    p.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt --select")
-    p.add_argument("--exclude", nargs="+", metavar="SELECTOR", help="dbt --exclude")
-    p.add_argument(
-        "--full-refresh",
-        action="store_true",
-        help="rebuild incremental models from all of bronze instead of adding new rows",
-    )
-    p.set_defaults(func=cmd_build)
-
-    p = sub.add_parser(
-        "train",
-        help="train, validate out of time and score the default model (Spark)",
-        description="Read gold loan_default_features from the lake, train the logistic-"
-        "regression default model, write its evidence under <lake>/ml and the scores under "
-        "<lake>/gold/customer_default_scores. Then `finlake build --select customer_risk`.",
-    )
-    _lake_arg(p)
-    p.add_argument("--test-months", type=int, default=None, help="latest labelled months held out")
-    p.add_argument(
-        "--gap-months", type=int, default=None, help="months left out between train and test"
-    )
-    p.add_argument("--seed", type=int, default=None, help="random seed of the fit")
-    p.add_argument(
-        "--holdout-share",
-        type=float,
-        default=None,
-        help="share of customers held out of training for the test (default 0.3)",
-    )
-    p.add_argument(
-        "--min-train-rows", type=int, default=None, help="refuse below this many training rows"
-    )
-    p.add_argument(
-        "--min-train-defaults",
-        type=int,
-        default=None,
-        help="refuse below this many defaults in the training rows",
-    )
-    p.add_argument(
-        "--min-test-defaults",
-        type=int,
-        default=None,
-        help="warn that the test set is too small below this many defaults",
-    )
-    p.add_argument(
-        "--max-data-lag-days",
-        type=int,
-        default=None,
-        help="refuse to score a date more than this many days after the latest data (default 45)",
-    )
-    p.set_defaults(func=cmd_train)
-
-    p = sub.add_parser(
-        "contract",
-        help="render the files derived from the landing contract",
-        description="render: write every file derived from finlake/contract/landing.yml (the dbt "
-        "macro, the bronze dbt sources, the quarantine's entity names, the Terraform Glue "
-        "columns) and starting YAML for a new entity's silver models; docs/add-a-landing-entity.md.",
-    )
-    p.add_argument("action", choices=["render"])
-    p.add_argument("--project", default=None, help="project folder (default: this clone)")
-    p.add_argument(
-        "--check", action="store_true", help="write nothing; fail naming each file that differs"
-    )
-    p.set_defaults(func=cmd_contract)
-
-    p = sub.add_parser(
-        "lineage",
-        help="column-level lineage from the landing contract to gold and the model",
-        description="Compile the project for a target (or read --manifest), resolve every "
-        "model's columns with sqlglot and write <lake>/lineage/lineage.json (OpenLineage "
-        "column-lineage facets) and lineage.html (a searchable page); fails naming any gold "
-        "contract column it cannot trace to a landing column, a seed or a constant.",
-    )
-    p.add_argument("--target", default="dev", choices=["dev", "trino", "prod"])
-    p.add_argument("--manifest", default=None, help="an existing dbt manifest.json to read")
-    p.add_argument("--out", default=None, help="output folder (default <lake>/lineage)")
-    p.add_argument(
-        "--select", nargs="+", default=None, help="only these models and their ancestors"
-    )
-    p.add_argument(
-        "--write-meta",
-        action="store_true",
-        help="also write each silver and gold column's pii classification (meta: pii, pii_derived, "
-        "classification, pii_sources) into its model's YAML",
-    )
-    _lake_arg(p)
-    p.set_defaults(func=cmd_lineage)
-
-    p = sub.add_parser(
-        "trace",
-        help="the landing files and lines behind one customer's (account's, loan's) gold rows",
-        description="For one key of a landing entity (customer C0001234), every landing record "
-        "its gold rows are built from: the entity's own records and those of the entities that "
-        "reference it, with landing file, line and what silver did with the record.",
-    )
-    p.add_argument("entity", help="customer, account, loan, transaction or loan_payment")
-    p.add_argument("key", help="the business key, e.g. C0001234")
-    _lake_arg(p)
-    p.set_defaults(func=cmd_trace)
-
-    p = sub.add_parser(
-        "alerts",
-        help="evaluate the alert rules on the dev warehouse; write the new notifications",
-        description="Run each rule of the alert rules file on the lake's dev warehouse and "
-        "append the occurrences new since the last run to <lake>/alerts/notifications.jsonl "
-        "(JSON lines), with the dedup state and a summary beside it.",
-    )
-    p.add_argument(
-        "--rules", metavar="FILE", default=None, help="alert rules file (default alerts/rules.yml)"
-    )
-    _lake_arg(p)
-    p.set_defaults(func=cmd_alerts)
-
-    p = sub.add_parser(
-        "demo",
-        help="run every stage end to end and print a summary",
-        description="Generate (or reuse) a dataset, then run each pipeline stage in order.",
-    )
-    _generate_args(p, "small")
-    _lake_arg(p)
-    p.set_defaults(func=cmd_demo)
+    for name, command in commands().items():
+        p = sub.add_parser(name, help=command.help, description=command.description)
+        for names, settings in command.flags:
+            p.add_argument(*names, **settings)
+        p.set_defaults(func=command.func, create=command.create)
+        p.set_defaults(lease=name if command.leased else None)
     return parser
-
-
-# Commands that write the lake folder hold its lease (finlake/lease.py) while they run; a
-# build on prod works on S3 and Athena: it holds the lease of the S3 lake (FINLAKE_S3_DATA_DIR)
-# the Glue ingestion job takes too. generate and demo may create the lake folder.
-LEASED = {
-    "generate": True,
-    "ingest": False,
-    "build": False,
-    "train": False,
-    "alerts": False,
-    "demo": True,
-}
 
 
 def _run_leased(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     from finlake.lease import lake_lease, run_lease, stale_notice
 
-    if args.command not in LEASED:
+    if args.lease is None:
         return func(args)
     if getattr(args, "target", "dev") == "prod":
         s3_lake = os.environ.get("FINLAKE_S3_DATA_DIR", "")
         if not s3_lake.startswith("s3://"):
             return func(args)  # the profile says what is missing
-        lease = run_lease(s3_lake, args.command)
+        lease = run_lease(s3_lake, args.lease)
     else:
         lake = Lake.resolve(args.lake)
-        lease = lake_lease(lake.root, args.command, create=LEASED[args.command])
+        lease = lake_lease(lake.root, args.lease, create=args.create)
     with lease as previous:
         notice = stale_notice(previous)
         if notice:

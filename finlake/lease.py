@@ -38,7 +38,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,6 +86,39 @@ def _user() -> str:
         return str(os.getuid())
 
 
+def _holder(command: str, **more) -> dict:
+    """What a lease says of the run holding it (its heartbeat time refreshed while it runs)."""
+    return {
+        "command": command,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "user": _user(),
+        "started_at": _now(),
+        "heartbeat_at": _now(),
+        **more,
+    }
+
+
+@contextmanager
+def _heartbeat(every: float, beat: Callable[[], bool], name: str, wait: float) -> Iterator[None]:
+    """Call `beat()` every `every` seconds in a daemon thread while the block runs, until it
+    returns False; on leaving, stop the thread and wait up to `wait` seconds for it."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            if not beat():
+                return
+
+    thread = threading.Thread(target=loop, name=name, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=wait)
+
+
 @contextmanager
 def lake_lease(lake_root: Path, command: str, create: bool = True) -> Iterator[dict]:
     """Hold the lake's lease while the block runs; LakeBusy (one sentence) when it is held.
@@ -118,16 +151,8 @@ def lake_lease(lake_root: Path, command: str, create: bool = True) -> Iterator[d
             f"wait for it to finish, or stop that process, and run again."
         ) from None
     previous = read_holder(root)
-    holder = {
-        "command": command,
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "user": _user(),
-        "started_at": _now(),
-        "heartbeat_at": _now(),
-    }
+    holder = _holder(command)
     lock = threading.Lock()
-    stop = threading.Event()
 
     def write() -> None:
         with lock:
@@ -135,22 +160,19 @@ def lake_lease(lake_root: Path, command: str, create: bool = True) -> Iterator[d
             os.ftruncate(fd, 0)
             os.pwrite(fd, data, 0)
 
-    def beat() -> None:
-        while not stop.wait(HEARTBEAT_SECONDS):
-            holder["heartbeat_at"] = _now()
-            try:
-                write()
-            except OSError:
-                return
+    def beat() -> bool:
+        holder["heartbeat_at"] = _now()
+        try:
+            write()
+        except OSError:
+            return False
+        return True
 
     write()
-    thread = threading.Thread(target=beat, name="finlake-lease-heartbeat", daemon=True)
-    thread.start()
     try:
-        yield previous
+        with _heartbeat(HEARTBEAT_SECONDS, beat, "finlake-lease-heartbeat", wait=1):
+            yield previous
     finally:
-        stop.set()
-        thread.join(timeout=1)
         try:
             os.ftruncate(fd, 0)  # nobody holds it: an empty file
         finally:
@@ -232,15 +254,7 @@ def s3_lake_lease(
         client = boto3.client("s3")
     bucket, key = s3_lease_location(lake_root)
     where = f"s3://{bucket}/{key}"
-    holder = {
-        "command": command,
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "user": _user(),
-        "started_at": _now(),
-        "heartbeat_at": _now(),
-        "token": secrets.token_hex(16),
-    }
+    holder = _holder(command, token=secrets.token_hex(16))
 
     def busy(current: dict) -> LakeBusy:
         return LakeBusy(
@@ -305,28 +319,24 @@ def s3_lake_lease(
 
     state = {"etag": etag, "lost": None}
     lock = threading.Lock()
-    stop = threading.Event()
 
-    def beat() -> None:
-        while not stop.wait(heartbeat):
-            with lock:
-                holder["heartbeat_at"] = _now()
-                try:
-                    state["etag"] = put(IfMatch=state["etag"])
-                except ClientError as error:
-                    if _s3_code(error) in _LOST:
-                        state["lost"] = read()
-                        return
-                except Exception:  # a network hiccup: try again at the next beat
-                    continue
+    def beat() -> bool:
+        with lock:
+            holder["heartbeat_at"] = _now()
+            try:
+                state["etag"] = put(IfMatch=state["etag"])
+            except ClientError as error:
+                if _s3_code(error) in _LOST:
+                    state["lost"] = read()
+                    return False
+            except Exception:  # a network hiccup: try again at the next beat
+                pass
+        return True
 
-    thread = threading.Thread(target=beat, name="finlake-s3-lease-heartbeat", daemon=True)
-    thread.start()
     try:
-        yield previous
+        with _heartbeat(heartbeat, beat, "finlake-s3-lease-heartbeat", wait=heartbeat + 30):
+            yield previous
     finally:
-        stop.set()
-        thread.join(timeout=heartbeat + 30)
         with lock:
             if state["lost"] is None:
                 try:

@@ -1,7 +1,8 @@
 """The landing contract as ingestion sees it, and the fixed layouts of bronze.
 
-Terraform's Glue tables and the dbt sources are written against these layouts; change them only
-together with those.
+The layouts of the load metadata, the malformed files and the ledger are finlake/contract/bronze.py's
+(which also renders Terraform's Glue tables and the dbt sources of bronze from them); this module
+gives them Arrow and Spark types.
 
     <bronze>/<entity>/extract_date=YYYY-MM-DD/<batch_id>.<part>.parquet
         contract columns (string, contract order), <pii column>_token (string, one per
@@ -23,61 +24,27 @@ import pyarrow as pa
 from pyspark.sql import types as T
 
 from finlake.contract import FILE_NAME_PATTERN, Contract, Entity, load_contract
+from finlake.contract import bronze as bronze_layout
 
 PARTITION_COLUMN = "extract_date"
 NAME_PATTERN_TEXT = "<entity>_<YYYYMMDD>[_<seq>].csv"
 
-# Load metadata after the contract columns, in this order.
-METADATA_COLUMNS = (
-    "_extra_columns",
-    "_source_file",
-    "_file_checksum",
-    "_line_number",
-    "_batch_id",
-    "_loaded_at",
-)
-MALFORMED_COLUMNS = (
-    "_source_file",
-    "_file_checksum",
-    "_line_number",
-    "_raw_line",
-    "_reason",
-    "_batch_id",
-    "_loaded_at",
-)
-
 UTC_MICROS = pa.timestamp("us", tz="UTC")  # what Spark reads back as TimestampType
+# The Glue types of finlake/contract/bronze.py's layouts, as Arrow and Spark write them.
+ARROW_TYPE = {
+    "string": pa.string(),
+    "bigint": pa.int64(),
+    "int": pa.int32(),
+    "date": pa.date32(),
+    "timestamp": UTC_MICROS,
+}
+SPARK_TYPE = {"string": T.StringType(), "bigint": T.LongType(), "timestamp": T.TimestampType()}
 
-MALFORMED_ARROW = pa.schema(
-    [
-        ("_source_file", pa.string()),
-        ("_file_checksum", pa.string()),
-        ("_line_number", pa.int64()),
-        ("_raw_line", pa.string()),
-        ("_reason", pa.string()),
-        ("_batch_id", pa.string()),
-        ("_loaded_at", UTC_MICROS),
-    ]
-)
-
-LEDGER_ARROW = pa.schema(
-    [
-        ("batch_id", pa.string()),
-        ("entity", pa.string()),
-        ("source_file", pa.string()),
-        ("file_checksum", pa.string()),
-        ("extract_date", pa.date32()),
-        ("attempt", pa.int32()),
-        ("status", pa.string()),
-        ("lines_read", pa.int64()),
-        ("rows_written", pa.int64()),
-        ("malformed_count", pa.int64()),
-        ("reject_reason", pa.string()),
-        ("schema_drift", pa.string()),
-        ("started_at", UTC_MICROS),
-        ("finished_at", UTC_MICROS),
-    ]
-)
+# Load metadata after the contract columns, in this order.
+METADATA_COLUMNS = tuple(c.name for c in bronze_layout.LOAD_COLUMNS)
+MALFORMED_COLUMNS = tuple(c.name for c in bronze_layout.MALFORMED_COLUMNS)
+MALFORMED_ARROW = pa.schema([(c.name, ARROW_TYPE[c.type]) for c in bronze_layout.MALFORMED_COLUMNS])
+LEDGER_ARROW = pa.schema([(c.name, ARROW_TYPE[c.type]) for c in bronze_layout.LOAD_LOG_COLUMNS])
 
 # What the Python workers emit (one schema per entity): the well-formed rows, with the contract
 # columns, unexpected columns as a map, the line number and the file's number in the run.
@@ -116,14 +83,7 @@ def bronze_schema(entity: Entity) -> T.StructType:
     """Columns of <bronze>/<entity>/ files (the partition column extract_date is not in them)."""
     fields = [T.StructField(name, T.StringType()) for name in entity.column_names]
     fields += [T.StructField(name, T.StringType()) for name in token_columns(entity)]
-    fields += [
-        T.StructField("_extra_columns", T.StringType()),
-        T.StructField("_source_file", T.StringType()),
-        T.StructField("_file_checksum", T.StringType()),
-        T.StructField("_line_number", T.LongType()),
-        T.StructField("_batch_id", T.StringType()),
-        T.StructField("_loaded_at", T.TimestampType()),
-    ]
+    fields += [T.StructField(c.name, SPARK_TYPE[c.type]) for c in bronze_layout.LOAD_COLUMNS]
     return T.StructType(fields)
 
 

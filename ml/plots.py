@@ -30,15 +30,7 @@ def plot_roc(
         ax.plot(oc.fpr, oc.tpr, color="#b05f00", lw=1.2, ls="--", label=label)
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":", label="chance")
     ax.set(xlabel="false positive rate", ylabel="true positive rate (defaults caught)")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(fig, ax, path, title, top=1, legend="lower right")
 
 
 def plot_calibration(calibration: list[dict], path: Path, title: str) -> Path:
@@ -53,10 +45,15 @@ def plot_calibration(calibration: list[dict], path: Path, title: str) -> Path:
     ax.fill_between(predicted, lower, upper, color="#1f4e79", alpha=0.15, label="95% band")
     ax.plot(predicted, observed, "o-", color="#1f4e79", label="deciles of predicted PD")
     ax.set(xlabel="mean predicted PD", ylabel="observed default rate")
+    return _save(fig, ax, path, title, top=top, legend="upper left")
+
+
+def _save(fig, ax, path: Path, title: str, top: float, legend: str) -> Path:
+    """The figures' common finish: title, square axes from 0 to `top`, legend, grid; the PNG."""
     ax.set_title(title, fontsize=10)
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc=legend, fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)

@@ -13,6 +13,11 @@ ROC_FILE = "roc.png"
 CALIBRATION_FILE = "calibration.png"
 
 
+def _artifact(name: str) -> property:
+    """A result's path to `name` in its artifacts folder."""
+    return property(lambda result: result.artifacts / name, doc=f"<artifacts>/{name}")
+
+
 @dataclass
 class TrainResult:
     model_version: str
@@ -21,25 +26,11 @@ class TrainResult:
     metrics: dict
     seconds: dict[str, float]
 
-    @property
-    def metrics_path(self) -> Path:
-        return self.artifacts / METRICS_FILE
-
-    @property
-    def model_path(self) -> Path:
-        return self.artifacts / MODEL_DIR
-
-    @property
-    def model_card_path(self) -> Path:
-        return self.artifacts / CARD_FILE
-
-    @property
-    def roc_plot(self) -> Path:
-        return self.artifacts / ROC_FILE
-
-    @property
-    def calibration_plot(self) -> Path:
-        return self.artifacts / CALIBRATION_FILE
+    metrics_path = _artifact(METRICS_FILE)
+    model_path = _artifact(MODEL_DIR)
+    model_card_path = _artifact(CARD_FILE)
+    roc_plot = _artifact(ROC_FILE)
+    calibration_plot = _artifact(CALIBRATION_FILE)
 
     def headline(self) -> str:
         """The champion's leak-free figures with their intervals, in one line."""

@@ -18,6 +18,8 @@ A coefficient that flips sign in 20 % or more of the refits is not evidence of a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -62,48 +64,46 @@ def fit_elastic_net(
     return beta
 
 
-def clustered_errors(
-    x: np.ndarray,
-    y: np.ndarray,
-    w: np.ndarray,
-    beta: np.ndarray,
-    reg: float,
-    mix: float,
-    clusters: np.ndarray,
-) -> np.ndarray:
+@dataclass(frozen=True)
+class PenalisedFit:
+    """A penalised logistic fit and the rows it was fitted on: the standardised design `x`, the
+    labels, the class weights and each row's customer; the coefficients [intercept, beta...];
+    Spark's regParam (`reg`) and elasticNetParam (`mix`)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    clusters: np.ndarray
+    beta: np.ndarray
+    reg: float
+    mix: float
+
+
+def clustered_errors(fit: PenalisedFit) -> np.ndarray:
     """Sandwich standard errors of [intercept, beta...], scores summed within each cluster;
     NaN where the coefficient is exactly 0 under an L1 penalty."""
-    n, k = x.shape
-    design = np.column_stack([np.ones(n), x])
-    wn = w / w.sum()
-    p = _sigmoid(design @ beta)
-    active = np.r_[True, (beta[1:] != 0) | (mix == 0)]
+    n, k = fit.x.shape
+    design = np.column_stack([np.ones(n), fit.x])
+    wn = fit.w / fit.w.sum()
+    p = _sigmoid(design @ fit.beta)
+    active = np.r_[True, (fit.beta[1:] != 0) | (fit.mix == 0)]
     d = design[:, active]
-    ridge = np.diag(np.r_[0.0, np.full(active.sum() - 1, reg * (1 - mix))])
+    ridge = np.diag(np.r_[0.0, np.full(active.sum() - 1, fit.reg * (1 - fit.mix))])
     bread = np.linalg.pinv((d * (wn * p * (1 - p))[:, None]).T @ d + ridge)
-    scores = d * (wn * (y - p))[:, None]
-    per_cluster = pd.DataFrame(scores).groupby(clusters).sum().to_numpy()
+    scores = d * (wn * (fit.y - p))[:, None]
+    per_cluster = pd.DataFrame(scores).groupby(fit.clusters).sum().to_numpy()
     meat = per_cluster.T @ per_cluster
     errors = np.full(k + 1, np.nan)
     errors[active] = np.sqrt(np.maximum(np.diag(bread @ meat @ bread), 0.0))
     return errors
 
 
-def sign_flips(
-    x: np.ndarray,
-    y: np.ndarray,
-    w: np.ndarray,
-    beta: np.ndarray,
-    reg: float,
-    mix: float,
-    clusters: np.ndarray,
-    samples: int,
-    seed: int,
-) -> tuple[np.ndarray, int]:
+def sign_flips(fit: PenalisedFit, samples: int, seed: int) -> tuple[np.ndarray, int]:
     """Share of customer-bootstrap refits in which each coefficient (beta[1:]) changes sign,
     and the refits used (a resample without a default is skipped)."""
+    x, y, w, beta = fit.x, fit.y, fit.w, fit.beta
     rng = np.random.default_rng(seed)
-    codes, uniques = pd.factorize(pd.Series(clusters))
+    codes, uniques = pd.factorize(pd.Series(fit.clusters))
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     groups = [order[bounds[i] : bounds[i + 1]] for i in range(len(uniques))]
@@ -113,31 +113,20 @@ def sign_flips(
         rows = np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))])
         if y[rows].sum() == 0 or y[rows].sum() == len(rows):
             continue
-        refit = fit_elastic_net(x[rows], y[rows], w[rows], reg, mix, start=beta)
+        refit = fit_elastic_net(x[rows], y[rows], w[rows], fit.reg, fit.mix, start=beta)
         flips += np.sign(refit[1:]) != np.sign(beta[1:])
         used += 1
     return flips / max(used, 1), used
 
 
 def challenger_terms(
-    names: list[str],
-    x: np.ndarray,
-    y: np.ndarray,
-    w: np.ndarray,
-    clusters: np.ndarray,
-    intercept: float,
-    coefficients: np.ndarray,
-    reg: float,
-    mix: float,
-    slope: float,
-    samples: int,
-    seed: int,
+    names: list[str], fit: PenalisedFit, slope: float, samples: int, seed: int
 ) -> dict:
     """Per input (vector order): the coefficient per SD after calibration (slope * beta), its
     clustered SE and sign-flip share; and how many coefficients flip in FLIP_WORRY or more."""
-    beta = np.r_[intercept, np.asarray(coefficients, dtype=float)]
-    errors = clustered_errors(x, y, w, beta, reg, mix, clusters)
-    flips, used = sign_flips(x, y, w, beta, reg, mix, clusters, samples, seed)
+    beta = fit.beta
+    errors = clustered_errors(fit)
+    flips, used = sign_flips(fit, samples, seed)
     terms = [
         {
             "input": name,

@@ -58,7 +58,7 @@ from ml.result import (
     flat_metrics,
 )
 from ml.runtime import Outputs, RunParams, Source
-from ml.scorecard import ScorecardSettings, fit_scorecard
+from ml.scorecard import ScorecardSettings
 from ml.split import (
     FOLD,
     HOLDOUT,
@@ -78,7 +78,7 @@ from ml.validation import (
     ORACLE,
     backtest,
     fair_lending,
-    scorecard_inputs,
+    fit_champion,
     segments,
 )
 
@@ -262,16 +262,7 @@ class TrainingRun:
             self.fitted: FittedModel = fit_pipeline(self.train, self.config, self.spec)
             self.table = self._collect()
             train = self.table[self.table["_set"] == "train"]
-            numeric, categorical = scorecard_inputs(self.spec)
-            self.scorecard = fit_scorecard(
-                train,
-                train[LABEL].to_numpy(dtype=float),
-                numeric,
-                categorical,
-                folds=train[FOLD].to_numpy(),
-                clusters=train["customer_id"].to_numpy(),
-                seed=self.config.seed,
-            )
+            self.scorecard = fit_champion(train, self.spec, ScorecardSettings(), self.config.seed)
             self.table[CHAMPION] = self.scorecard.predict(self.table)
             fingerprint = {
                 "training_data": scoring.data_fingerprint(
@@ -496,16 +487,18 @@ class TrainingRun:
             )
         )
         x = np.vstack(rows["x"].to_numpy()) if len(rows) else np.zeros((0, 0))
-        return stability.challenger_terms(
-            explain.feature_names(parts),
+        fit = stability.PenalisedFit(
             x,
             rows[LABEL].to_numpy(dtype=float),
             rows[WEIGHT].to_numpy(dtype=float),
             rows["customer_id"].to_numpy(),
-            parts.scorecard.intercept,
-            parts.scorecard.coefficients.toArray(),
+            np.r_[parts.scorecard.intercept, parts.scorecard.coefficients.toArray()],
             self.fitted.best["regParam"],
             self.fitted.best["elasticNetParam"],
+        )
+        return stability.challenger_terms(
+            explain.feature_names(parts),
+            fit,
             self.fitted.calibration_slope,
             samples=ScorecardSettings().sign_bootstrap,
             seed=self.config.seed,

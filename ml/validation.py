@@ -11,7 +11,7 @@ import pandas as pd
 from ml import evaluation
 from ml.config import TrainConfig
 from ml.features import LABEL
-from ml.scorecard import ScorecardSettings, fit_scorecard
+from ml.scorecard import Scorecard, ScorecardSettings, fit_scorecard
 from ml.split import FOLD, HOLDOUT
 
 CHAMPION = "champion"
@@ -101,23 +101,38 @@ RESTRICTED_INPUTS = ("age_years", "employment_status")
 AGE_BANDS = ((0, 30, "under 30"), (30, 50, "30-49"), (50, 65, "50-64"), (65, 200, "65 and over"))
 
 
+def fit_champion(
+    rows: pd.DataFrame,
+    spec,
+    settings: ScorecardSettings,
+    seed: int = 0,
+    leave_out: tuple[str, ...] = (),
+) -> Scorecard:
+    """The champion scorecard fitted on training rows of the run's table (label, grouped-CV
+    folds, customers), on the spec's inputs but those in `leave_out`."""
+    numeric, categorical = scorecard_inputs(spec)
+    return fit_scorecard(
+        rows,
+        rows[LABEL].to_numpy(dtype=float),
+        [c for c in numeric if c not in leave_out],
+        [c for c in categorical if c not in leave_out],
+        folds=rows[FOLD].to_numpy(),
+        clusters=rows["customer_id"].to_numpy(),
+        settings=settings,
+        seed=seed,
+    )
+
+
 def fair_lending(table: pd.DataFrame, spec, config: TrainConfig) -> dict:
     """What the restricted inputs do: the champion refitted without them on the same training
     rows (its AUC on the same unseen borrowers, with clustered intervals), and mean PD of both
     and the observed default rate per age band, on the test rows and at the scoring date."""
-    numeric, categorical = scorecard_inputs(spec)
-    numeric = [c for c in numeric if c not in RESTRICTED_INPUTS]
-    categorical = [c for c in categorical if c not in RESTRICTED_INPUTS]
-    train = table[table["_set"] == "train"]
-    blind = fit_scorecard(
-        train,
-        train[LABEL].to_numpy(dtype=float),
-        numeric,
-        categorical,
-        folds=train[FOLD].to_numpy(),
-        clusters=train["customer_id"].to_numpy(),
-        settings=ScorecardSettings(sign_bootstrap=0),
+    blind = fit_champion(
+        table[table["_set"] == "train"],
+        spec,
+        ScorecardSettings(sign_bootstrap=0),
         seed=config.seed,
+        leave_out=RESTRICTED_INPUTS,
     )
     without = "without_restricted"
     test = table[table["_set"] == "test"].copy()
@@ -169,7 +184,6 @@ def backtest(table: pd.DataFrame, spec, config: TrainConfig, penalty: float) -> 
     (plus the gap) before it, refit the scorecard (with `penalty`, the main run's) on the
     training customers' earlier months and test it on the held-out customers at that month,
     beside the oracle."""
-    numeric, categorical = scorecard_inputs(spec)
     labelled = table[table[LABEL].notna()]
     months = sorted(labelled["observation_date"].unique())
     out = []
@@ -186,15 +200,7 @@ def backtest(table: pd.DataFrame, spec, config: TrainConfig, penalty: float) -> 
         y_fit, y_test = fit_rows[LABEL].to_numpy(float), test_rows[LABEL].to_numpy(float)
         if y_fit.sum() < 2 or not 0 < y_test.sum() < len(y_test):
             continue
-        card = fit_scorecard(
-            fit_rows,
-            y_fit,
-            numeric,
-            categorical,
-            folds=fit_rows[FOLD].to_numpy(),
-            clusters=fit_rows["customer_id"].to_numpy(),
-            settings=backtest_settings(penalty),
-        )
+        card = fit_champion(fit_rows, spec, backtest_settings(penalty))
         entry = {
             "origin": str(month),
             "training_months": len(earlier),

@@ -6,7 +6,7 @@ like one at the top of the module: a lazy import hides a cycle from Python, not 
 
 Layers, bottom to top (docs/architecture.md, "Layers of the code"):
 
-    kernel      finlake.errors, lake, contract, java, spark, progress, lease: import no project
+    kernel      finlake.errors, environ, lake, contract, java, spark, progress, lease: import no project
                 module outside the kernel
     stages      finlake.generator, ingestion, finlake.build (+ parity, summary), ml, tools:
                 each imports the kernel and its own modules
@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("finlake", "ingestion", "ml", "tools")
 KERNEL = (
     "finlake.errors",
+    "finlake.environ",
     "finlake.lake",
     "finlake.contract",
     "finlake.java",

@@ -159,9 +159,7 @@ def settle(rng: np.random.Generator, cfg: GeneratorConfig, ev: Events) -> Settle
     n = len(ev)
     day = ev.ts // SECONDS_PER_DAY
     file_day = np.maximum(day, cfg.snapshot_day)
-    is_card_purchase = (ev.ttype == PURCHASE) & np.isin(ev.channel, [POS, ONLINE])
-    delay = np.where(is_card_purchase, rng.choice(3, size=n, p=[0.4, 0.45, 0.15]), 0)
-    posted_day = day + delay
+    posted_day = day + card_delay(rng, ev.ttype, ev.channel)
     status = np.full(n, POSTED, dtype=np.int8)
     u = rng.random(n)
     purchase = ev.ttype == PURCHASE
@@ -169,15 +167,29 @@ def settle(rng: np.random.Generator, cfg: GeneratorConfig, ev: Events) -> Settle
     status = np.where(purchase & (u < 0.015), DECLINED, status)
     status = np.where(purchase & (u >= 0.015) & (u < 0.019), REVERSED, status)
     status = np.where(testing & (rng.random(n) < 0.4), DECLINED, status)
+    status, posted_day = as_extracted(status, posted_day, file_day)
+    return Settled(
+        events=ev, status=status.astype(np.int8), posted_day=posted_day, file_day=file_day
+    )
+
+
+def card_delay(rng: np.random.Generator, ttype: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """Days from a transaction to its posting: 0-2 for card purchases, 0 for the rest."""
+    is_card_purchase = (ttype == PURCHASE) & np.isin(channel, [POS, ONLINE])
+    return np.where(is_card_purchase, rng.choice(3, size=len(ttype), p=[0.4, 0.45, 0.15]), 0)
+
+
+def as_extracted(
+    status: np.ndarray, posted_day: np.ndarray, file_day: np.ndarray | int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Status and posting day (-1: none) as the extract of `file_day` sees them."""
     # Not yet posted when the extract was taken: delivered as pending.
     status = np.where((status == POSTED) & (posted_day > file_day), PENDING, status)
     posted_day = np.where(np.isin(status, [POSTED, REVERSED]), posted_day, -1)
     # A reversal the extract sees before the posting date was never posted: no posting date
     # later than the extract that delivers it.
     posted_day = np.where((status == REVERSED) & (posted_day > file_day), -1, posted_day)
-    return Settled(
-        events=ev, status=status.astype(np.int8), posted_day=posted_day, file_day=file_day
-    )
+    return status, posted_day
 
 
 @dataclass
@@ -507,25 +519,54 @@ def transaction_rows(
         cust.country[accts.customer[ev.acct]]
     ]
     tx_id = t.zero_pad(chunk * TX_ID_BLOCK + np.arange(n), 11, "T")
-    no_posting = tx.posted_day < 0
-    table = pa.table(
-        {
-            "transaction_id": tx_id,
-            "account_id": t.zero_pad(accts.number[ev.acct], 8, "A"),
-            "transaction_ts": t.timestamps(ev.ts),
-            "posted_date": t.dates(np.where(no_posting, 0, tx.posted_day), no_posting),
-            "amount": t.money(ev.amount),
-            "currency": t.text(currency),
-            "direction": t.enum(ev.direction, DIRECTIONS),
-            "transaction_type": t.enum(ev.ttype, TX_TYPES),
-            "channel": t.enum(ev.channel, CHANNELS),
-            "merchant_name": t.lookup(np.where(ev.merchant >= 0, ev.merchant, NONE), MERCHANTS),
-            "merchant_category_code": t.lookup(ev.mcc, [c.mcc for c in ref.MCC_CATEGORIES]),
-            "merchant_country": t.lookup(ev.country, COUNTRIES),
-            "status": t.enum(tx.status, TX_STATUS),
-        }
+    table = transactions_table(
+        ev,
+        slice(None),
+        tx_id=tx_id,
+        account_id=t.zero_pad(accts.number[ev.acct], 8, "A"),
+        ts=ev.ts,
+        posted_day=tx.posted_day,
+        amount=ev.amount,
+        currency=currency,
+        status=tx.status,
     )
     return EntityRows(table=table, day=tx.file_day, key=tx_id)
+
+
+def transactions_table(
+    ev: Events,
+    idx: np.ndarray | slice,
+    *,
+    tx_id: pa.Array,
+    account_id: pa.Array,
+    ts: np.ndarray,
+    posted_day: np.ndarray,
+    amount: np.ndarray,
+    currency: np.ndarray,
+    status: np.ndarray,
+) -> pa.Table:
+    """The transactions entity's columns for the events `idx` of `ev`: their direction, type,
+    channel and merchant as drawn; time, amount, posting day (-1: none) and status as delivered
+    (the first delivery's, or a continued day's replay of them)."""
+    no_posting = posted_day < 0
+    merchant = ev.merchant[idx]
+    return pa.table(
+        {
+            "transaction_id": tx_id,
+            "account_id": account_id,
+            "transaction_ts": t.timestamps(ts),
+            "posted_date": t.dates(np.where(no_posting, 0, posted_day), no_posting),
+            "amount": t.money(amount),
+            "currency": t.text(currency),
+            "direction": t.enum(ev.direction[idx], DIRECTIONS),
+            "transaction_type": t.enum(ev.ttype[idx], TX_TYPES),
+            "channel": t.enum(ev.channel[idx], CHANNELS),
+            "merchant_name": t.lookup(np.where(merchant >= 0, merchant, NONE), MERCHANTS),
+            "merchant_category_code": t.lookup(ev.mcc[idx], [c.mcc for c in ref.MCC_CATEGORIES]),
+            "merchant_country": t.lookup(ev.country[idx], COUNTRIES),
+            "status": t.enum(status, TX_STATUS),
+        }
+    )
 
 
 # --- loans and payments ---------------------------------------------------------------------

@@ -27,10 +27,8 @@ and moved into place when complete.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-import multiprocessing
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -39,11 +37,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from finlake.contract import load_contract
 from finlake.errors import ConfigError, FinlakeError
-from finlake.generator import reference as ref
 from finlake.generator import textcsv as t
 from finlake.generator.accounts import ACTIVE, CARD
 from finlake.generator.chunk import (
@@ -53,26 +49,21 @@ from finlake.generator.chunk import (
     _address,
     _email,
     _phone,
+    as_extracted,
     build_chunk,
+    card_delay,
+    transactions_table,
 )
 from finlake.generator.config import PRESETS, SECONDS_PER_DAY, GeneratorConfig, add_months
 from finlake.generator.days import from_day
-from finlake.generator.defects import EXPECTED, DefectInjector
+from finlake.generator.defects import DefectInjector
 from finlake.generator.events import (
-    CHANNELS,
     CREDIT,
-    DIRECTIONS,
-    NONE,
-    ONLINE,
     PENDING,
-    POS,
     POSTED,
     PURCHASE,
-    REVERSED,
-    TX_STATUS,
-    TX_TYPES,
 )
-from finlake.generator.files import DefectLog, FilePlan, Sink
+from finlake.generator.files import CsvAppender, FilePlan, LandingFiles, chunk_jobs
 from finlake.generator.loans import (
     CHARGE_OFF_DAYS,
     CHARGED_OFF,
@@ -86,10 +77,8 @@ from finlake.generator.loans import (
 )
 from finlake.generator.profiles import DEFAULT_PROFILE
 from finlake.generator.run import DEFAULT_WORKERS, ENTITY_ORDER, MANIFEST, existing_manifest
-from finlake.generator.transactions import COUNTRIES, MERCHANTS
 from finlake.generator.writer import render_entity
 from finlake.lake import Lake
-from finlake.progress import progress
 
 TEMPLATE_LAG = 364  # a new day replays the same weekday 52 weeks earlier
 MAX_CONTINUED_DAYS = 300  # templates must come from the first delivery's history
@@ -198,90 +187,27 @@ def continue_lake(
     staging = lake.root / ".continue-staging"
     shutil.rmtree(staging, ignore_errors=True)
     landing, truth = Lake(staging).landing, Lake(staging).truth
-    sinks = {
-        name: [Sink(spec, landing / name / spec.name) for spec in specs]
-        for name, specs in plan.files.items()
-    }
-    for entity_sinks in sinks.values():
-        for sink in entity_sinks:
-            sink.open()
-    truth.mkdir(parents=True, exist_ok=True)
-    log = DefectLog(truth / "defects.new.csv")
-    fraud_writer = None
     report = ContinuationReport(
         first_day=from_day(new_days[0]).isoformat(),
         last_day=from_day(new_days[-1]).isoformat(),
         days=days,
         continued_days=before + days,
     )
-    n = cfg.n_customers
-    jobs = [
-        (cfg, plan, chunk, first, min(cfg.chunk_customers, n - first), before, days)
-        for chunk, first in enumerate(range(0, n, cfg.chunk_customers))
-    ]
-    pool = None
-    if workers > 1 and len(jobs) > 1:
-        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(jobs)))
-        results = pool.imap(continue_chunk, jobs)  # ordered: output is independent of timing
-    else:
-        results = map(continue_chunk, jobs)
-    try:
-        for rendered in progress(
-            results, len(jobs), f"continue {days} days", "chunks", show_progress
-        ):
-            for name in ENTITY_ORDER:
-                for block in rendered.blocks[name]:
-                    sink = sinks[name][block.file]
-                    for line, kind, key, column, expected, detail in block.defects:
-                        log.add(
-                            sink.spec.name,
-                            sink.lines + line,
-                            name,
-                            kind,
-                            key,
-                            column,
-                            expected,
-                            detail,
-                        )
-                    sink.write(block.data, block.lines, block.rows)
-                report.rows[name] = report.rows.get(name, 0) + rendered.counts[name]
-            labels = rendered.fraud_labels
-            if fraud_writer is None:
-                fraud_writer = pacsv.CSVWriter(
-                    str(truth / "fraud_labels.new.csv"),
-                    labels.schema,
-                    write_options=pacsv.WriteOptions(include_header=False),
-                )
-            fraud_writer.write_table(labels)
-            report.fraud_transactions += labels.num_rows
-    finally:
-        if pool is not None:
-            pool.terminate()
-        for entity_sinks in sinks.values():
-            for sink in entity_sinks:
-                sink.close()
-        log.close()
-        if fraud_writer is not None:
-            fraud_writer.close()
+    with CsvAppender(header=False) as new_truth:
 
-    for spec, kind, detail in plan.file_defects:
-        with (truth / "defects.new.csv").open("a", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerow(
-                [spec.name, 1, spec.entity, kind, "", "", EXPECTED[kind], detail]
-            )
-        log.counts[kind] = log.counts.get(kind, 0) + 1
-    report.defects = dict(sorted(log.counts.items()))
-    report.files = [
-        {
-            "entity": s.spec.entity,
-            "file": s.spec.name,
-            "rows": s.rows,
-            "lines": s.lines,
-            "bytes": s.bytes,
-        }
-        for entity_sinks in sinks.values()
-        for s in entity_sinks
-    ]
+        def take_labels(rendered: ContinuedChunk) -> None:
+            new_truth.append(truth / "fraud_labels.new.csv", rendered.fraud_labels)
+            report.fraud_transactions += rendered.fraud_labels.num_rows
+
+        files = LandingFiles(plan, landing, truth / "defects.new.csv").fill(
+            continue_chunk,
+            chunk_jobs(cfg, plan, before, days),
+            take_labels,
+            workers=workers,
+            label=f"continue {days} days",
+            show_progress=show_progress,
+        )
+    report.rows, report.defects, report.files = files.rows, files.defects, files.summary()
     report.seconds = round(time.perf_counter() - started, 2)
 
     # The truth files, extended: the old ones copied with the new rows after them.
@@ -383,6 +309,11 @@ def _concat(parts: list[EntityRows]) -> EntityRows:
     return EntityRows(table=table, day=np.concatenate([p.day for p in parts]), key=key)
 
 
+def _delivered(table: pa.Table, day: int, key: pa.Array) -> EntityRows:
+    """`table`'s rows, all delivered in the extract of `day`, keyed by `key`."""
+    return EntityRows(table=table, day=np.full(table.num_rows, day, dtype=np.int64), key=key)
+
+
 def _latest(table: pa.Table, key: str, ids: list[str]) -> dict[str, list]:
     """The last delivered version of each key, in the order of `ids`, as column lists."""
     position = {k: i for i, k in enumerate(table.column(key).to_pylist())}
@@ -469,12 +400,8 @@ class _World:
         amount = np.where(purchase & (ev.fraud[idx] < 0), np.maximum(varied, 1), amount)
         status = tx.status[idx].copy()
         status = np.where(status == PENDING, POSTED, status)  # pending then: settled by now
-        card = purchase & np.isin(ev.channel[idx], [POS, ONLINE])
-        delay = np.where(card, rng.choice(3, size=n, p=[0.4, 0.45, 0.15]), 0)
-        posted_day = ts // SECONDS_PER_DAY + delay
-        status = np.where((status == POSTED) & (posted_day > day), PENDING, status)
-        posted_day = np.where(np.isin(status, [POSTED, REVERSED]), posted_day, -1)
-        posted_day = np.where((status == REVERSED) & (posted_day > day), -1, posted_day)
+        posted_day = ts // SECONDS_PER_DAY + card_delay(rng, ttype, ev.channel[idx])
+        status, posted_day = as_extracted(status, posted_day, day)
         order = np.lexsort((acct, ts))
         idx, acct, ttype, ts, amount = (
             idx[order],
@@ -495,29 +422,18 @@ class _World:
         np.maximum.at(self.last_tx_ts, acct[posted], ts[posted])
         touched = np.zeros(self.accts.n, dtype=bool)
         touched[acct[posted]] = True
-        currency = np.array(self.accounts["currency"], dtype=object)[acct]
-        no_posting = posted_day < 0
-        merchant = ev.merchant[idx]
-        table = pa.table(
-            {
-                "transaction_id": tx_id,
-                "account_id": t.text(np.array(self.account_ids, dtype=object)[acct]),
-                "transaction_ts": t.timestamps(ts),
-                "posted_date": t.dates(np.where(no_posting, 0, posted_day), no_posting),
-                "amount": t.money(amount),
-                "currency": t.text(currency),
-                "direction": t.enum(ev.direction[idx], DIRECTIONS),
-                "transaction_type": t.enum(ttype, TX_TYPES),
-                "channel": t.enum(ev.channel[idx], CHANNELS),
-                "merchant_name": t.lookup(np.where(merchant >= 0, merchant, NONE), MERCHANTS),
-                "merchant_category_code": t.lookup(
-                    ev.mcc[idx], [c.mcc for c in ref.MCC_CATEGORIES]
-                ),
-                "merchant_country": t.lookup(ev.country[idx], COUNTRIES),
-                "status": t.enum(status, TX_STATUS),
-            }
+        table = transactions_table(
+            ev,
+            idx,
+            tx_id=tx_id,
+            account_id=t.text(np.array(self.account_ids, dtype=object)[acct]),
+            ts=ts,
+            posted_day=posted_day,
+            amount=amount,
+            currency=np.array(self.accounts["currency"], dtype=object)[acct],
+            status=status,
         )
-        rows = EntityRows(table=table, day=np.full(n, day, dtype=np.int64), key=tx_id)
+        rows = _delivered(table, day, tx_id)
         fraud = np.nonzero(ev.fraud[idx] >= 0)[0]
         cust = self.accts.customer[acct[fraud]]
         labels = pa.table(
@@ -552,11 +468,7 @@ class _World:
             "updated_at",
             t.timestamps(stamp, rng.integers(0, 1_000_000, len(idx)), "Z"),
         )
-        return EntityRows(
-            table=table,
-            day=np.full(len(idx), day, dtype=np.int64),
-            key=table.column("account_id").combine_chunks(),
-        )
+        return _delivered(table, day, table.column("account_id").combine_chunks())
 
     # --- customers -----------------------------------------------------------------------
     def _customers(self, day: int) -> EntityRows:
@@ -588,11 +500,7 @@ class _World:
         for i, s in zip(idx.tolist(), stamps.to_pylist()):
             c["updated_at"][i] = s
         table = _render(c, idx)
-        return EntityRows(
-            table=table,
-            day=np.full(len(idx), day, dtype=np.int64),
-            key=table.column("customer_id").combine_chunks(),
-        )
+        return _delivered(table, day, table.column("customer_id").combine_chunks())
 
     # --- loans and payments --------------------------------------------------------------
     def _due_today(self, day: int) -> tuple[np.ndarray, np.ndarray]:
@@ -629,7 +537,7 @@ class _World:
                 ),
             }
         )
-        return EntityRows(table=table, day=np.full(len(ln), day, dtype=np.int64), key=pay_id)
+        return _delivered(table, day, pay_id)
 
     def _loans(self, day: int) -> EntityRows:
         rng = self.rng(day, 5)
@@ -658,11 +566,7 @@ class _World:
             cols["status"][i] = LOAN_STATUS[st]
             cols["updated_at"][i] = s
         table = _render(cols, idx)
-        return EntityRows(
-            table=table,
-            day=np.full(len(idx), day, dtype=np.int64),
-            key=table.column("loan_id").combine_chunks(),
-        )
+        return _delivered(table, day, table.column("loan_id").combine_chunks())
 
 
 def print_continuation(report: ContinuationReport, lake: Lake) -> None:

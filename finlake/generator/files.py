@@ -1,16 +1,25 @@
-"""Landing files: which files exist, how each is written (header order, BOM, line endings), and
-the sinks that append chunks to them while counting physical lines for the defect log."""
+"""Landing files: which files exist, how each is written (header order, BOM, line endings), the
+sinks that append chunks to them while counting physical lines for the defect log, and the
+chunk loop that `finlake generate` and `--continue` share (`rendered_chunks`, `LandingFiles`)."""
 
 from __future__ import annotations
 
 import csv
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from finlake.contract import Contract, Entity, landing_file_name
 from finlake.generator.config import GeneratorConfig, from_day
+from finlake.generator.defects import EXPECTED
+from finlake.progress import progress
 
 SEQ2_SHARE = 0.1  # share of the last day's transactions delivered in a second file (_2)
 
@@ -144,3 +153,132 @@ class DefectLog:
 
     def close(self) -> None:
         self.handle.close()
+
+
+class LandingFiles:
+    """Every landing file of a plan, open under `landing`: rendered chunks are appended in chunk
+    order, their defects logged at the physical line they land on; closed on leaving `with`."""
+
+    def __init__(self, plan: FilePlan, landing: Path, defect_log: Path):
+        self.plan = plan
+        self.sinks = {
+            name: [Sink(spec, landing / name / spec.name) for spec in specs]
+            for name, specs in plan.files.items()
+        }
+        self.log = DefectLog(defect_log)
+        self.rows: dict[str, int] = {}
+
+    def __enter__(self) -> LandingFiles:
+        for sink in self._all():
+            sink.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sink in self._all():
+            sink.close()
+        self.log.close()
+
+    def _all(self) -> Iterator[Sink]:
+        return (sink for entity_sinks in self.sinks.values() for sink in entity_sinks)
+
+    def fill(
+        self,
+        render: Callable,
+        jobs: Sequence[tuple],
+        each: Callable[[Any], None],
+        *,
+        workers: int,
+        label: str,
+        show_progress: bool,
+    ) -> LandingFiles:
+        """Open the files, write every job's rendered chunk in job order (`each` takes the rest of
+        a chunk: its truth), log the plan's whole-file defects, close the files."""
+        with self, rendered_chunks(render, jobs, workers, label, show_progress) as chunks:
+            for rendered in chunks:
+                self.write(rendered.blocks, rendered.counts)
+                each(rendered)
+            self.log_file_defects()
+        return self
+
+    def write(self, blocks: dict[str, list], counts: dict[str, int]) -> None:
+        """One chunk's rendered blocks, entity by entity (`render_entity`'s output)."""
+        for name, entity_blocks in blocks.items():
+            for block in entity_blocks:
+                sink = self.sinks[name][block.file]
+                for line, *defect in block.defects:
+                    self.log.add(sink.spec.name, sink.lines + line, name, *defect)
+                sink.write(block.data, block.lines, block.rows)
+            self.rows[name] = self.rows.get(name, 0) + counts[name]
+
+    def log_file_defects(self) -> None:
+        """The plan's whole-file defects (BOM, CRLF, header variants), after every row's."""
+        for spec, kind, detail in self.plan.file_defects:
+            self.log.add(spec.name, 1, spec.entity, kind, "", "", EXPECTED[kind], detail)
+
+    @property
+    def defects(self) -> dict[str, int]:
+        return dict(sorted(self.log.counts.items()))
+
+    def summary(self) -> list[dict]:
+        """Each file's entity, name, rows, physical lines and bytes (the manifest's `files`)."""
+        return [
+            {
+                "entity": s.spec.entity,
+                "file": s.spec.name,
+                "rows": s.rows,
+                "lines": s.lines,
+                "bytes": s.bytes,
+            }
+            for s in self._all()
+        ]
+
+
+def chunk_jobs(cfg: GeneratorConfig, plan: FilePlan, *extra) -> list[tuple]:
+    """One job a chunk of customers: (cfg, plan, chunk, first customer, size, *extra)."""
+    n = cfg.n_customers
+    return [
+        (cfg, plan, chunk, first, min(cfg.chunk_customers, n - first), *extra)
+        for chunk, first in enumerate(range(0, n, cfg.chunk_customers))
+    ]
+
+
+@contextmanager
+def rendered_chunks(
+    render: Callable, jobs: Sequence[tuple], workers: int, label: str, show_progress: bool
+) -> Iterator[Iterator]:
+    """`render(job)` of every job, in job order (so the files do not depend on timing): in a pool
+    of `workers` spawned processes when there are several jobs, with a progress line."""
+    pool = None
+    if workers > 1 and len(jobs) > 1:
+        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(jobs)))
+        results = pool.imap(render, jobs)
+    else:
+        results = map(render, jobs)
+    try:
+        yield progress(results, len(jobs), label, "chunks", show_progress)
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+class CsvAppender:
+    """CSV files written table by table, each created on its first table (with a header line
+    or without, for rows to be appended to an existing file); closed on leaving `with`."""
+
+    def __init__(self, header: bool = True):
+        self.header = header
+        self.writers: dict[Path, pacsv.CSVWriter] = {}
+
+    def __enter__(self) -> CsvAppender:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+    def append(self, path: Path, table: pa.Table) -> None:
+        if path not in self.writers:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            options = pacsv.WriteOptions(include_header=self.header)
+            self.writers[path] = pacsv.CSVWriter(str(path), table.schema, write_options=options)
+        self.writers[path].write_table(table)

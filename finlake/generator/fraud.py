@@ -27,6 +27,7 @@ from finlake.generator.events import (
     CASH_DEPOSIT,
     CREDIT,
     DEBIT,
+    NONE,
     ONLINE,
     POS,
     PURCHASE,
@@ -165,46 +166,25 @@ def _episode(w: World, p: int, acct, cust, day, episode, usual, k: FraudParams) 
     rng = w.rng
     offset = w.cust.utc_offset[cust]
     if p == CARD_TESTING:
-        size = rng.integers(*k.testing_count, len(acct))
-        rows = np.repeat(np.arange(len(acct)), size)
+        rows = _bursts(rng, k.testing_count, len(acct))
         t0 = day * SECONDS_PER_DAY + rng.integers(0, SECONDS_PER_DAY, len(acct))
         ts = t0[rows] + np.sort(rng.integers(0, k.testing_minutes * 60, len(rows)))
-        mcc = TESTING_MCCS[rng.integers(0, len(TESTING_MCCS), len(rows))]
-        return Events.make(
-            acct[rows],
-            ts,
-            rng.integers(*k.testing_cents, len(rows)),
-            PURCHASE,
-            DEBIT,
-            ONLINE,
-            mcc,
-            _merchant(rng, mcc),
-            w.home[cust[rows]],
-            episode[rows],
+        mcc = _draw(rng, TESTING_MCCS, len(rows))
+        amount = rng.integers(*k.testing_cents, len(rows))
+        return _purchases(
+            rng, acct[rows], ts, amount, ONLINE, mcc, w.home[cust[rows]], episode[rows]
         )
     if p == TAKEOVER:
-        size = rng.integers(*k.takeover_count, len(acct))
-        rows = np.repeat(np.arange(len(acct)), size)
+        rows = _bursts(rng, k.takeover_count, len(acct))
         t0 = day * SECONDS_PER_DAY + rng.integers(0, SECONDS_PER_DAY, len(acct))
         ts = t0[rows] + rng.integers(0, k.takeover_hours * 3600, len(rows))
-        mcc = TAKEOVER_MCCS[rng.integers(0, len(TAKEOVER_MCCS), len(rows))]
-        country = FRAUD_COUNTRY_IDX[rng.integers(0, len(FRAUD_COUNTRY_IDX), len(acct))][rows]
+        mcc = _draw(rng, TAKEOVER_MCCS, len(rows))
+        country = _draw(rng, FRAUD_COUNTRY_IDX, len(acct))[rows]
         channel = np.where(rng.random(len(rows)) < k.takeover_online_share, ONLINE, POS)
-        return Events.make(
-            acct[rows],
-            ts,
-            cents(rng.uniform(*k.takeover_amount, len(rows))),
-            PURCHASE,
-            DEBIT,
-            channel,
-            mcc,
-            _merchant(rng, mcc),
-            country,
-            episode[rows],
-        )
+        amount = cents(rng.uniform(*k.takeover_amount, len(rows)))
+        return _purchases(rng, acct[rows], ts, amount, channel, mcc, country, episode[rows])
     if p == LARGE_AMOUNT:
-        size = rng.integers(1, 3, len(acct))
-        rows = np.repeat(np.arange(len(acct)), size)
+        rows = _bursts(rng, (1, 3), len(acct))
         local = rng.integers(9 * 3600, 22 * 3600, len(rows))
         ts = (
             day[rows] * SECONDS_PER_DAY
@@ -212,30 +192,21 @@ def _episode(w: World, p: int, acct, cust, day, episode, usual, k: FraudParams) 
             - offset[rows] * 3600
             + rng.integers(0, 3, len(rows)) * SECONDS_PER_DAY
         )
-        mcc = LARGE_MCCS[rng.integers(0, len(LARGE_MCCS), len(rows))]
-        amount = usual[cust[rows]] * rng.uniform(*k.large_multiple, len(rows))
-        return Events.make(
-            acct[rows],
-            ts,
-            np.round(amount).astype(np.int64),
-            PURCHASE,
-            DEBIT,
-            ONLINE,
-            mcc,
-            _merchant(rng, mcc),
-            w.home[cust[rows]],
-            episode[rows],
+        mcc = _draw(rng, LARGE_MCCS, len(rows))
+        amount = np.round(usual[cust[rows]] * rng.uniform(*k.large_multiple, len(rows)))
+        country = w.home[cust[rows]]
+        return _purchases(
+            rng, acct[rows], ts, amount.astype(np.int64), ONLINE, mcc, country, episode[rows]
         )
     if p == NIGHT_BURST:
-        size = rng.integers(*k.night_count, len(acct))
-        rows = np.repeat(np.arange(len(acct)), size)
+        rows = _bursts(rng, k.night_count, len(acct))
         start = (int(k.night_start_hours[0] * 3600), int(k.night_start_hours[1] * 3600))
         local = rng.integers(*start, len(acct))[rows] + rng.integers(
             0, int(k.night_spread_hours * 3600), len(rows)
         )
         ts = day[rows] * SECONDS_PER_DAY + local - offset[rows] * 3600
         atm = rng.random(len(rows)) < 0.5
-        mcc = np.where(atm, -1, TAKEOVER_MCCS[rng.integers(0, len(TAKEOVER_MCCS), len(rows))])
+        mcc = np.where(atm, -1, _draw(rng, TAKEOVER_MCCS, len(rows)))
         amount = np.where(
             atm, 20 * rng.integers(10, 26, len(rows)), rng.uniform(80, 600, len(rows))
         )
@@ -252,8 +223,7 @@ def _episode(w: World, p: int, acct, cust, day, episode, usual, k: FraudParams) 
             episode[rows],
         )
     # Structuring: cash deposits just under the threshold, spread over a few days.
-    size = rng.integers(*k.structuring_count, len(acct))
-    rows = np.repeat(np.arange(len(acct)), size)
+    rows = _bursts(rng, k.structuring_count, len(acct))
     d = day[rows] + rng.integers(0, k.structuring_days, len(rows))
     local = rng.integers(9 * 3600, 17 * 3600, len(rows))
     ts = d * SECONDS_PER_DAY + local - offset[rows] * 3600
@@ -266,6 +236,23 @@ def _episode(w: World, p: int, acct, cust, day, episode, usual, k: FraudParams) 
 
 def _merchant(rng: np.random.Generator, mcc: np.ndarray) -> np.ndarray:
     return MERCHANT_OFFSET[mcc] + rng.integers(0, 1 << 30, len(mcc)) % MERCHANT_COUNT[mcc]
+
+
+def _bursts(rng: np.random.Generator, count: tuple[int, int], n: int) -> np.ndarray:
+    """The rows of `n` bursts of [low, high) transactions each: burst i's number, repeated."""
+    return np.repeat(np.arange(n), rng.integers(*count, n))
+
+
+def _draw(rng: np.random.Generator, codes: np.ndarray, n: int) -> np.ndarray:
+    """`n` codes drawn uniformly from `codes`."""
+    return codes[rng.integers(0, len(codes), n)]
+
+
+def _purchases(rng, acct, ts, amount, channel, mcc, country, fraud=NONE) -> Events:
+    """Debit purchases at a merchant of each `mcc`, drawn after the other columns."""
+    return Events.make(
+        acct, ts, amount, PURCHASE, DEBIT, channel, mcc, _merchant(rng, mcc), country, fraud
+    )
 
 
 # Genuine look-alikes beyond the everyday ones (trips abroad, splurges, night owls' shopping,
@@ -299,33 +286,21 @@ def lookalikes(w: World, seed: int, first_customer: int) -> Events:
 
     gamers = np.nonzero((rng.random(c.n) < LOOKALIKE_GAMERS) & (card_first >= 0))[0]
     acct, day = episode_days(card_first[gamers], rng.integers(1, 4, len(gamers)))
-    size = rng.integers(3, 8, len(acct))
-    rows = np.repeat(np.arange(len(acct)), size)
+    rows = _bursts(rng, (3, 8), len(acct))
     cust = a.customer[acct]
     t0 = (
         day * SECONDS_PER_DAY
         + rng.integers(10 * 3600, 23 * 3600, len(acct))
         - (c.utc_offset[cust] * 3600)
     )
-    mcc = GAME_MCCS[rng.integers(0, len(GAME_MCCS), len(rows))]
-    blocks.append(
-        Events.make(
-            acct[rows],
-            t0[rows] + np.sort(rng.integers(0, 15 * 60, len(rows))),
-            rng.choice([99, 199, 299, 499], len(rows)),
-            PURCHASE,
-            DEBIT,
-            ONLINE,
-            mcc,
-            _merchant(rng, mcc),
-            w.home[cust[rows]],
-        )
-    )
+    mcc = _draw(rng, GAME_MCCS, len(rows))
+    ts = t0[rows] + np.sort(rng.integers(0, 15 * 60, len(rows)))
+    amount = rng.choice([99, 199, 299, 499], len(rows))
+    blocks.append(_purchases(rng, acct[rows], ts, amount, ONLINE, mcc, w.home[cust[rows]]))
 
     shift = np.nonzero((rng.random(c.n) < LOOKALIKE_NIGHT_SHIFT) & (checking >= 0))[0]
     acct, day = episode_days(checking[shift], rng.integers(1, 3, len(shift)))
-    size = rng.integers(2, 5, len(acct))
-    rows = np.repeat(np.arange(len(acct)), size)
+    rows = _bursts(rng, (2, 5), len(acct))
     cust = a.customer[acct]
     local = rng.integers(1800, 4 * 3600, len(acct))[rows] + rng.integers(0, 3600, len(rows))
     blocks.append(
@@ -344,8 +319,7 @@ def lookalikes(w: World, seed: int, first_customer: int) -> Events:
         0
     ]
     acct, day = episode_days(checking[biz], rng.integers(1, 3, len(biz)))
-    size = rng.integers(2, 5, len(acct))
-    rows = np.repeat(np.arange(len(acct)), size)
+    rows = _bursts(rng, (2, 5), len(acct))
     cust = a.customer[acct]
     d = day[rows] + rng.integers(0, 7, len(rows))
     blocks.append(

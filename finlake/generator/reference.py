@@ -1,13 +1,16 @@
 """Reference data the generator draws from: names, places, merchant categories, merchants.
 
 MCC codes are real ISO 18245 codes; seeds/mcc_codes.csv describes the same codes for the
-pipeline (a test keeps the two in step). Amount parameters are the median ticket in USD and
+pipeline (a test keeps the two in step). The categories' parameters and merchants are the table
+merchant_categories.csv beside this module: amount parameters are the median ticket in USD and
 the log-normal spread, chosen to resemble retail card spend.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -558,256 +561,33 @@ FRAUD_COUNTRIES = ("RO", "NG", "UA", "VN", "ID", "PH", "RU", "BG", "KZ", "PK")
 
 @dataclass(frozen=True)
 class MerchantCategory:
-    mcc: str
-    description: str
+    mcc: str  # described in seeds/mcc_codes.csv
     weight: float  # share of everyday card purchases
-    median_amount: float  # USD
+    median_amount: int  # USD
     sigma: float  # log-normal spread
     online_share: float  # share of purchases made online or in an app
     merchants: tuple[str, ...]
 
 
-MCC_CATEGORIES: tuple[MerchantCategory, ...] = (
-    MerchantCategory(
-        "5411",
-        "Grocery Stores, Supermarkets",
-        0.22,
-        55,
-        0.7,
-        0.08,
-        (
-            "FreshMart",
-            "Green Valley Grocers",
-            "SaveMore Supermarket",
-            "Corner Market",
-            "Harvest Foods",
-            "Trader Bill's",
-        ),
-    ),
-    MerchantCategory(
-        "5812",
-        "Eating Places, Restaurants",
-        0.12,
-        38,
-        0.6,
-        0.15,
-        (
-            "Joe's Diner",
-            "La Piazza",
-            "Golden Dragon",
-            'The "Blue" Plate',
-            "Bistro 21",
-            "Taqueria El Sol",
-        ),
-    ),
-    MerchantCategory(
-        "5814",
-        "Fast Food Restaurants",
-        0.10,
-        12,
-        0.5,
-        0.25,
-        ("QuickBurger", "Taco Town", "Pizza Express", "Sandwich Co.", "Chicken Shack"),
-    ),
-    MerchantCategory(
-        "5541",
-        "Service Stations",
-        0.09,
-        45,
-        0.45,
-        0.02,
-        ("FuelUp", "Speedy Gas", "Highway Station", "PetroPlus"),
-    ),
-    MerchantCategory(
-        "5311",
-        "Department Stores",
-        0.05,
-        70,
-        0.8,
-        0.35,
-        ("Macy Department Store", "Nordland", "Central Dept. Store"),
-    ),
-    MerchantCategory(
-        "5912",
-        "Drug Stores and Pharmacies",
-        0.06,
-        25,
-        0.7,
-        0.10,
-        ("HealthPlus Pharmacy", "Corner Drug", "WellCare Rx"),
-    ),
-    MerchantCategory(
-        "5999",
-        "Miscellaneous and Specialty Retail",
-        0.05,
-        35,
-        0.9,
-        0.45,
-        ("Gift Hub", "Smith, Jones & Co", "Everything Store"),
-    ),
-    MerchantCategory(
-        "4111",
-        "Local Commuter Transport",
-        0.04,
-        8,
-        0.5,
-        0.40,
-        ("Metro Transit", "City Rail", "Commuter Pass"),
-    ),
-    MerchantCategory(
-        "4121",
-        "Taxicabs and Rideshares",
-        0.04,
-        22,
-        0.5,
-        0.90,
-        ("RideNow", "Yellow Cab Co", "GoCar"),
-    ),
-    MerchantCategory(
-        "4900",
-        "Utilities",
-        0.03,
-        120,
-        0.4,
-        0.85,
-        ("City Power & Light", "Metro Water", "National Gas Co"),
-    ),
-    MerchantCategory(
-        "4814",
-        "Telecommunication Services",
-        0.03,
-        75,
-        0.3,
-        0.90,
-        ("TelcoOne", "Mobile Max", "FiberNet"),
-    ),
-    MerchantCategory(
-        "5732",
-        "Electronics Stores",
-        0.02,
-        120,
-        1.0,
-        0.55,
-        ("ElectroWorld", "Gadget Garage", "Best Electronics"),
-    ),
-    MerchantCategory(
-        "5651",
-        "Family Clothing Stores",
-        0.03,
-        60,
-        0.7,
-        0.45,
-        ("StyleCo", "Urban Threads", "Family Outfitters"),
-    ),
-    MerchantCategory(
-        "5200",
-        "Home Supply Warehouse Stores",
-        0.02,
-        85,
-        0.9,
-        0.20,
-        ("HomeDepot Supply", "Builder's Warehouse"),
-    ),
-    MerchantCategory(
-        "5712",
-        "Furniture and Home Furnishings",
-        0.005,
-        350,
-        0.9,
-        0.40,
-        ("Comfort Furniture", "Oak & Pine Home"),
-    ),
-    MerchantCategory(
-        "4511",
-        "Airlines",
-        0.01,
-        320,
-        0.7,
-        0.95,
-        ("SkyWays Airlines", "Atlantic Air", "JetBlue Skies"),
-    ),
-    MerchantCategory(
-        "7011",
-        "Hotels and Lodging",
-        0.01,
-        210,
-        0.7,
-        0.80,
-        ("Grand Hotel", "Comfort Inn & Suites", "Harbor Lodge"),
-    ),
-    MerchantCategory(
-        "7832", "Motion Picture Theaters", 0.01, 24, 0.4, 0.50, ("Cineplex 12", "Starlight Cinema")
-    ),
-    MerchantCategory(
-        "5813",
-        "Bars, Taverns and Nightclubs",
-        0.02,
-        32,
-        0.6,
-        0.02,
-        ("The Tipsy Fox", "Harbor Tavern", "Club Nova"),
-    ),
-    MerchantCategory(
-        "8011",
-        "Doctors and Physicians",
-        0.01,
-        90,
-        0.8,
-        0.20,
-        ("Family Health Clinic", "Dr. Patel Medical"),
-    ),
-    MerchantCategory(
-        "5942", "Book Stores", 0.01, 22, 0.6, 0.60, ("Chapter One Books", "Page Turners")
-    ),
-    MerchantCategory(
-        "5815",
-        "Digital Goods: Media, Books, Movies, Music",
-        0.02,
-        11,
-        0.5,
-        1.00,
-        ("StreamFlix", "TuneBox", "eBook Cloud"),
-    ),
-    MerchantCategory(
-        "5816", "Digital Goods: Games", 0.01, 15, 0.8, 1.00, ("GameVault", "PixelPlay Store")
-    ),
-    MerchantCategory(
-        "5818",
-        "Digital Goods: Large Digital Goods Merchant",
-        0.015,
-        18,
-        0.8,
-        1.00,
-        ("AppMarket", "Digital Mall"),
-    ),
-    MerchantCategory(
-        "5944",
-        "Jewelry, Watch, Clock and Silverware Stores",
-        0.002,
-        280,
-        1.0,
-        0.40,
-        ("Diamond Lane Jewelers", "Timepiece Gallery"),
-    ),
-    MerchantCategory(
-        "7995",
-        "Betting and Gambling",
-        0.0,
-        60,
-        1.0,
-        0.90,
-        ("LuckyBet Online", "Casino Royale Online", "SportsWager"),
-    ),
-    MerchantCategory(
-        "6051",
-        "Quasi Cash: Crypto and Money Orders",
-        0.0,
-        250,
-        1.0,
-        1.00,
-        ("CoinXchange", "QuickMoney Order"),
-    ),
-)
+def _merchant_categories() -> tuple[MerchantCategory, ...]:
+    """merchant_categories.csv: a category a row, its merchants separated by `; `."""
+    with (
+        Path(__file__).with_name("merchant_categories.csv").open(newline="", encoding="utf-8") as fh
+    ):
+        return tuple(
+            MerchantCategory(
+                row["mcc"],
+                float(row["weight"]),
+                int(row["median_amount"]),
+                float(row["sigma"]),
+                float(row["online_share"]),
+                tuple(row["merchants"].split("; ")),
+            )
+            for row in csv.DictReader(fh)
+        )
+
+
+MCC_CATEGORIES: tuple[MerchantCategory, ...] = _merchant_categories()
 
 MCC_CODES = tuple(c.mcc for c in MCC_CATEGORIES)
 MCC_INDEX = {c.mcc: i for i, c in enumerate(MCC_CATEGORIES)}

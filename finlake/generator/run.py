@@ -7,7 +7,6 @@ an interrupted run never leaves a half-written landing zone behind.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import resource
 import shutil
@@ -17,18 +16,16 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from finlake.contract import load_contract
 from finlake.errors import FinlakeError
 from finlake.generator.chunk import build_chunk
 from finlake.generator.config import GeneratorConfig, from_day
-from finlake.generator.defects import EXPECTED, DefectInjector
-from finlake.generator.files import DefectLog, FilePlan, Sink
+from finlake.generator.defects import DefectInjector
+from finlake.generator.files import CsvAppender, FilePlan, LandingFiles, chunk_jobs
 from finlake.generator.profiles import DEFAULT_PROFILE, apply_profile, get_profile, profile_truth
 from finlake.generator.writer import render_entity
 from finlake.lake import Lake
-from finlake.progress import progress
 
 MANIFEST = "manifest.json"
 GENERATOR_VERSION = 1
@@ -117,96 +114,36 @@ def generate(
     landing, truth = Lake(staging).landing, Lake(staging).truth
     contract = load_contract()
     plan = FilePlan.make(cfg, contract, np.random.default_rng([cfg.seed, cfg.as_of_day, 7]))
-    sinks = {
-        name: [Sink(spec, landing / name / spec.name) for spec in specs]
-        for name, specs in plan.files.items()
-    }
-    for entity_sinks in sinks.values():
-        for sink in entity_sinks:
-            sink.open()
-    log = DefectLog(truth / "defects.csv")
-    truth_writers: dict[str, pacsv.CSVWriter] = {}
     report = GenerationReport(config=fingerprint)
     oracle_pd, oracle_y = [], []
+    with CsvAppender() as truth_csv:
 
-    n = cfg.n_customers
-    jobs = [
-        (cfg, plan, chunk, first, min(cfg.chunk_customers, n - first))
-        for chunk, first in enumerate(range(0, n, cfg.chunk_customers))
-    ]
-    pool = None
-    if workers > 1 and len(jobs) > 1:
-        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(jobs)))
-        results = pool.imap(render_chunk, jobs)  # ordered: output is independent of timing
-    else:
-        results = map(render_chunk, jobs)
-    try:
-        for rendered in progress(
-            results, len(jobs), f"generate {cfg.preset.name}", "chunks", show_progress
-        ):
-            for name in ENTITY_ORDER:
-                for block in rendered.blocks[name]:
-                    sink = sinks[name][block.file]
-                    for line, kind, key, column, expected, detail in block.defects:
-                        log.add(
-                            sink.spec.name,
-                            sink.lines + line,
-                            name,
-                            kind,
-                            key,
-                            column,
-                            expected,
-                            detail,
-                        )
-                    sink.write(block.data, block.lines, block.rows)
-                report.rows[name] = report.rows.get(name, 0) + rendered.counts[name]
+        def take_truth(rendered: RenderedChunk) -> None:
             for name, table in rendered.truth.items():
-                _append_truth(truth_writers, truth / f"{name}.csv", table)
+                truth_csv.append(truth / f"{name}.csv", table)
             monthly = rendered.truth["default_risk_monthly"]
             complete = monthly.column("window_complete").to_numpy(zero_copy_only=False)
             oracle_pd.append(monthly.column("true_pd_12m").to_numpy()[complete])
             oracle_y.append(
                 monthly.column("defaults_within_12m").to_numpy(zero_copy_only=False)[complete]
             )
-            report.fraud_transactions += rendered.truth["fraud_labels"].num_rows
-            report.fraud_episodes += len(
-                set(rendered.truth["fraud_labels"].column("episode_id").to_pylist())
-            )
-    finally:
-        if pool is not None:
-            pool.terminate()
-        for entity_sinks in sinks.values():
-            for sink in entity_sinks:
-                sink.close()
-        log.close()
-        for writer in truth_writers.values():
-            writer.close()
+            labels = rendered.truth["fraud_labels"]
+            report.fraud_transactions += labels.num_rows
+            report.fraud_episodes += len(set(labels.column("episode_id").to_pylist()))
 
-    for spec, kind, detail in plan.file_defects:
-        log_path = truth / "defects.csv"
-        with log_path.open("a", encoding="utf-8", newline="") as fh:
-            import csv
-
-            csv.writer(fh, lineterminator="\n").writerow(
-                [spec.name, 1, spec.entity, kind, "", "", EXPECTED[kind], detail]
-            )
-        log.counts[kind] = log.counts.get(kind, 0) + 1
-    report.defects = dict(sorted(log.counts.items()))
+        files = LandingFiles(plan, landing, truth / "defects.csv").fill(
+            render_chunk,
+            chunk_jobs(cfg, plan),
+            take_truth,
+            workers=workers,
+            label=f"generate {cfg.preset.name}",
+            show_progress=show_progress,
+        )
+    report.rows, report.defects, report.files = files.rows, files.defects, files.summary()
     pd, y = np.concatenate(oracle_pd), np.concatenate(oracle_y)
     report.oracle_rows = len(y)
     report.oracle_auc = round(auc(pd, y), 4) if 0 < y.sum() < len(y) else None
     report.default_rate_12m = round(float(y.mean()), 4) if len(y) else None
-    report.files = [
-        {
-            "entity": s.spec.entity,
-            "file": s.spec.name,
-            "rows": s.rows,
-            "lines": s.lines,
-            "bytes": s.bytes,
-        }
-        for entity_sinks in sinks.values()
-        for s in entity_sinks
-    ]
     report.seconds = round(time.perf_counter() - started, 2)
     report.peak_rss_mb = round(
         max(
@@ -247,13 +184,6 @@ def render_chunk(job) -> RenderedChunk:
         injector = DefectInjector(rng, entity, cfg.dirty_rate, cfg.as_of_day + cfg.extract_lag)
         blocks[name] = render_entity(result.entities[name], entity, plan, rng, injector)
     return RenderedChunk(blocks=blocks, truth=result.truth, counts=result.counts)
-
-
-def _append_truth(writers: dict, path: Path, table: pa.Table) -> None:
-    if path not in writers:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writers[path] = pacsv.CSVWriter(str(path), table.schema)
-    writers[path].write_table(table)
 
 
 def publish(staging: Path, lake: Lake) -> None:

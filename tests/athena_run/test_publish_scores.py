@@ -20,9 +20,7 @@ BUCKET = "lake"
 @pytest.fixture(scope="module")
 def glue_environment():
     with MotoServer() as server:
-        server.client("s3").create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": server.region}
-        )
+        server.create_bucket(BUCKET)
         server.client("glue").create_database(DatabaseInput={"Name": "gold"})
         environment = {
             "AWS_ACCESS_KEY_ID": "testing",

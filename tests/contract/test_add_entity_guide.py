@@ -9,7 +9,6 @@ entity must reach silver, the quarantine and the reconciliation, with every line
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -85,18 +84,13 @@ def dbt(project: Path, lake: Path, args: list[str]) -> None:
     """dbt in-process on the dev target over `lake`, as finlake build runs it."""
     from dbt.cli.main import dbtRunner
 
-    from finlake.build import release_duckdb
+    from finlake.build import dbt_process
 
     profiles = lake / ".dbt"
     profiles.mkdir(exist_ok=True)
     shutil.copyfile(project / "profiles.yml.example", profiles / "profiles.yml")
-    env = {"FINLAKE_LAKE": str(lake), "FINLAKE_TARGET": "dev", "FINLAKE_WAREHOUSE": ""}
-    previous = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    os.environ.pop("FINLAKE_WAREHOUSE")
-    cwd = os.getcwd()
-    try:
-        os.chdir(project)
+    env = {"FINLAKE_LAKE": str(lake), "FINLAKE_TARGET": "dev", "FINLAKE_WAREHOUSE": None}
+    with dbt_process(project, env):
         outcome = dbtRunner().invoke(
             [
                 *args,
@@ -111,14 +105,6 @@ def dbt(project: Path, lake: Path, args: list[str]) -> None:
                 str(project / "target"),
             ]
         )
-    finally:
-        os.chdir(cwd)
-        release_duckdb()
-        for k, v in previous.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     failed = [
         f"{r.node.name}: {r.message}"
         for r in (outcome.result or [])

@@ -111,25 +111,11 @@ def test_parser_output_becomes_the_bronze_layout(spark):
             {"loan_id": None, "status": "paid_off", "_extras": None, "_line_number": 4, "_file": 1},
         ],
     )
-    files = spark.createDataFrame(
-        [
-            (
-                0,
-                "loans_20250630.csv",
-                "ab" * 32,
-                "loans_20250630-abababababab",
-                dt.date(2025, 6, 30),
-            ),
-            (
-                1,
-                "loans_20250701.csv",
-                "cd" * 32,
-                "loans_20250701-cdcdcdcdcdcd",
-                dt.date(2025, 7, 1),
-            ),
-        ],
-        FILES_SPARK_SCHEMA,
-    )
+    given = [  # file number, name, checksum, batch, extract date
+        (0, "loans_20250630.csv", "ab" * 32, "loans_20250630-abababababab", dt.date(2025, 6, 30)),
+        (1, "loans_20250701.csv", "cd" * 32, "loans_20250701-cdcdcdcdcdcd", dt.date(2025, 7, 1)),
+    ]
+    files = spark.createDataFrame(given, FILES_SPARK_SCHEMA)
     bronze = (
         parsed.transform(with_file_metadata, files)
         .transform(with_load_metadata, LOADED_AT)
@@ -137,29 +123,25 @@ def test_parser_output_becomes_the_bronze_layout(spark):
     )
     empty = dict.fromkeys(LOAN_COLUMNS)
     loaded_at = LOADED_AT.astimezone().replace(tzinfo=None)  # Spark hands back local time
+
+    def row(file: int, line: int, extra: str | None, **values) -> Row:
+        """The bronze row of a record on `line` of file number `file`."""
+        _, name, checksum, batch, day = given[file]
+        return Row(
+            **{**empty, **values},
+            _extra_columns=extra,
+            _source_file=name,
+            _file_checksum=checksum,
+            _line_number=line,
+            _batch_id=batch,
+            _loaded_at=loaded_at,
+            extract_date=day,
+            _batch_key=batch,
+        )
+
     expected = [
-        Row(
-            **{**empty, "loan_id": "L1", "status": " Current "},
-            _extra_columns='{"note":"x"}',
-            _source_file="loans_20250630.csv",
-            _file_checksum="ab" * 32,
-            _line_number=2,
-            _batch_id="loans_20250630-abababababab",
-            _loaded_at=loaded_at,
-            extract_date=dt.date(2025, 6, 30),
-            _batch_key="loans_20250630-abababababab",
-        ),
-        Row(
-            **{**empty, "status": "paid_off"},
-            _extra_columns=None,
-            _source_file="loans_20250701.csv",
-            _file_checksum="cd" * 32,
-            _line_number=4,
-            _batch_id="loans_20250701-cdcdcdcdcdcd",
-            _loaded_at=loaded_at,
-            extract_date=dt.date(2025, 7, 1),
-            _batch_key="loans_20250701-cdcdcdcdcdcd",
-        ),
+        row(0, 2, '{"note":"x"}', loan_id="L1", status=" Current "),
+        row(1, 4, None, status="paid_off"),
     ]
     schema = bronze_schema(LOANS).add("extract_date", "date").add("_batch_key", "string")
     assertDataFrameEqual(bronze, spark.createDataFrame(expected, schema))

@@ -59,6 +59,13 @@ def test_profile_counts_rows_labels_defaults_and_nulls(gold):
     assert nulls["total_principal"] == 0.0
 
 
+def _set_for(frame, customer: str, column: str, value):
+    """`frame` with `column` of one customer's rows set to `value`."""
+    return frame.withColumn(
+        column, F.when(F.col("customer_id") == customer, value).otherwise(F.col(column))
+    )
+
+
 def test_duplicate_keys_stop_the_run(gold):
     frame = validate_features(gold, "gold")
     doubled = frame.unionByName(frame.limit(2))
@@ -68,22 +75,14 @@ def test_duplicate_keys_stop_the_run(gold):
 
 def test_feature_read_on_the_observation_date_stops_the_run(gold):
     frame = validate_features(gold, "gold")
-    leaky = frame.withColumn(
-        "feature_data_max_date",
-        F.when(F.col("customer_id") == "C00003", F.col("observation_date")).otherwise(
-            F.col("feature_data_max_date")
-        ),
-    )
+    leaky = _set_for(frame, "C00003", "feature_data_max_date", F.col("observation_date"))
     with pytest.raises(FinlakeError, match="8 rows whose features read data from on or after"):
         profile(leaky, "gold")
 
 
 def test_missing_key_stops_the_run(gold):
     frame = validate_features(gold, "gold")
-    broken = frame.withColumn(
-        "customer_id",
-        F.when(F.col("customer_id") == "C00001", None).otherwise(F.col("customer_id")),
-    )
+    broken = _set_for(frame, "C00001", "customer_id", None)
     with pytest.raises(FinlakeError, match="8 rows without customer_id or date"):
         profile(broken, "gold")
 

@@ -170,15 +170,7 @@ def bank_lake(tmp_path_factory) -> Lake:
 
 @pytest.fixture(scope="module")
 def trained(bank_lake, spark):
-    config = TrainConfig(
-        reg_params=(0.01, 0.1),
-        elastic_net_params=(0.0,),
-        num_folds=2,
-        grid_widenings=0,
-        bootstrap_samples=100,
-        min_train_defaults=5,
-    )
-    return train_and_score(bank_lake, config, spark=spark)
+    return train_and_score(bank_lake, QUICK, spark=spark)
 
 
 def test_inputs_the_bank_does_not_deliver_are_dropped_and_listed(trained):

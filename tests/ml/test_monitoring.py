@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from ml.monitoring import MONITORING_COLUMNS, monitor, psi, status, summary
-from ml.scorecard import fit_scorecard
-from tests.ml.test_scorecard import _population
+from tests.ml.test_scorecard import _fit, _population
 
 
 def test_psi_of_a_distribution_with_itself_is_zero_and_grows_with_the_shift():
@@ -35,14 +34,7 @@ def test_thresholds():
 @pytest.fixture(scope="module")
 def fitted():
     train = _population(customers=500, seed=3)
-    card = fit_scorecard(
-        train,
-        train["label"].to_numpy(),
-        ["missed", "score", "noise"],
-        ["segment"],
-        folds=train["fold"].to_numpy(),
-        clusters=train["customer_id"].to_numpy(),
-    )
+    card = _fit(train)
     train["pd"] = card.predict(train)
     return train, card
 

@@ -51,8 +51,8 @@ def population():
     return _population()
 
 
-@pytest.fixture(scope="module")
-def card(population) -> Scorecard:
+def _fit(population: pd.DataFrame, settings: ScorecardSettings | None = None) -> Scorecard:
+    """The scorecard on `_population`'s rows and inputs."""
     return fit_scorecard(
         population,
         population["label"].to_numpy(),
@@ -60,8 +60,13 @@ def card(population) -> Scorecard:
         ["segment"],
         folds=population["fold"].to_numpy(),
         clusters=population["customer_id"].to_numpy(),
-        settings=ScorecardSettings(sign_bootstrap=30),
+        settings=settings or ScorecardSettings(),
     )
+
+
+@pytest.fixture(scope="module")
+def card(population) -> Scorecard:
+    return _fit(population, ScorecardSettings(sign_bootstrap=30))
 
 
 def _rates(b) -> list[float]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ml.scorecard import fit_logistic
-from ml.stability import challenger_terms, clustered_errors, fit_elastic_net
+from ml.stability import PenalisedFit, challenger_terms, clustered_errors, fit_elastic_net
 
 
 def _borrowers(customers: int = 600, months: int = 6, seed: int = 3):
@@ -54,21 +54,22 @@ def test_clustered_errors_do_not_shrink_when_a_customer_is_counted_twice():
     """Rows of one customer repeated: naive errors would fall by sqrt(2), clustered ones hold."""
     x, y, w, clusters = _borrowers()
     beta = fit_logistic(x, y, 0.01, weights=w)
-    once = clustered_errors(x, y, w, beta, 0.01, 0.0, clusters)
+    once = clustered_errors(PenalisedFit(x, y, w, clusters, beta, 0.01, 0.0))
     twice = clustered_errors(
-        np.vstack([x, x]), np.r_[y, y], np.r_[w, w], beta, 0.01, 0.0, np.r_[clusters, clusters]
+        PenalisedFit(
+            np.vstack([x, x]), np.r_[y, y], np.r_[w, w], np.r_[clusters, clusters], beta, 0.01, 0.0
+        )
     )
     np.testing.assert_allclose(twice, once, rtol=0.02)
-    naive = clustered_errors(x, y, w, beta, 0.01, 0.0, np.arange(len(y)))
+    naive = clustered_errors(PenalisedFit(x, y, w, np.arange(len(y)), beta, 0.01, 0.0))
     assert (once[1:] > 1.5 * naive[1:]).all()  # 6 near-identical months per customer
 
 
 def test_noise_flips_sign_and_a_strong_input_does_not():
     x, y, w, clusters = _borrowers()
     beta = fit_logistic(x, y, 0.01, weights=w)
-    result = challenger_terms(
-        ["strong", "weak", "noise"], x, y, w, clusters, beta[0], beta[1:], 0.01, 0.0, 1.0, 40, 0
-    )
+    fit = PenalisedFit(x, y, w, clusters, beta, 0.01, 0.0)
+    result = challenger_terms(["strong", "weak", "noise"], fit, 1.0, 40, 0)
     flips = {t["input"]: t["sign_flip_share"] for t in result["terms"]}
     assert flips["strong"] == 0.0
     assert flips["noise"] >= 0.2
@@ -82,9 +83,8 @@ def test_a_coefficient_the_l1_part_removed_has_no_error_and_no_flip_share():
     x, y, w, clusters = _borrowers()
     beta = fit_elastic_net(x, y, w, 0.2, 1.0, iterations=3000)
     assert (beta[1:] == 0).any()
-    result = challenger_terms(
-        ["strong", "weak", "noise"], x, y, w, clusters, beta[0], beta[1:], 0.2, 1.0, 1.0, 10, 0
-    )
+    fit = PenalisedFit(x, y, w, clusters, beta, 0.2, 1.0)
+    result = challenger_terms(["strong", "weak", "noise"], fit, 1.0, 10, 0)
     removed = [t for t, b in zip(result["terms"], beta[1:]) if b == 0]
     assert removed and all(
         t["standard_error_clustered"] is None and t["sign_flip_share"] is None for t in removed

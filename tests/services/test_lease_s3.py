@@ -29,9 +29,7 @@ BUCKET = "lease-lake"
 @pytest.fixture(scope="module")
 def aws():
     with MotoServer() as server:
-        server.client("s3").create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": server.region}
-        )
+        server.create_bucket(BUCKET)
         yield server
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from tools.sql_lint.equivalence import compare
 from tools.sql_lint.lint import run_sqlfluff
-from tools.sql_lint.project import copy_project, dbt_compile, dev_environment
+from tools.sql_lint.project import copy_project, dev_environment, run_dbt
 
 # Jinja loops and unions, joins and window frames, macros in expressions, an incremental
 # model's config block, a singular test.
@@ -63,7 +63,7 @@ def test_scrambling_then_fixing_keeps_every_compiled_query(tmp_path):
     def compile_to(name: str):
         # One target folder, so dbt re-parses only the files that changed since the last
         # compile; each stage keeps a copy of its manifest.
-        result = dbt_compile(project, env, "dev", tmp_path / "target")
+        result = run_dbt("compile", project, env, "dev", tmp_path / "target")
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         stage = tmp_path / name
         stage.mkdir()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from finlake.environ import environment
 from finlake.parity import ParityReport, compare, layer_schemas, read_duckdb, read_trino
 from tests.conftest import DEV_TARGET_PATH
 from tests.lake_copy import copy_lake
@@ -84,16 +85,8 @@ def trino(tmp_path_factory):
         COSTS["start"] = (
             f"Trino {info.version} on Java {info.java_home}: answered after {info.start_seconds:.0f}s"
         )
-        previous = {k: os.environ.get(k) for k in info.environment()}
-        os.environ.update(info.environment())
-        try:
+        with environment(info.environment()):
             yield info
-        finally:
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 @dataclass

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 from finlake.parity import compare, read_duckdb, read_trino
+from tests.trino.probe import write_profile
 
 pytestmark = pytest.mark.trino
 
@@ -33,30 +34,7 @@ def write_project(folder, trino):
             """
         )
     )
-    (folder / "profiles.yml").write_text(
-        textwrap.dedent(
-            f"""\
-            parity_probe:
-              target: dev
-              outputs:
-                dev:
-                  type: duckdb
-                  path: "{folder / "probe.duckdb"}"
-                  schema: {SCHEMA}
-                  threads: 1
-                trino:
-                  type: trino
-                  method: none
-                  user: finlake
-                  host: {trino.host}
-                  port: {trino.port}
-                  database: iceberg
-                  schema: {SCHEMA}
-                  threads: 1
-                  http_scheme: http
-            """
-        )
-    )
+    write_profile(folder, "parity_probe", trino, SCHEMA, duckdb=folder / "probe.duckdb")
     pairs = "select * from (values (1, 7, 2), (2, 1, 3), (3, 9, 3)) as pairs (pair_id, numerator, denominator)"
     (folder / "models" / "ratios.sql").write_text(
         f"with pairs as ({pairs})\nselect pair_id, numerator / denominator as ratio from pairs\n"

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from finlake.build import DbtFailed, publication_slot, write_audit_publish
+from finlake.build import Dbt, DbtFailed, publication_slot, write_audit_publish
 from finlake.errors import ConfigError
+from tests.trino.probe import write_profile
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,25 +44,7 @@ def write_project(folder: Path, trino) -> Path:
         "seeds": {"finlake": {"+schema": "reference"}},
     }
     (folder / "dbt_project.yml").write_text(yaml.safe_dump(project))
-    (folder / "profiles.yml").write_text(
-        textwrap.dedent(
-            f"""\
-            wap_probe:
-              target: trino
-              outputs:
-                trino:
-                  type: trino
-                  method: none
-                  user: finlake
-                  host: {trino.host}
-                  port: {trino.port}
-                  database: iceberg
-                  schema: wap_probe
-                  threads: 1
-                  http_scheme: http
-            """
-        )
-    )
+    write_profile(folder, "wap_probe", trino, "wap_probe")
     (folder / "models" / "balances.sql").write_text(
         "select account_id, balance from {{ ref('balance_extract') }}\n"
     )
@@ -98,11 +81,11 @@ def test_only_a_build_that_passed_every_test_is_published(trino, tmp_path, monke
     project = write_project(tmp_path / "probe", trino)
     gold = env["FINLAKE_GOLD_SCHEMA"]
 
+    dbt = Dbt(None, "trino", env, quiet=True, project=project, profiles=project)
+
     def build() -> str | None:
-        return write_audit_publish(
-            None, "trino", "build", ["--target-path", str(tmp_path / "target")], True, env,
-            project=project, profiles=project,
-        ).published_slot  # fmt: skip
+        args = ["--target-path", str(tmp_path / "target")]
+        return write_audit_publish(dbt, "build", args).published_slot
 
     def query(sql: str) -> list[tuple]:
         with trino_client.dbapi.connect(
@@ -140,17 +123,17 @@ def test_only_a_build_that_passed_every_test_is_published(trino, tmp_path, monke
         f'create or replace view "{gold}".finlake_publication as '
         "select 'blue' as slot, 'publishing' as state, 'crashed' as invocation_id"
     )
-    assert publication_slot(None, "trino", env, project=project, profiles=project) == "blue"
+    assert publication_slot(dbt) == "blue"
     assert query(published) == [(1, 10), (2, 20)]
     assert query(f'select slot, state from "{gold}".finlake_publication') == [("blue", "published")]
 
 
 def test_a_selection_or_a_build_without_tests_is_refused_where_builds_are_published():
     with pytest.raises(ConfigError, match="--select cannot be used on target trino"):
-        write_audit_publish(None, "trino", "build", ["--select", "stg_customers"], True, {})
+        write_audit_publish(Dbt(None, "trino"), "build", ["--select", "stg_customers"])
     for verb in ("run", "seed"):
         with pytest.raises(ConfigError, match=f"dbt {verb} cannot write on target prod"):
-            write_audit_publish(None, "prod", verb, [], True, {})
+            write_audit_publish(Dbt(None, "prod"), verb, [])
 
 
 def test_prod_publishes_by_default_and_builds_in_place_only_when_told(monkeypatch):

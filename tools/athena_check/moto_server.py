@@ -141,6 +141,12 @@ class MotoServer:
     ) -> None:
         self.stop()
 
+    def create_bucket(self, name: str) -> None:
+        """An S3 bucket in the emulator's region (S3 wants the region named outside us-east-1)."""
+        self.client("s3").create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region}
+        )
+
     def client(self, service: str) -> Any:
         """A boto3 client for `service` that can only reach this emulator."""
         import boto3
@@ -223,11 +229,8 @@ class AthenaLayout:
 
 def create_resources(server: MotoServer, layout: AthenaLayout) -> None:
     """Create the buckets, the workgroup and the Glue databases in the emulator."""
-    s3 = server.client("s3")
     for bucket in (layout.staging_bucket, layout.lake_bucket):
-        s3.create_bucket(
-            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": server.region}
-        )
+        server.create_bucket(bucket)
     server.client("athena").create_work_group(
         Name=layout.workgroup,
         Configuration={"ResultConfiguration": {"OutputLocation": layout.staging_dir}},

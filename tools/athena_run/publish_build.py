@@ -14,16 +14,15 @@ import os
 import sys
 from pathlib import Path
 
-from finlake.build import project_root, write_audit_publish
+from finlake.build import Dbt, project_root, write_audit_publish
 from finlake.errors import FinlakeError
 
 
 def main(args: list[str]) -> int:
     profiles = Path(os.environ["DBT_PROFILES_DIR"])
     try:
-        result = write_audit_publish(
-            None, "prod", "build", args, False, {}, project=project_root(), profiles=profiles
-        )
+        dbt = Dbt(None, "prod", project=project_root(), profiles=profiles)
+        result = write_audit_publish(dbt, "build", args)
     except FinlakeError as failed:
         print(f"finlake: {failed}", flush=True)
         return 1

@@ -15,6 +15,7 @@ The Trino server behind the facade (tools/athena_run/stack.py) names its Iceberg
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 ICEBERG_CATALOG = "awsdatacatalog"
@@ -47,43 +48,48 @@ class Translation:
     note: str = ""  # what was changed, for the facade's log
 
 
-def split_top_level(text: str, separator: str = ",") -> list[str]:
-    """Split at `separator` outside brackets and quotes."""
-    parts, depth, quote, current = [], 0, "", []
-    for char in text:
-        if quote:
-            current.append(char)
-            if char == quote:
-                quote = ""
-            continue
-        if char in "'\"`":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    if "".join(current).strip():
-        parts.append("".join(current).strip())
-    return parts
-
-
-def matching_paren(text: str, start: int) -> int:
-    """Index of the `)` closing the `(` at `start`, skipping quoted text."""
-    depth, quote = 0, ""
+def _scan(text: str, start: int = 0, quotes: str = "'\"`") -> Iterator[tuple[int, str, bool]]:
+    """Each character of `text` from `start`, its index, and whether it belongs to a quoted span
+    (its opening and closing quote included)."""
+    quote = ""
     for index in range(start, len(text)):
         char = text[index]
         if quote:
             if char == quote:
                 quote = ""
-            continue
-        if char in "'\"`":
+            yield index, char, True
+        elif char in quotes:
             quote = char
-        elif char == "(":
+            yield index, char, True
+        else:
+            yield index, char, False
+
+
+def split_top_level(text: str, separator: str = ",") -> list[str]:
+    """Split at `separator` outside brackets and quotes."""
+    parts, depth, begin = [], 0, 0
+    for index, char, quoted in _scan(text):
+        if quoted:
+            continue
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[begin:index].strip())
+            begin = index + 1
+    if text[begin:].strip():
+        parts.append(text[begin:].strip())
+    return parts
+
+
+def matching_paren(text: str, start: int) -> int:
+    """Index of the `)` closing the `(` at `start`, skipping quoted text."""
+    depth = 0
+    for index, char, quoted in _scan(text, start):
+        if quoted:
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
@@ -94,21 +100,9 @@ def matching_paren(text: str, start: int) -> int:
 
 def backticks_to_quotes(text: str) -> str:
     """Hive's `name` to SQL's "name", outside string literals."""
-    out, quote = [], ""
-    for char in text:
-        if quote:
-            out.append(char)
-            if char == quote:
-                quote = ""
-            continue
-        if char == "'":
-            quote = "'"
-            out.append(char)
-        elif char == "`":
-            out.append('"')
-        else:
-            out.append(char)
-    return "".join(out)
+    return "".join(
+        '"' if char == "`" and not quoted else char for _, char, quoted in _scan(text, quotes="'")
+    )
 
 
 def strip_comments(sql: str) -> str:
@@ -251,17 +245,25 @@ def _ctas(text: str, match: re.Match[str]) -> Translation:
         return _hive_ctas(match["name"], properties, rest)
     if table_type != "iceberg":
         raise UnsupportedStatement(f"CTAS with table_type={table_type}")
+    kept = _trino_properties(properties, {key: key for key in ICEBERG_PROPERTIES}, "Iceberg")
+    statement = f"create table {match['name']} with ({kept}) {rest}"
+    return Translation((statement,), "DDL", "iceberg ctas")
+
+
+def _trino_properties(properties: dict[str, str], names: dict[str, str], kind: str) -> str:
+    """The `with (…)` list of Trino's Iceberg connector for an Athena CTAS's properties:
+    Athena-only tuning dropped, each other property under its Trino name (`names`), the file
+    format in capitals; a property with no Trino name is refused."""
     kept = []
     for key, value in properties.items():
         if key in ATHENA_ONLY_PROPERTIES:
             continue
-        if key not in ICEBERG_PROPERTIES:
-            raise UnsupportedStatement(f"Iceberg table property {key} has no Trino equivalent")
+        if key not in names:
+            raise UnsupportedStatement(f"{kind} table property {key} has no Trino equivalent")
         if key == "format":
             value = value.upper()
-        kept.append(f"{key} = {value}")
-    statement = f"create table {match['name']} with ({', '.join(kept)}) {rest}"
-    return Translation((statement,), "DDL", "iceberg ctas")
+        kept.append(f"{names[key]} = {value}")
+    return ", ".join(kept)
 
 
 # Hive CTAS properties Athena accepts, by their Iceberg connector names.
@@ -277,33 +279,29 @@ def _hive_ctas(name: str, properties: dict[str, str], rest: str) -> Translation:
     temporary table, built as an Iceberg table: Trino's Hive connector writes timestamps at the
     one precision its catalog reads bronze with (microseconds), while Athena writes a Hive
     timestamp(3) as it is. The table is read back and dropped by the same statements either way."""
-    kept = []
-    for key, value in properties.items():
-        if key in ATHENA_ONLY_PROPERTIES:
-            continue
-        if key not in HIVE_CTAS_PROPERTIES:
-            raise UnsupportedStatement(f"Hive table property {key} has no Trino equivalent")
-        if key == "format":
-            value = value.upper()
-        kept.append(f"{HIVE_CTAS_PROPERTIES[key]} = {value}")
-    statement = f"create table {name} with ({', '.join(kept)}) {rest}"
+    kept = _trino_properties(properties, HIVE_CTAS_PROPERTIES, "Hive")
+    statement = f"create table {name} with ({kept}) {rest}"
     return Translation((statement,), "DDL", "hive ctas as iceberg")
 
 
 _HIVE_TYPES = {"string": "varchar", "int": "integer", "float": "real"}
 
 
-def _external_table(text: str, match: re.Match[str]) -> Translation:
+def _columns(text: str, match: re.Match[str], types: dict[str, str]) -> tuple[str, str]:
+    """A `create table name (columns) rest` statement's column list in Trino's types (`types`:
+    Athena's names Trino spells otherwise), and the text after it."""
     open_at = match.end() - 1
     close_at = matching_paren(text, open_at)
     columns = []
     for column in split_top_level(text[open_at + 1 : close_at]):
         name, _, column_type = column.partition(" ")
         column_type = column_type.strip()
-        columns.append(
-            f"{backticks_to_quotes(name)} {_HIVE_TYPES.get(column_type.lower(), column_type)}"
-        )
-    rest = text[close_at + 1 :]
+        columns.append(f"{backticks_to_quotes(name)} {types.get(column_type.lower(), column_type)}")
+    return ", ".join(columns), text[close_at + 1 :]
+
+
+def _external_table(text: str, match: re.Match[str]) -> Translation:
+    columns, rest = _columns(text, match, _HIVE_TYPES)
     properties = []
     if re.search(r"OpenCSVSerde", rest, re.IGNORECASE):
         properties.append("format = 'CSV'")
@@ -322,7 +320,7 @@ def _external_table(text: str, match: re.Match[str]) -> Translation:
     name = backticks_to_quotes(match["name"])
     if name.count(".") == 1:
         name = f"{HIVE_CATALOG}.{name}"
-    statement = f"create table {name} ({', '.join(columns)}) with ({', '.join(properties)})"
+    statement = f"create table {name} ({columns}) with ({', '.join(properties)})"
     return Translation((statement,), "DDL", "hive external table")
 
 
@@ -336,22 +334,13 @@ _ICEBERG_TYPES = {
 
 def _iceberg_table(text: str, match: re.Match[str]) -> Translation:
     """Athena's `create table t (cols) location '...' tblproperties ('table_type'='ICEBERG')`."""
-    open_at = match.end() - 1
-    close_at = matching_paren(text, open_at)
-    columns = []
-    for column in split_top_level(text[open_at + 1 : close_at]):
-        name, _, column_type = column.partition(" ")
-        column_type = column_type.strip()
-        columns.append(
-            f"{backticks_to_quotes(name)} {_ICEBERG_TYPES.get(column_type.lower(), column_type)}"
-        )
-    rest = text[close_at + 1 :]
+    columns, rest = _columns(text, match, _ICEBERG_TYPES)
     location = re.search(r"location\s+'([^']+)'", rest, re.IGNORECASE)
     if not location:
         raise UnsupportedStatement("Iceberg table without a location")
     exists = "if not exists " if match["exists"] else ""
     statement = (
-        f"create table {exists}{backticks_to_quotes(match['name'])} ({', '.join(columns)}) "
+        f"create table {exists}{backticks_to_quotes(match['name'])} ({columns}) "
         f"with (location = '{location[1]}', format = 'PARQUET')"
     )
     return Translation((statement,), "DDL", "iceberg table")

@@ -13,7 +13,7 @@ from pathlib import Path
 from tools.sql_lint.changed import GitError, changed_sql
 from tools.sql_lint.equivalence import compare
 from tools.sql_lint.lint import SQL_PATHS, run_sqlfluff
-from tools.sql_lint.project import REPO, copy_project, dbt_compile, dev_environment
+from tools.sql_lint.project import REPO, copy_project, dev_environment, run_dbt
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -69,7 +69,7 @@ def _same_sql(args: argparse.Namespace) -> int:
         targets = {}
         for name, project in versions.items():
             targets[name] = root / f"{name}-target"
-            result = dbt_compile(project, env, "dev", targets[name])
+            result = run_dbt("compile", project, env, "dev", targets[name])
             if result.returncode != 0:
                 print(result.stdout[-3000:], result.stderr[-3000:], sep="\n", file=sys.stderr)
                 print(f"finlake: dbt compile failed for the {name} version.", file=sys.stderr)

@@ -115,17 +115,6 @@ def run_dbt(
     )
 
 
-def dbt_compile(
-    project_dir: Path,
-    env: Mapping[str, str],
-    target: str,
-    target_path: Path,
-    select: Iterable[str] = (),
-) -> subprocess.CompletedProcess[str]:
-    """`dbt compile` for `target`, output under `target_path`."""
-    return run_dbt("compile", project_dir, env, target, target_path, select)
-
-
 def copy_project(destination: Path, source: Path = REPO) -> Path:
     """A copy of the dbt project (SQL, macros, seeds, configuration) at `destination`."""
     destination.mkdir(parents=True, exist_ok=True)
