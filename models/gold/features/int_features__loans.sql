@@ -5,10 +5,7 @@
 with
 
 population as (
-    select
-        customer_id,
-        observation_date
-    from {{ ref('int_features__population') }}
+    select * from {{ ref('int_features__population') }}
 ),
 
 closures as (
