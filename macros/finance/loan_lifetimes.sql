@@ -1,5 +1,6 @@
 {#- A select of one row per loan with the dates that bound its life, for "was this loan running
-    at a date" (the default model's population and loan features): its contractual terms, its
+    at a date" (the default model's population and loan features; the risk exposures at the
+    reporting date: closed_date <= reporting date is "recorded closed by then"): its contractual terms, its
     maturity (delivered, else origination plus the term) and the day the bank first recorded it
     closed (repaid or charged off: int_loan_status_events), null while open. A loan runs at a
     date when origination_date < date <= maturity_date and closed_date is null or on or after
