@@ -33,64 +33,38 @@ payments as (
         on payments.loan_id = loans.loan_id
 ),
 
-recount as (
+known as (
     select
         features.customer_id,
         features.observation_date,
-        sum(
-            case when payments.due_date >= {{ finlake.add_months('features.observation_date', -6) }} then 1 else 0 end
-        ) as instalments_due_6m,
-        sum(
-            case
-                when payments.due_date >= {{ finlake.add_months('features.observation_date', -6) }}
-                    and payments.amount_due >= {{ var('arrears_materiality_amount') }}
-                    and not coalesce(
-                        payments.payment_date < features.observation_date and payments.amount_paid > 0, false
-                    )
-                    then 1
-                else 0
-            end
-        ) as missed_instalments_6m,
-        sum(
-            case
-                when payments.due_date >= {{ finlake.add_months('features.observation_date', -6) }}
-                    and payments.payment_date < features.observation_date
-                    and payments.payment_date > payments.due_date
-                    then 1
-                else 0
-            end
-        ) as late_payments_6m,
-        sum(
-            case when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }} then 1 else 0 end
-        ) as instalments_due_12m,
-        sum(
-            case
-                when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }}
-                    and payments.amount_due >= {{ var('arrears_materiality_amount') }}
-                    and not coalesce(
-                        payments.payment_date < features.observation_date and payments.amount_paid > 0, false
-                    )
-                    then 1
-                else 0
-            end
-        ) as missed_instalments_12m,
-        sum(
-            case
-                when payments.due_date >= {{ finlake.add_months('features.observation_date', -12) }}
-                    and payments.payment_date < features.observation_date
-                    and payments.payment_date > payments.due_date
-                    then 1
-                else 0
-            end
-        ) as late_payments_12m
+        payments.due_date,
+        payments.amount_due >= {{ var('arrears_materiality_amount') }}
+        and not coalesce(payments.payment_date < features.observation_date and payments.amount_paid > 0, false)
+            as is_missed,
+        payments.payment_date < features.observation_date
+        and payments.payment_date > payments.due_date as is_late
     from features
     inner join payments
         on features.customer_id = payments.customer_id
         and payments.due_date < features.observation_date
-    group by features.customer_id, features.observation_date
+),
+
+recount as (
+    select
+        {%- for months in [6, 12] %}
+        {%- set in_window = "due_date >= " ~ finlake.add_months('observation_date', -months) %}
+        sum(case when {{ in_window }} then 1 else 0 end) as instalments_due_{{ months }}m,
+        sum(case when {{ in_window }} and is_missed then 1 else 0 end) as missed_instalments_{{ months }}m,
+        sum(case when {{ in_window }} and is_late then 1 else 0 end) as late_payments_{{ months }}m,
+        {%- endfor %}
+        customer_id,
+        observation_date
+    from known
+    group by customer_id, observation_date
 ),
 
 repayment_leaks as (
+    {%- for months in [6, 12] %}
     select
         features.customer_id,
         features.observation_date,
@@ -99,22 +73,16 @@ repayment_leaks as (
     left join recount
         on features.customer_id = recount.customer_id
         and features.observation_date = recount.observation_date
-    where (
-        features.instalments_due_6m is not null
+    where features.instalments_due_{{ months }}m is not null
         and (
-            features.instalments_due_6m <> coalesce(recount.instalments_due_6m, 0)
-            or features.missed_instalments_6m <> coalesce(recount.missed_instalments_6m, 0)
-            or features.late_payments_6m <> coalesce(recount.late_payments_6m, 0)
+            features.instalments_due_{{ months }}m <> coalesce(recount.instalments_due_{{ months }}m, 0)
+            or features.missed_instalments_{{ months }}m <> coalesce(recount.missed_instalments_{{ months }}m, 0)
+            or features.late_payments_{{ months }}m <> coalesce(recount.late_payments_{{ months }}m, 0)
         )
-    )
-    or (
-        features.instalments_due_12m is not null
-        and (
-            features.instalments_due_12m <> coalesce(recount.instalments_due_12m, 0)
-            or features.missed_instalments_12m <> coalesce(recount.missed_instalments_12m, 0)
-            or features.late_payments_12m <> coalesce(recount.late_payments_12m, 0)
-        )
-    )
+    {%- if not loop.last %}
+    union
+    {%- endif %}
+    {%- endfor %}
 ),
 
 label_leaks as (

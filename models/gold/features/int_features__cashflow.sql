@@ -11,13 +11,31 @@
     monthly account fee falls 2 or 3 times in a 90-day window, so fees_90d jumps by a third in
     single months (population stability 0.14 to 0.47 at some dates on the small preset). -#}
 
+{#- Each feature: its column, the look-back window whose coverage it needs, and the transactions
+    it sums (window flags is_last_<window> below). In the order of the model's columns. -#}
+{%- set windows = ['90_days', '180_days', '3_months', '6_months'] -%}
+{%- set features = [
+    ('salary_inflow_90d', '90_days', "is_last_90_days and transaction_type = 'salary'"),
+    ('total_inflow_90d', '90_days', "is_last_90_days and direction = 'credit'"),
+    ('total_outflow_90d', '90_days', "is_last_90_days and direction = 'debit'"),
+    ('gambling_spend_90d', '90_days', "is_last_90_days and spend_category = 'gambling'"),
+    ('cash_advance_90d', '90_days',
+        "is_last_90_days and account_type = 'credit_card' and transaction_type = 'atm_withdrawal'"),
+    ('fees_90d', '90_days', "is_last_90_days and transaction_type = 'fee'"),
+    ('card_spend_90d', '90_days', "is_last_90_days and account_type = 'credit_card' and direction = 'debit'"),
+    ('card_repaid_90d', '90_days', "is_last_90_days and account_type = 'credit_card' and direction = 'credit'"),
+    ('salary_inflow_prior_90d', '180_days',
+        "is_last_180_days and not is_last_90_days and transaction_type = 'salary'"),
+    ('salary_inflow_3m', '3_months', "is_last_3_months and transaction_type = 'salary'"),
+    ('fees_3m', '3_months', "is_last_3_months and transaction_type = 'fee'"),
+    ('salary_inflow_prior_3m', '6_months',
+        "is_last_6_months and not is_last_3_months and transaction_type = 'salary'"),
+] %}
+
 with
 
 population as (
-    select
-        customer_id,
-        observation_date
-    from {{ ref('int_features__population') }}
+    select * from {{ ref('int_features__population') }}
 ),
 
 transactions as (
@@ -51,20 +69,14 @@ windowed as (
         transactions.direction,
         transactions.amount,
         transactions.spend_category,
-        transactions.transaction_date >= {{ finlake.add_days('population.observation_date', -90) }} as is_last_90_days,
-        transactions.transaction_date
-        >= {{ finlake.add_days('population.observation_date', -180) }} as is_last_180_days,
-        transactions.transaction_date
-        >= {{ finlake.add_months('population.observation_date', -3) }} as is_last_3_months,
-        transactions.transaction_date
-        >= {{ finlake.add_months('population.observation_date', -6) }} as is_last_6_months
+        {{- finlake.window_flags('transactions.transaction_date', windows) }}
     from population
     inner join transactions
         on population.customer_id = transactions.customer_id
         and transactions.transaction_date < population.observation_date
         and transactions.transaction_date >= least(
-            {{ finlake.add_days('population.observation_date', -180) }},
-            {{ finlake.add_months('population.observation_date', -6) }}
+            {{ finlake.window_start('180_days', 'population.observation_date') }},
+            {{ finlake.window_start('6_months', 'population.observation_date') }}
         )
 ),
 
@@ -72,63 +84,9 @@ sums as (
     select
         customer_id,
         observation_date,
-        cast(sum(case when is_last_90_days and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2))
-            as salary_inflow_90d,
-        cast(
-            sum(
-                case
-                    when is_last_180_days and not is_last_90_days and transaction_type = 'salary' then amount
-                    else 0
-                end
-            ) as decimal(18, 2)
-        )
-            as salary_inflow_prior_90d,
-        cast(sum(case when is_last_3_months and transaction_type = 'salary' then amount else 0 end) as decimal(18, 2))
-            as salary_inflow_3m,
-        cast(
-            sum(
-                case
-                    when is_last_6_months and not is_last_3_months and transaction_type = 'salary' then amount
-                    else 0
-                end
-            ) as decimal(18, 2)
-        ) as salary_inflow_prior_3m,
-        cast(sum(case when is_last_90_days and direction = 'credit' then amount else 0 end) as decimal(18, 2))
-            as total_inflow_90d,
-        cast(sum(case when is_last_90_days and direction = 'debit' then amount else 0 end) as decimal(18, 2))
-            as total_outflow_90d,
-        cast(sum(case when is_last_90_days and spend_category = 'gambling' then amount else 0 end) as decimal(18, 2))
-            as gambling_spend_90d,
-        cast(
-            sum(
-                case
-                    when is_last_90_days and account_type = 'credit_card' and transaction_type = 'atm_withdrawal'
-                        then amount
-                    else 0
-                end
-            )
-            as decimal(18, 2)
-        ) as cash_advance_90d,
-        cast(sum(case when is_last_90_days and transaction_type = 'fee' then amount else 0 end) as decimal(18, 2))
-            as fees_90d,
-        cast(sum(case when is_last_3_months and transaction_type = 'fee' then amount else 0 end) as decimal(18, 2))
-            as fees_3m,
-        cast(
-            sum(
-                case
-                    when is_last_90_days and account_type = 'credit_card' and direction = 'debit' then amount else 0
-                end
-            )
-            as decimal(18, 2)
-        ) as card_spend_90d,
-        cast(
-            sum(
-                case
-                    when is_last_90_days and account_type = 'credit_card' and direction = 'credit' then amount else 0
-                end
-            )
-            as decimal(18, 2)
-        ) as card_repaid_90d,
+        {%- for column, _, condition in features %}
+        cast(sum(case when {{ condition }} then amount else 0 end) as decimal(18, 2)) as {{ column }},
+        {%- endfor %}
         max(transaction_date) as cashflow_known_date
     from windowed
     group by customer_id, observation_date
@@ -138,22 +96,7 @@ coverage as (
     select
         population.customer_id,
         population.observation_date,
-        {{ finlake.add_days('population.observation_date', -90) }} >= reach.transactions_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.transactions_reach_date as is_90_days_covered,
-        {{ finlake.add_days('population.observation_date', -180) }} >= reach.transactions_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.transactions_reach_date as is_180_days_covered,
-        {{ finlake.add_months('population.observation_date', -3) }} >= reach.transactions_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.transactions_reach_date as is_3_months_covered,
-        {{ finlake.add_months('population.observation_date', -6) }} >= reach.transactions_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.transactions_reach_date as is_6_months_covered
+        {{- finlake.window_coverage('transactions', windows) }}
     from population
     cross join reach
 ),
@@ -163,18 +106,7 @@ final as (
         coverage.customer_id,
         coverage.observation_date,
         coverage.is_90_days_covered,
-        {%- for column in ['salary_inflow_90d', 'total_inflow_90d', 'total_outflow_90d', 'gambling_spend_90d',
-                           'cash_advance_90d', 'fees_90d', 'card_spend_90d', 'card_repaid_90d'] %}
-        case when coverage.is_90_days_covered then coalesce(sums.{{ column }}, 0) end as {{ column }},
-        {%- endfor %}
-        case when coverage.is_180_days_covered then coalesce(sums.salary_inflow_prior_90d, 0) end
-            as salary_inflow_prior_90d,
-        case when coverage.is_3_months_covered then coalesce(sums.salary_inflow_3m, 0) end
-            as salary_inflow_3m,
-        case when coverage.is_3_months_covered then coalesce(sums.fees_3m, 0) end
-            as fees_3m,
-        case when coverage.is_6_months_covered then coalesce(sums.salary_inflow_prior_3m, 0) end
-            as salary_inflow_prior_3m,
+        {{- finlake.covered_features(features, 'sums') }},
         sums.cashflow_known_date
     from coverage
     left join sums

@@ -5,39 +5,11 @@
 with
 
 population as (
-    select
-        customer_id,
-        observation_date
-    from {{ ref('int_features__population') }}
-),
-
-closures as (
-    select
-        loan_id,
-        min(event_date) as closed_date
-    from {{ ref('int_loan_status_events') }}
-    where is_closed
-    group by loan_id
+    select * from {{ ref('int_features__population') }}
 ),
 
 loans as (
-    select
-        stg_loans.customer_id,
-        stg_loans.loan_type,
-        stg_loans.principal_amount,
-        stg_loans.interest_rate,
-        stg_loans.term_months,
-        stg_loans.origination_date,
-        coalesce(
-            stg_loans.maturity_date,
-            {{ finlake.add_months('stg_loans.origination_date', 'stg_loans.term_months') }}
-        ) as maturity_date,
-        closures.closed_date,
-        {{ finlake.annuity_payment('stg_loans.principal_amount', 'stg_loans.interest_rate', 'stg_loans.term_months') }}
-            as scheduled_instalment
-    from {{ ref('stg_loans') }} as stg_loans
-    left join closures
-        on stg_loans.loan_id = closures.loan_id
+    {{ finlake.loan_lifetimes() }}
 ),
 
 active as (
@@ -47,7 +19,8 @@ active as (
         loans.loan_type,
         loans.principal_amount,
         loans.interest_rate,
-        loans.scheduled_instalment,
+        {{ finlake.annuity_payment('loans.principal_amount', 'loans.interest_rate', 'loans.term_months') }}
+            as scheduled_instalment,
         loans.origination_date,
         row_number() over (
             partition by population.customer_id, population.observation_date

@@ -15,27 +15,8 @@ reach as (
     select * from {{ ref('int_features__data_reach') }}
 ),
 
-closures as (
-    select
-        loan_id,
-        min(event_date) as closed_date
-    from {{ ref('int_loan_status_events') }}
-    where is_closed
-    group by loan_id
-),
-
 loans as (
-    select
-        stg_loans.customer_id,
-        stg_loans.origination_date,
-        coalesce(
-            stg_loans.maturity_date,
-            {{ finlake.add_months('stg_loans.origination_date', 'stg_loans.term_months') }}
-        ) as maturity_date,
-        closures.closed_date
-    from {{ ref('stg_loans') }} as stg_loans
-    left join closures
-        on stg_loans.loan_id = closures.loan_id
+    {{ finlake.loan_lifetimes() }}
 ),
 
 defaults as (

@@ -7,10 +7,7 @@
 with
 
 population as (
-    select
-        customer_id,
-        observation_date
-    from {{ ref('int_features__population') }}
+    select * from {{ ref('int_features__population') }}
 ),
 
 versions as (

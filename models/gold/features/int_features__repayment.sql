@@ -5,13 +5,26 @@
     not fully cover (it starts before the history delivered, or ends past its reach:
     int_features__data_reach) are null, not a truncated count. -#}
 
+{#- Each count: its column, the look-back window whose coverage it needs, and the instalments it
+    counts (window flags is_last_<window>, and the flags of flagged, below). In the order of the
+    model's columns. -#}
+{%- set windows = ['3_months', '6_months', '12_months'] -%}
+{%- set counts = [
+    ('instalments_due_6m', '6_months', 'is_last_6_months'),
+    ('missed_instalments_6m', '6_months', 'is_last_6_months and is_missed'),
+    ('partial_payments_6m', '6_months', 'is_last_6_months and is_partial'),
+    ('late_payments_6m', '6_months', 'is_last_6_months and is_paid_late'),
+    ('instalments_due_12m', '12_months', 'is_last_12_months'),
+    ('missed_instalments_3m', '3_months', 'is_last_3_months and is_missed'),
+    ('missed_instalments_12m', '12_months', 'is_last_12_months and is_missed'),
+    ('partial_payments_12m', '12_months', 'is_last_12_months and is_partial'),
+    ('late_payments_12m', '12_months', 'is_last_12_months and is_paid_late'),
+] %}
+
 with
 
 population as (
-    select
-        customer_id,
-        observation_date
-    from {{ ref('int_features__population') }}
+    select * from {{ ref('int_features__population') }}
 ),
 
 instalments as (
@@ -38,9 +51,7 @@ as_of as (
         and instalments.payment_date > instalments.due_date as is_paid_late,
         instalments.covered_date is null
         or instalments.covered_date >= population.observation_date as is_unpaid_at_observation,
-        instalments.due_date >= {{ finlake.add_months('population.observation_date', -3) }} as is_last_3_months,
-        instalments.due_date >= {{ finlake.add_months('population.observation_date', -6) }} as is_last_6_months,
-        instalments.due_date >= {{ finlake.add_months('population.observation_date', -12) }} as is_last_12_months,
+        {{- finlake.window_flags('instalments.due_date', windows) }},
         case
             when instalments.credited_date < population.observation_date
                 then greatest(instalments.due_date, instalments.credited_date)
@@ -83,15 +94,9 @@ counted as (
     select
         customer_id,
         observation_date,
-        sum(case when is_last_6_months then 1 else 0 end) as instalments_due_6m,
-        sum(case when is_last_6_months and is_missed then 1 else 0 end) as missed_instalments_6m,
-        sum(case when is_last_6_months and is_partial then 1 else 0 end) as partial_payments_6m,
-        sum(case when is_last_6_months and is_paid_late then 1 else 0 end) as late_payments_6m,
-        sum(case when is_last_12_months then 1 else 0 end) as instalments_due_12m,
-        sum(case when is_last_3_months and is_missed then 1 else 0 end) as missed_instalments_3m,
-        sum(case when is_last_12_months and is_missed then 1 else 0 end) as missed_instalments_12m,
-        sum(case when is_last_12_months and is_partial then 1 else 0 end) as partial_payments_12m,
-        sum(case when is_last_12_months and is_paid_late then 1 else 0 end) as late_payments_12m,
+        {%- for column, _, condition in counts %}
+        sum(case when {{ condition }} then 1 else 0 end) as {{ column }},
+        {%- endfor %}
         coalesce(
             max(
                 case
@@ -110,21 +115,8 @@ coverage as (
     select
         population.customer_id,
         population.observation_date,
-        {{ finlake.add_months('population.observation_date', -3) }} >= reach.instalments_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.instalments_reach_date as is_3_months_covered,
-        {{ finlake.add_months('population.observation_date', -6) }} >= reach.instalments_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.instalments_reach_date as is_6_months_covered,
-        {{ finlake.add_months('population.observation_date', -12) }} >= reach.instalments_history_start
-        and least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.instalments_reach_date as is_12_months_covered,
-        least(
-            {{ finlake.add_days('population.observation_date', -1) }}, reach.reporting_date
-        ) <= reach.instalments_reach_date as is_reached
+        {{- finlake.window_coverage('instalments', windows) }},
+        {{ finlake.data_reached('instalments') }} as is_reached
     from population
     cross join reach
 ),
@@ -135,24 +127,7 @@ final as (
         coverage.observation_date,
         coverage.is_6_months_covered,
         coverage.is_12_months_covered,
-        case when coverage.is_6_months_covered then coalesce(counted.instalments_due_6m, 0) end
-            as instalments_due_6m,
-        case when coverage.is_6_months_covered then coalesce(counted.missed_instalments_6m, 0) end
-            as missed_instalments_6m,
-        case when coverage.is_6_months_covered then coalesce(counted.partial_payments_6m, 0) end
-            as partial_payments_6m,
-        case when coverage.is_6_months_covered then coalesce(counted.late_payments_6m, 0) end
-            as late_payments_6m,
-        case when coverage.is_12_months_covered then coalesce(counted.instalments_due_12m, 0) end
-            as instalments_due_12m,
-        case when coverage.is_3_months_covered then coalesce(counted.missed_instalments_3m, 0) end
-            as missed_instalments_3m,
-        case when coverage.is_12_months_covered then coalesce(counted.missed_instalments_12m, 0) end
-            as missed_instalments_12m,
-        case when coverage.is_12_months_covered then coalesce(counted.partial_payments_12m, 0) end
-            as partial_payments_12m,
-        case when coverage.is_12_months_covered then coalesce(counted.late_payments_12m, 0) end
-            as late_payments_12m,
+        {{- finlake.covered_features(counts, 'counted') }},
         case when coverage.is_reached then coalesce(counted.days_past_due, 0) end as days_past_due,
         case when coverage.is_reached then coalesce(arrears.arrears_amount, 0) end as arrears_amount,
         counted.repayment_known_date

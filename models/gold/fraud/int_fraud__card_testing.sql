@@ -14,38 +14,13 @@ small_online as (
         and has_time_of_day
 ),
 
-gaps as (
-    select
-        *,
-        case
-            when epoch_seconds
-                - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
-                <= {{ var('fraud_card_testing_gap_minutes') }} * 60 then 0
-            else 1
-        end as starts_burst
-    from small_online
-),
-
 bursts as (
-    select
-        *,
-        sum(starts_burst) over (
-            partition by account_id
-            order by epoch_seconds, transaction_id rows between unbounded preceding and current row
-        ) as burst_number
-    from gaps
+    {{ finlake.numbered_bursts('small_online', 'account_id', var('fraud_card_testing_gap_minutes') ~ ' * 60') }}
 ),
 
 final as (
     select
-        'F1' as rule_id,
-        'card_testing' as rule_name,
-        customer_id,
-        account_id,
-        min(transaction_ts) as first_transaction_ts,
-        count(*) as transaction_count,
-        sum(amount) as total_amount,
-        {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids,
+        {{ finlake.burst_alert_columns('F1', 'card_testing') }},
         least(1.0, {{ finlake.safe_divide('count(*)', 10) }}) as score,
         cast(count(*) as varchar) || ' card-not-present purchases under '
         || cast({{ var('fraud_card_testing_max_amount') }} as varchar) || ' within minutes of each other' as reason

@@ -14,38 +14,13 @@ night as (
         and (transaction_type = 'atm_withdrawal' or (transaction_type = 'purchase' and channel in ('online', 'mobile')))
 ),
 
-gaps as (
-    select
-        *,
-        case
-            when epoch_seconds
-                - lag(epoch_seconds) over (partition by account_id order by epoch_seconds, transaction_id)
-                <= {{ var('fraud_night_gap_minutes') }} * 60 then 0
-            else 1
-        end as starts_burst
-    from night
-),
-
 bursts as (
-    select
-        *,
-        sum(starts_burst) over (
-            partition by account_id
-            order by epoch_seconds, transaction_id rows between unbounded preceding and current row
-        ) as burst_number
-    from gaps
+    {{ finlake.numbered_bursts('night', 'account_id', var('fraud_night_gap_minutes') ~ ' * 60') }}
 ),
 
 final as (
     select
-        'F4' as rule_id,
-        'night_burst' as rule_name,
-        customer_id,
-        account_id,
-        min(transaction_ts) as first_transaction_ts,
-        count(*) as transaction_count,
-        sum(amount) as total_amount,
-        {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids,
+        {{ finlake.burst_alert_columns('F4', 'night_burst') }},
         least(1.0, {{ finlake.safe_divide('count(*)', 8) }} + {{ finlake.safe_divide('sum(amount)', 5000) }}) as score,
         cast(count(*) as varchar) || ' ATM withdrawals or online purchases between midnight and '
         || cast({{ var('fraud_night_end_hour') }} as varchar) || ':00 local time' as reason

@@ -5,53 +5,31 @@
     by the extract. A stale delivery (history ending long before the extract) shows as a large
     days_behind; gold summaries read reporting_date and as_of_date from here. -#}
 
+{#- Each entity's silver model and the date its events happen on: (entity, first event, last event). -#}
+{%- set entities = [
+    ('customers', 'cast(updated_at as date)', 'cast(updated_at as date)'),
+    ('accounts', 'cast(updated_at as date)', 'cast(updated_at as date)'),
+    ('loans', 'cast(updated_at as date)', 'cast(updated_at as date)'),
+    ('transactions', 'transaction_date', 'transaction_date'),
+    ('loan_payments', 'due_date', 'case when due_date <= _extract_date then due_date end'),
+] %}
+
 with
 
 reach as (
+    {%- for entity, first_event, last_event in entities %}
     select
-        'customers' as entity,
+        '{{ entity }}' as entity,
         min(_extract_date) as first_extract_date,
         max(_extract_date) as last_extract_date,
-        min(cast(updated_at as date)) as first_event_date,
-        max(cast(updated_at as date)) as last_event_date,
+        min({{ first_event }}) as first_event_date,
+        max({{ last_event }}) as last_event_date,
         count(*) as silver_rows
-    from {{ ref('stg_customers') }}
+    from {{ ref('stg_' ~ entity) }}
+    {%- if not loop.last %}
     union all
-    select
-        'accounts' as entity,
-        min(_extract_date) as first_extract_date,
-        max(_extract_date) as last_extract_date,
-        min(cast(updated_at as date)) as first_event_date,
-        max(cast(updated_at as date)) as last_event_date,
-        count(*) as silver_rows
-    from {{ ref('stg_accounts') }}
-    union all
-    select
-        'loans' as entity,
-        min(_extract_date) as first_extract_date,
-        max(_extract_date) as last_extract_date,
-        min(cast(updated_at as date)) as first_event_date,
-        max(cast(updated_at as date)) as last_event_date,
-        count(*) as silver_rows
-    from {{ ref('stg_loans') }}
-    union all
-    select
-        'transactions' as entity,
-        min(_extract_date) as first_extract_date,
-        max(_extract_date) as last_extract_date,
-        min(transaction_date) as first_event_date,
-        max(transaction_date) as last_event_date,
-        count(*) as silver_rows
-    from {{ ref('stg_transactions') }}
-    union all
-    select
-        'loan_payments' as entity,
-        min(_extract_date) as first_extract_date,
-        max(_extract_date) as last_extract_date,
-        min(due_date) as first_event_date,
-        max(case when due_date <= _extract_date then due_date end) as last_event_date,
-        count(*) as silver_rows
-    from {{ ref('stg_loan_payments') }}
+    {%- endif %}
+    {%- endfor %}
 ),
 
 lake as (

@@ -16,15 +16,8 @@ products as (
     select * from {{ ref('loss_given_default_by_product') }}
 ),
 
-closures as (
-    select
-        events.loan_id,
-        min(events.event_date) as closed_date
-    from {{ ref('int_loan_status_events') }} as events
-    cross join calendar
-    where events.is_closed
-        and events.event_date <= calendar.reporting_date
-    group by events.loan_id
+lifetimes as (
+    {{ finlake.loan_lifetimes() }}
 ),
 
 instalments as (
@@ -41,28 +34,26 @@ instalments as (
 
 loans as (
     select
-        stg_loans.loan_id,
-        stg_loans.customer_id,
-        stg_loans.loan_type,
-        stg_loans.principal_amount,
-        stg_loans.interest_rate,
-        stg_loans.term_months,
-        closures.closed_date,
+        lifetimes.loan_id,
+        lifetimes.customer_id,
+        lifetimes.loan_type,
+        lifetimes.principal_amount,
+        lifetimes.interest_rate,
+        lifetimes.term_months,
+        coalesce(lifetimes.closed_date <= calendar.reporting_date, false) as is_closed,
         least(
-            greatest({{ dbt.datediff('stg_loans.origination_date', 'calendar.reporting_date', 'month') }}, 0),
-            stg_loans.term_months
+            greatest({{ dbt.datediff('lifetimes.origination_date', 'calendar.reporting_date', 'month') }}, 0),
+            lifetimes.term_months
         ) as instalments_elapsed,
-        {{ finlake.annuity_payment('stg_loans.principal_amount', 'stg_loans.interest_rate', 'stg_loans.term_months') }}
+        {{ finlake.annuity_payment('lifetimes.principal_amount', 'lifetimes.interest_rate', 'lifetimes.term_months') }}
             as scheduled_instalment,
-        {{ finlake.safe_divide('stg_loans.interest_rate', 1200) }} as monthly_rate,
+        {{ finlake.safe_divide('lifetimes.interest_rate', 1200) }} as monthly_rate,
         greatest(coalesce(instalments.amount_due, 0) - coalesce(instalments.amount_credited, 0), 0) as arrears_amount
-    from {{ ref('stg_loans') }} as stg_loans
+    from lifetimes
     cross join calendar
-    left join closures
-        on stg_loans.loan_id = closures.loan_id
     left join instalments
-        on stg_loans.loan_id = instalments.loan_id
-    where stg_loans.origination_date <= calendar.reporting_date
+        on lifetimes.loan_id = instalments.loan_id
+    where lifetimes.origination_date <= calendar.reporting_date
 ),
 
 loan_exposures as (
@@ -72,7 +63,7 @@ loan_exposures as (
         customer_id,
         loan_type as product,
         case
-            when closed_date is not null then 0
+            when is_closed then 0
             when interest_rate = 0
                 then principal_amount * (1 - {{ finlake.safe_divide('instalments_elapsed', 'term_months') }})
             else greatest(
@@ -81,7 +72,7 @@ loan_exposures as (
                     0
                 )
         end as drawn_amount,
-        case when closed_date is not null then 0 else arrears_amount end as arrears_amount,
+        case when is_closed then 0 else arrears_amount end as arrears_amount,
         cast(0 as decimal(18, 2)) as undrawn_amount
     from loans
 ),

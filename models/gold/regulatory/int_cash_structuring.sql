@@ -14,33 +14,17 @@ near_threshold as (
         and amount < ctr_threshold
 ),
 
-gaps as (
-    select
-        *,
-        case
-            when epoch_seconds
-                - lag(epoch_seconds) over (partition by customer_id, currency order by epoch_seconds, transaction_id)
-                <= {{ var('structuring_window_days') }} * 86400 then 0
-            else 1
-        end as starts_episode
-    from near_threshold
-),
-
-episodes as (
-    select
-        *,
-        sum(starts_episode) over (
-            partition by customer_id, currency
-            order by epoch_seconds, transaction_id rows between unbounded preceding and current row
-        ) as episode_number
-    from gaps
+bursts as (
+    {{ finlake.numbered_bursts(
+        'near_threshold', 'customer_id, currency', var('structuring_window_days') ~ ' * 86400'
+    ) }}
 ),
 
 final as (
     select
         customer_id,
         currency,
-        episode_number,
+        burst_number as episode_number,
         max(ctr_threshold) as ctr_threshold,
         min(account_id) as account_id,
         min(transaction_ts) as first_transaction_ts,
@@ -50,8 +34,8 @@ final as (
         count(*) as deposit_count,
         sum(amount) as total_amount,
         {{ finlake.list_agg('transaction_id', ',', 'epoch_seconds, transaction_id') }} as transaction_ids
-    from episodes
-    group by customer_id, currency, episode_number
+    from bursts
+    group by customer_id, currency, burst_number
 )
 
 select * from final
