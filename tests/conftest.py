@@ -26,7 +26,7 @@ from finlake import pipeline
 from finlake.generator.config import PRESETS, GeneratorConfig
 from finlake.lake import Lake
 from tests.browser_fixture import chromium, open_page
-from tests.lake_copy import copy_lake
+from tests.lake_copy import copy_lake, shared_lake
 from tests.spark_fixture import spark
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,14 +65,20 @@ def tiny_report(tiny_lake):
 
 
 @pytest.fixture(scope="session")
-def tiny_warehouse(tiny_lake, spark, tmp_path_factory) -> Lake:
-    """The tiny preset through ingestion and a full dev `dbt build` (models and tests)."""
-    lake = copy_lake(tiny_lake, tmp_path_factory.mktemp("tiny_warehouse") / "lake")
-    pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
-    dbt_args = ("--target-path", str(lake.root / DEV_TARGET_PATH))
-    dbt_args += ("--log-path", str(lake.root / DEV_LOG_PATH))
-    pipeline.build(lake, pipeline.BuildOptions(dbt_args=dbt_args, quiet=True, show=False))
-    return lake
+def tiny_warehouse(tiny_lake, request, tmp_path_factory) -> Lake:
+    """The tiny preset through ingestion and a full dev `dbt build` (models and tests); under
+    `make test` built once for all its pytest processes (tests/lake_copy.py, shared_lake)."""
+
+    def build(folder: Path) -> Lake:
+        lake = copy_lake(tiny_lake, folder)
+        spark = request.getfixturevalue("spark")  # started only when this process builds
+        pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
+        dbt_args = ("--target-path", str(lake.root / DEV_TARGET_PATH))
+        dbt_args += ("--log-path", str(lake.root / DEV_LOG_PATH))
+        pipeline.build(lake, pipeline.BuildOptions(dbt_args=dbt_args, quiet=True, show=False))
+        return lake
+
+    return shared_lake("tiny_warehouse", tmp_path_factory.mktemp("tiny_warehouse") / "lake", build)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MODES = ("in-turn", "beside")
+SHARED_DIR_ENV = "FINLAKE_TEST_SHARED_DIR"  # tests/lake_copy.py reads it
+TRINO_JVM_OPTIONS_ENV = "FINLAKE_TRINO_JVM_OPTIONS"  # tools/trino/server.py reads it
 
 
 @dataclass
@@ -123,6 +125,11 @@ def run(steps: list[Step], logs: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     steps = parse_plan(sys.argv[1:] if argv is None else argv)
     with tempfile.TemporaryDirectory(prefix="finlake-test-") as logs:
+        # A folder every step's tests share for this run: the tiny warehouse several suites
+        # need is built there once and copied (tests/lake_copy.py, shared_lake).
+        os.environ[SHARED_DIR_ENV] = str(Path(logs) / "shared")
+        # Test servers are short-lived: the C1 JIT alone costs their JVM less CPU on 2 cores.
+        os.environ.setdefault(TRINO_JVM_OPTIONS_ENV, "-XX:TieredStopAtLevel=1")
         return run(steps, Path(logs))
 
 

@@ -76,3 +76,14 @@ def test_a_recorded_pid_that_is_not_trino_is_never_signalled(tmp_path):
     (tmp_path / "server.json").write_text(json.dumps(info.__dict__))
     assert trino_server.status(tmp_path) is None
     assert trino_server.stop(tmp_path, log=lambda _: None) is False
+
+
+def test_extra_jvm_options_from_the_environment_reach_jvm_config(tmp_path, monkeypatch):
+    monkeypatch.setenv(trino_server.JVM_OPTIONS_ENV, "-XX:TieredStopAtLevel=1  -Dx=y")
+    lines = trino_server.render_config(tmp_path, 41234, heap="2G")["jvm.config"].splitlines()
+    assert "-XX:TieredStopAtLevel=1" in lines and "-Dx=y" in lines
+    monkeypatch.delenv(trino_server.JVM_OPTIONS_ENV)
+    assert not any(
+        "Tiered" in line
+        for line in trino_server.render_config(tmp_path, 1)["jvm.config"].splitlines()
+    )

@@ -66,6 +66,10 @@ HOST = "127.0.0.1"
 # Sized for a 2-core, 24 GB machine shared with other work: a small heap, few parallel drivers,
 # and few hash partitions (the default of 100 makes thousands of tiny tasks on one node).
 DEFAULT_HEAP = "2G"
+# More JVM options for the server, space-separated: `make test` sets -XX:TieredStopAtLevel=1
+# (C1 JIT only: its short-lived servers answer thousands of small queries, and C2's compiling
+# cost ~20 % of the Trino CPU of the parity build, measured in tests/trino's cost line).
+JVM_OPTIONS_ENV = "FINLAKE_TRINO_JVM_OPTIONS"
 START_TIMEOUT_SECONDS = 300.0
 # How long a watchdog whose parent has gone keeps looking for a server still being launched.
 WATCH_GRACE_SECONDS = 20.0
@@ -332,6 +336,8 @@ def render_config(
         ),
         "jvm.config": lines(
             "-server",
+            # Extra options, e.g. `make test`'s -XX:TieredStopAtLevel=1 (tools/test_steps.py).
+            *os.environ.get(JVM_OPTIONS_ENV, "").split(),
             f"-Xmx{heap}",
             "-Xms512M",
             "-XX:+UseG1GC",
