@@ -5,18 +5,13 @@
 
 with
 
-{{ finlake.checked_rows(
-    'loan_payments',
-    winner_order=finlake.latest_delivery_first(),
-    rules=[
-        "case when typed.due_date > " ~ finlake.add_days('typed.extract_date', 31)
-        ~ " or (typed.due_date > typed.extract_date and typed.payment_date is null)"
-        ~ " then 'future_date:due_date' end",
-        finlake.future_date('loan_payments', 'payment_date'),
-        "case when typed.amount_due <= 0 then 'out_of_range:amount_due' end",
-        "case when typed.amount_paid < 0 then 'out_of_range:amount_paid' end",
-    ],
-    parents=[{'entity': 'loans', 'column': 'loan_id'}],
-) }}
+{{ finlake.checked_rows('loan_payments', finlake.latest_delivery_first(), rules=[
+    "case when typed.due_date > " ~ finlake.add_days('typed.extract_date', 31)
+    ~ " or (typed.due_date > typed.extract_date and typed.payment_date is null)"
+    ~ " then 'future_date:due_date' end",
+    finlake.future_date('loan_payments', 'payment_date'),
+    "case when typed.amount_due <= 0 then 'out_of_range:amount_due' end",
+    "case when typed.amount_paid < 0 then 'out_of_range:amount_paid' end",
+], parents=[{'entity': 'loans', 'column': 'loan_id'}]) }}
 
 select * from final
