@@ -7,7 +7,7 @@
     {%- for name, entity in finlake.landing_contract().items() -%}
         {%- do entities.append({
             'name': name,
-            'key': entity.key | join(" || '|' || "),
+            'key': finlake.entity_key(name),
             'model': 'stg_' ~ name,
         }) -%}
     {%- endfor -%}

@@ -73,3 +73,19 @@
         {{ adapter.quote(name) if name.endswith('_token') else name }}{% if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The whole 1:1 view over a bronze entity without personal data to reduce
+    (models/silver/bronze/stg_bronze__<entity>.sql): its source, typed by typed_bronze. -#}
+{% macro typed_bronze_model(entity) -%}
+with
+
+delivered as (
+    select * from {{ source('bronze', entity) }}
+),
+
+final as (
+    {{ finlake.typed_bronze(entity, 'delivered') }}
+)
+
+select * from final
+{%- endmacro %}

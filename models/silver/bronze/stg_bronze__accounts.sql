@@ -1,13 +1,3 @@
-{#- The bronze accounts, one row per delivered record, typed and checked against the contract. -#}
+{#- The bronze accounts, one row per delivered record, typed and checked against the contract (macros/cleaning/typed_bronze.sql). -#}
 
-with
-
-delivered as (
-    select * from {{ source('bronze', 'accounts') }}
-),
-
-final as (
-    {{ finlake.typed_bronze('accounts', 'delivered') }}
-)
-
-select * from final
+{{ finlake.typed_bronze_model('accounts') }}

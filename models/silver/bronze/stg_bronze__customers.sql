@@ -2,7 +2,8 @@
     Personal data leaves only as tokens (made by the ingestion job, ingestion/pii.py: no SQL
     here or on any engine holds the key), masks and generalisations (birth year, postal
     prefix); the rule that needs a readable personal value (a birth date after the extract) is
-    checked here, where the value still is. -#}
+    checked here, where the value still is. Codes are upper-cased here, as enums are
+    lower-cased by parse_value, so copies that differ only in a code's case are one record. -#}
 
 with
 
@@ -37,10 +38,10 @@ final as (
         national_id_token,
         address_line_token,
         city,
-        state,
+        upper(state) as state,
         postal_code_token,
         upper(substr(replace(postal_code, ' ', ''), 1, 3)) as postal_prefix,
-        country,
+        upper(country) as country,
         annual_income,
         employment_status,
         credit_score,

@@ -1,13 +1,3 @@
-{#- The bronze loan_payments, one row per delivered record, typed and checked against the contract. -#}
+{#- The bronze loan_payments, one row per delivered record, typed and checked against the contract (macros/cleaning/typed_bronze.sql). -#}
 
-with
-
-delivered as (
-    select * from {{ source('bronze', 'loan_payments') }}
-),
-
-final as (
-    {{ finlake.typed_bronze('loan_payments', 'delivered') }}
-)
-
-select * from final
+{{ finlake.typed_bronze_model('loan_payments') }}

@@ -1,13 +1,3 @@
-{#- The bronze loans, one row per delivered record, typed and checked against the contract. -#}
+{#- The bronze loans, one row per delivered record, typed and checked against the contract (macros/cleaning/typed_bronze.sql). -#}
 
-with
-
-delivered as (
-    select * from {{ source('bronze', 'loans') }}
-),
-
-final as (
-    {{ finlake.typed_bronze('loans', 'delivered') }}
-)
-
-select * from final
+{{ finlake.typed_bronze_model('loans') }}

@@ -1,13 +1,3 @@
-{#- The bronze transactions, one row per delivered record, typed and checked against the contract. -#}
+{#- The bronze transactions, one row per delivered record, typed and checked against the contract (macros/cleaning/typed_bronze.sql). -#}
 
-with
-
-delivered as (
-    select * from {{ source('bronze', 'transactions') }}
-),
-
-final as (
-    {{ finlake.typed_bronze('transactions', 'delivered') }}
-)
-
-select * from final
+{{ finlake.typed_bronze_model('transactions') }}

@@ -10,22 +10,9 @@ versions as (
 
 final as (
     select
-        customer_id,
-        email_token,
-        email_masked,
-        has_valid_email,
-        phone_token,
-        phone_masked,
-        national_id_token,
-        birth_year,
-        city,
-        state,
-        postal_prefix,
-        country,
-        annual_income,
-        employment_status,
-        credit_score,
-        customer_since,
+        {%- for column in finlake.customer_attributes() %}
+        {{ column }},
+        {%- endfor %}
         updated_at as valid_from,
         lead(updated_at) over (
             partition by customer_id

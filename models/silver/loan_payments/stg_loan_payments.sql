@@ -13,13 +13,8 @@
 
 with
 
-winners as (
-    select * from {{ ref('int_loan_payments__checked') }}
-    where _disposition = 'loaded'
-),
-
 checked as (
-    {{ finlake.order_proof_merge_rows('winners', 'payment_id') }}
+    {{ finlake.order_proof_merge_rows('int_loan_payments__checked', 'payment_id') }}
 ),
 
 final as (

@@ -1,5 +1,6 @@
 {#- One row per entity: the share of its delivered rows (exact duplicates aside) that pass the
-    contract and reach silver (loaded, or valid but superseded by a later version), its three
+    contract and reach silver (loaded, or valid but superseded by a later version: counted from
+    the reconciliation's batches, so the two cannot disagree), its three
     most frequent quarantine reasons, and where it stands against the settings
     var('pass_rate_warn_below') and var('pass_rate_error_below'). The tests on pass_rate_status
     warn or fail the build; `finlake build` prints the entities below the warning level with
@@ -7,23 +8,28 @@
 
 with
 
-{% for entity in finlake.silver_entities() %}
-{{ entity.name }}_rows as (
-    select
-        '{{ entity.name }}' as entity,
-        sum(case when _disposition <> 'exact_duplicate' then 1 else 0 end) as checked_rows,
-        sum(case when _disposition in ('loaded', 'superseded') then 1 else 0 end) as passed_rows
-    from {{ ref('int_' ~ entity.name ~ '__checked') }}
+batches as (
+    select * from {{ ref('reconciliation') }}
 ),
 
-{% endfor %}
-counted as (
+entities as (
     {%- for entity in finlake.silver_entities() %}
-    select * from {{ entity.name }}_rows
+    select '{{ entity.name }}' as entity
     {%- if not loop.last %}
     union all
     {%- endif %}
     {%- endfor %}
+),
+
+counted as (
+    select
+        entities.entity,
+        sum(batches.bronze_rows - batches.exact_duplicate_rows) as checked_rows,
+        sum(batches.bronze_rows - batches.exact_duplicate_rows - batches.quarantined_rows) as passed_rows
+    from entities
+    left join batches
+        on entities.entity = batches.entity
+    group by entities.entity
 ),
 
 reasons as (

@@ -21,12 +21,7 @@ with
 
 {% endfor %}
 unioned as (
-    {%- for entity in finlake.silver_entities() %}
-    select * from {{ entity.name }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{- finlake.union_entities() }}
 ),
 
 final as (

@@ -45,21 +45,11 @@ ledger as (
 
 {% endfor %}
 bronze as (
-    {%- for entity in finlake.silver_entities() %}
-    select * from {{ entity.name }}_bronze
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{- finlake.union_entities('_bronze') }}
 ),
 
 silver as (
-    {%- for entity in finlake.silver_entities() %}
-    select * from {{ entity.name }}_silver
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{- finlake.union_entities('_silver') }}
 ),
 
 batches as (

@@ -15,13 +15,8 @@
 
 with
 
-winners as (
-    select * from {{ ref('int_transactions__checked') }}
-    where _disposition = 'loaded'
-),
-
 checked as (
-    {{ finlake.order_proof_merge_rows('winners', 'transaction_id') }}
+    {{ finlake.order_proof_merge_rows('int_transactions__checked', 'transaction_id') }}
 ),
 
 final as (
