@@ -32,10 +32,11 @@ TEST_PLAN := \
 	tf-check        beside \
 	test-services   beside \
 	parity          beside \
-	athena-run      beside
+	athena-run      beside \
+	test-ml         beside
 # test-python is every suite under tests/ but those that are a step of their own above...
 PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=tests/athena_run \
-	--ignore=tests/services --ignore=tests/trino
+	--ignore=tests/services --ignore=tests/trino --ignore=tests/ml
 # The offline Athena scenarios (athena-run) and the Trino parity suite (parity) are steps of
 # their own beside the others: they wait on dbt's round trips through moto and Trino much of the
 # time, so beside the pytest run they cost little wall time, where inside it they added ~7 and

@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from finlake.lake import Lake
+from finlake.lake import Lake, open_warehouse
 
 # `make test` (tools/test_steps.py) names a folder here that every step's pytest process shares
 # for its run: a lake built there once is copied by the others instead of built again.
@@ -17,27 +17,11 @@ SHARED_DIR_ENV = "FINLAKE_TEST_SHARED_DIR"
 
 
 def copy_lake(source: Lake, target: Path) -> Lake:
-    """A full copy of a lake folder (landing, truth, bronze, warehouse, gold, ml). The dev
-    warehouse's views over bronze name bronze's files by absolute path: the copy's are pointed
-    at its own bronze, so that it reads nothing outside its folder."""
+    """A full copy of a lake folder (landing, truth, bronze, warehouse, gold, ml), as `cp -r`
+    makes it: the warehouse's views still read the source's files until the copy is opened
+    with finlake.lake.open_warehouse or built."""
     shutil.copytree(source.root, target, ignore=shutil.ignore_patterns(".dbt", "*.wal"))
-    copy = Lake.resolve(target)
-    _repoint_views(copy.warehouse, str(source.root), str(copy.root))
-    return copy
-
-
-def _repoint_views(warehouse: Path, old_root: str, new_root: str) -> None:
-    if not warehouse.exists():
-        return
-    import duckdb
-
-    with duckdb.connect(str(warehouse)) as db:
-        views = db.execute(
-            "select sql from duckdb_views() where not internal and contains(sql, ?)", [old_root]
-        ).fetchall()
-        for (sql,) in views:
-            create = sql.replace(old_root, new_root)
-            db.execute(create.replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+    return Lake.resolve(target)
 
 
 def shared_lake(name: str, target: Path, build: Callable[[Path], Lake]) -> Lake:
@@ -57,4 +41,7 @@ def shared_lake(name: str, target: Path, build: Callable[[Path], Lake]) -> Lake:
             shutil.rmtree(folder, ignore_errors=True)
             build(folder / "lake")
             done.touch()
-    return copy_lake(Lake.resolve(folder / "lake"), target)
+    copy = copy_lake(Lake.resolve(folder / "lake"), target)
+    if copy.warehouse.is_file():
+        open_warehouse(copy, read_only=False).close()  # its views re-pointed at the copy
+    return copy

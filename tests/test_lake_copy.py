@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from finlake.lake import Lake
-from tests.lake_copy import SHARED_DIR_ENV, copy_lake, shared_lake
+from tests.lake_copy import SHARED_DIR_ENV, shared_lake
 from tools.test_steps import SHARED_DIR_ENV as STEPS_SHARED_DIR_ENV
 
 
@@ -28,10 +28,10 @@ def small_lake(folder: Path) -> Lake:
     return lake
 
 
-def test_a_copied_warehouse_reads_its_own_bronze(tmp_path):
-    source = small_lake(tmp_path / "a" / "lake")
-    copy = copy_lake(source, tmp_path / "b" / "lake")
-    shutil.rmtree(source.root)  # the copy must not need anything of the source
+def test_a_shared_lakes_copy_reads_its_own_bronze(tmp_path, monkeypatch):
+    monkeypatch.setenv(SHARED_DIR_ENV, str(tmp_path / "shared"))
+    copy = shared_lake("w", tmp_path / "mine", small_lake)
+    shutil.rmtree(tmp_path / "shared")  # the copy must not need anything of the shared one
     with duckdb.connect(str(copy.warehouse), read_only=True) as db:
         assert db.execute("select sum(x) from bronze.t").fetchone() == (83,)
 

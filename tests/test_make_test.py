@@ -111,3 +111,24 @@ def test_every_step_of_the_plan_is_a_make_target():
             text=True,
         )
         assert known.returncode == 0, f"TEST_PLAN lists '{target}': {known.stderr.strip()}"
+
+
+def test_every_suite_test_python_leaves_out_is_run_by_a_step_of_its_own():
+    words = make_value("TEST_PLAN").split()
+    recipes = "\n".join(
+        subprocess.run(
+            ["make", "-n", "--no-print-directory", target, "STAMP=Makefile"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for target in words[::2]
+        if target != "test-python"
+    )
+    left_out = [w.split("=", 1)[1] for w in make_value("PYTEST_IGNORE").split()]
+    assert left_out, "PYTEST_IGNORE is empty"
+    runs = set(recipes.split())
+    assert not [suite for suite in left_out if suite not in runs], (
+        f"suites no step of TEST_PLAN runs: {[s for s in left_out if s not in runs]}"
+    )

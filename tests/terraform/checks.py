@@ -152,34 +152,26 @@ def _bucket_policy_findings(module: Module, bucket: str, where: str) -> list[str
         findings.append(
             f"{where}: the bucket policy does not deny requests without TLS (aws:SecureTransport=false)."
         )
-    algorithm = [
-        s
-        for s in denies
-        if "s3:PutObject" in s.actions
-        and objects & set(s.resources)
-        and any(
-            var == "s3:x-amz-server-side-encryption"
-            and test.startswith("StringNotEquals")
-            and values == ("aws:kms",)
-            for test, var, values in s.conditions
+
+    def denies_puts_unless(variable: str, values: tuple | None = None) -> bool:
+        """A deny of uploads to the objects unless `variable` equals `values` (any, if None)."""
+        return any(
+            "s3:PutObject" in s.actions
+            and objects & set(s.resources)
+            and any(
+                var == variable
+                and test.startswith("StringNotEquals")
+                and (values is None or given == values)
+                for test, var, given in s.conditions
+            )
+            for s in denies
         )
-    ]
-    if not algorithm:
+
+    if not denies_puts_unless("s3:x-amz-server-side-encryption", ("aws:kms",)):
         findings.append(
             f"{where}: the bucket policy does not deny uploads encrypted with another algorithm."
         )
-    wrong_key = [
-        s
-        for s in denies
-        if "s3:PutObject" in s.actions
-        and objects & set(s.resources)
-        and any(
-            var == "s3:x-amz-server-side-encryption-aws-kms-key-id"
-            and test.startswith("StringNotEquals")
-            for test, var, _ in s.conditions
-        )
-    ]
-    if not wrong_key:
+    if not denies_puts_unless("s3:x-amz-server-side-encryption-aws-kms-key-id"):
         findings.append(f"{where}: the bucket policy does not deny uploads with another KMS key.")
     return findings
 

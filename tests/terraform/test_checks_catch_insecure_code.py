@@ -85,6 +85,172 @@ def test_unmodified_copies_pass(tmp_path, name):
 # -- storage ------------------------------------------------------------------------------------
 
 
+def scoped(module: Module) -> list[str]:
+    return role_scope_findings(module, SCOPES)
+
+
+# One line of a real module broken: (module, the line, its broken form, the check, what it says).
+ONE_LINE_BREAKS = [
+    pytest.param(
+        "secure_bucket",
+        "bucket = local.bucket_name",
+        'bucket = "finlake-prod-lake"',
+        bucket_findings,
+        "hard-coded bucket name",
+        id="a-hard-coded-bucket-name",
+    ),
+    pytest.param(
+        "secure_bucket",
+        'sse_algorithm     = "aws:kms"',
+        'sse_algorithm     = "AES256"',
+        bucket_findings,
+        "default encryption is 'AES256', not aws:kms",
+        id="sse-s3-instead-of-the-cmk",
+    ),
+    pytest.param(
+        "secure_bucket",
+        "kms_master_key_id = var.kms_key_arn",
+        'kms_master_key_id = "alias/aws/s3"',
+        bucket_findings,
+        "does not use the customer-managed key",
+        id="the-aws-managed-key-instead-of-the-cmk",
+    ),
+    pytest.param(
+        "secure_bucket",
+        "bucket_key_enabled = true",
+        "bucket_key_enabled = false",
+        bucket_findings,
+        "without bucket keys",
+        id="missing-bucket-keys",
+    ),
+    pytest.param(
+        "secure_bucket",
+        "restrict_public_buckets = true",
+        "restrict_public_buckets = false",
+        bucket_findings,
+        "leaves restrict_public_buckets off",
+        id="a-public-access-flag-left-off",
+    ),
+    pytest.param(
+        "secure_bucket",
+        'status = "Enabled"',
+        'status = "Suspended"',
+        bucket_findings,
+        "versioning is not enabled",
+        id="suspended-versioning",
+    ),
+    pytest.param(
+        "secure_bucket",
+        'variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"\n      values   = [var.kms_key_arn]',
+        'variable = "s3:x-amz-server-side-encryption-context"\n      values   = [var.kms_key_arn]',
+        bucket_findings,
+        "does not deny uploads with another KMS key",
+        id="a-bucket-policy-that-accepts-any-kms-key",
+    ),
+    pytest.param(
+        "secure_bucket",
+        'resource "aws_s3_bucket_logging" "this"',
+        'resource "null_resource" "this"',
+        bucket_findings,
+        "aws_s3_bucket.this has no server access logging",
+        id="a-bucket-without-access-logging",
+    ),
+    pytest.param(
+        "lake_storage",
+        "enable_key_rotation     = true",
+        "enable_key_rotation     = false",
+        kms_findings,
+        "does not rotate",
+        id="a-key-without-rotation",
+    ),
+    pytest.param(
+        "access_roles",
+        'actions   = ["cloudwatch:PutMetricData"]',
+        'actions   = ["cloudwatch:PutMetricData", "s3:GetObject"]',
+        iam_findings,
+        "grants ['s3:GetObject'] on Resource '*'",
+        id="resource-star-for-a-restrictable-action",
+    ),
+    pytest.param(
+        "access_roles",
+        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/gold/*"]\n  }\n}',
+        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/silver/*"]\n  }\n}',
+        scoped,
+        "role analyst, analyst/ReadGold reaches 'silver/*' of the lake",
+        id="an-analyst-reading-silver",
+    ),
+    pytest.param(
+        "access_roles",
+        'resources = ["${var.lake_bucket_arn}/bronze/*"]\n  }\n\n  statement {\n    # Client-side',
+        'resources = ["${var.lake_bucket_arn}/landing/*"]\n  }\n\n  statement {\n    # Client-side',
+        scoped,
+        "writes 'landing/*' of the lake; ingestion may write only",
+        id="ingestion-writing-landing",
+    ),
+    pytest.param(
+        "access_roles",
+        'values   = ["gold", "gold/*"]',
+        'values   = ["*"]',
+        scoped,
+        "lists prefix '*' outside its zones",
+        id="listing-the-whole-lake",
+    ),
+    pytest.param(
+        "access_roles",
+        'resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]',
+        'resources = ["${var.results_bucket_arn}/*"]',
+        scoped,
+        "of the results bucket; only its own workgroup's prefix",
+        id="another-role-in-the-analyst-workgroup-results",
+    ),
+    pytest.param(
+        "access_roles",
+        'actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]\n    resources = [var.kms_key_arn]',
+        'actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]\n    resources = ["*"]',
+        scoped,
+        "uses KMS on ('*',); only the lake key",
+        id="a-role-using-any-kms-key",
+    ),
+    pytest.param(
+        "access_roles",
+        "table/${var.database_names.gold}/customer_default_scores",
+        "table/${var.database_names.gold}/*",
+        scoped,
+        "writes table '*' of gold; only ['customer_default_scores', 'model_monitoring']",
+        id="the-ml-role-writing-another-gold-table",
+    ),
+    pytest.param(
+        "access_roles",
+        "identifiers = each.value",
+        'identifiers = ["*"]',
+        trust_findings,
+        "trusts every principal (*)",
+        id="a-trust-policy-open-to-everyone",
+    ),
+    pytest.param(
+        "access_roles",
+        'variable = "aws:SourceAccount"',
+        'variable = "aws:SourceOwner"',
+        trust_findings,
+        "without an aws:SourceAccount condition",
+        id="glue-trust-without-source-account",
+    ),
+    pytest.param(
+        "query_workgroup",
+        'name        = "${var.name_prefix}-${var.purpose}"',
+        'name        = "analytics"',
+        naming_findings,
+        "is not named from var.name_prefix",
+        id="names-not-built-from-the-prefix",
+    ),
+]
+
+
+@pytest.mark.parametrize(("module", "old", "new", "check", "expected"), ONE_LINE_BREAKS)
+def test_a_module_with_one_line_broken_is_flagged(tmp_path, module, old, new, check, expected):
+    assert_flagged(check(mutated(module, tmp_path, old, new)), expected)
+
+
 def test_a_bucket_without_encryption_is_flagged(tmp_path):
     module = snippet(
         tmp_path,
@@ -109,52 +275,6 @@ resource "aws_s3_bucket_public_access_block" "raw" {
     assert not any("public access block" in f for f in findings)
 
 
-def test_a_hard_coded_bucket_name_is_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket", tmp_path, "bucket = local.bucket_name", 'bucket = "finlake-prod-lake"'
-    )
-    assert_flagged(bucket_findings(module), "hard-coded bucket name")
-
-
-def test_sse_s3_instead_of_the_cmk_is_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket", tmp_path, 'sse_algorithm     = "aws:kms"', 'sse_algorithm     = "AES256"'
-    )
-    assert_flagged(bucket_findings(module), "default encryption is 'AES256', not aws:kms")
-
-
-def test_the_aws_managed_key_instead_of_the_cmk_is_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket",
-        tmp_path,
-        "kms_master_key_id = var.kms_key_arn",
-        'kms_master_key_id = "alias/aws/s3"',
-    )
-    assert_flagged(bucket_findings(module), "does not use the customer-managed key")
-
-
-def test_missing_bucket_keys_are_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket", tmp_path, "bucket_key_enabled = true", "bucket_key_enabled = false"
-    )
-    assert_flagged(bucket_findings(module), "without bucket keys")
-
-
-def test_a_public_access_flag_left_off_is_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket",
-        tmp_path,
-        "restrict_public_buckets = true",
-        "restrict_public_buckets = false",
-    )
-    assert_flagged(bucket_findings(module), "leaves restrict_public_buckets off")
-
-
-def test_suspended_versioning_is_flagged(tmp_path):
-    module = mutated("secure_bucket", tmp_path, 'status = "Enabled"', 'status = "Suspended"')
-    assert_flagged(bucket_findings(module), "versioning is not enabled")
-
-
 def test_a_bucket_policy_without_the_tls_deny_is_flagged(tmp_path):
     module = mutated(
         "secure_bucket",
@@ -166,36 +286,6 @@ def test_a_bucket_policy_without_the_tls_deny_is_flagged(tmp_path):
     assert_flagged(
         findings, "aws_s3_bucket.this: the bucket policy does not deny requests without TLS"
     )
-
-
-def test_a_bucket_policy_that_accepts_any_kms_key_is_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket",
-        tmp_path,
-        'variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"\n      values   = [var.kms_key_arn]',
-        'variable = "s3:x-amz-server-side-encryption-context"\n      values   = [var.kms_key_arn]',
-    )
-    assert_flagged(bucket_findings(module), "does not deny uploads with another KMS key")
-
-
-def test_a_bucket_without_access_logging_is_flagged(tmp_path):
-    module = mutated(
-        "secure_bucket",
-        tmp_path,
-        'resource "aws_s3_bucket_logging" "this"',
-        'resource "null_resource" "this"',
-    )
-    assert_flagged(bucket_findings(module), "aws_s3_bucket.this has no server access logging")
-
-
-def test_a_key_without_rotation_is_flagged(tmp_path):
-    module = mutated(
-        "lake_storage",
-        tmp_path,
-        "enable_key_rotation     = true",
-        "enable_key_rotation     = false",
-    )
-    assert_flagged(kms_findings(module), "does not rotate")
 
 
 # -- IAM ----------------------------------------------------------------------------------------
@@ -227,95 +317,6 @@ resource "aws_iam_role_policy" "inline" {
 """,
     )
     assert_flagged(iam_findings(module), "is not built with aws_iam_policy_document")
-
-
-def test_resource_star_for_a_restrictable_action_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles",
-        tmp_path,
-        'actions   = ["cloudwatch:PutMetricData"]',
-        'actions   = ["cloudwatch:PutMetricData", "s3:GetObject"]',
-    )
-    assert_flagged(iam_findings(module), "grants ['s3:GetObject'] on Resource '*'")
-
-
-def test_an_analyst_reading_silver_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles",
-        tmp_path,
-        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/gold/*"]\n  }\n}',
-        'sid       = "ReadGold"\n    actions   = ["s3:GetObject"]\n    resources = ["${var.lake_bucket_arn}/silver/*"]\n  }\n}',
-    )
-    assert_flagged(
-        role_scope_findings(module, SCOPES),
-        "role analyst, analyst/ReadGold reaches 'silver/*' of the lake",
-    )
-
-
-def test_ingestion_writing_landing_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles",
-        tmp_path,
-        'resources = ["${var.lake_bucket_arn}/bronze/*"]\n  }\n\n  statement {\n    # Client-side',
-        'resources = ["${var.lake_bucket_arn}/landing/*"]\n  }\n\n  statement {\n    # Client-side',
-    )
-    assert_flagged(
-        role_scope_findings(module, SCOPES),
-        "writes 'landing/*' of the lake; ingestion may write only",
-    )
-
-
-def test_listing_the_whole_lake_is_flagged(tmp_path):
-    module = mutated("access_roles", tmp_path, 'values   = ["gold", "gold/*"]', 'values   = ["*"]')
-    assert_flagged(role_scope_findings(module, SCOPES), "lists prefix '*' outside its zones")
-
-
-def test_another_role_in_the_analyst_workgroup_results_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles",
-        tmp_path,
-        'resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]',
-        'resources = ["${var.results_bucket_arn}/*"]',
-    )
-    assert_flagged(
-        role_scope_findings(module, SCOPES),
-        "of the results bucket; only its own workgroup's prefix",
-    )
-
-
-def test_a_role_using_any_kms_key_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles",
-        tmp_path,
-        'actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]\n    resources = [var.kms_key_arn]',
-        'actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]\n    resources = ["*"]',
-    )
-    assert_flagged(role_scope_findings(module, SCOPES), "uses KMS on ('*',); only the lake key")
-
-
-def test_the_ml_role_writing_another_gold_table_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles",
-        tmp_path,
-        "table/${var.database_names.gold}/customer_default_scores",
-        "table/${var.database_names.gold}/*",
-    )
-    assert_flagged(
-        role_scope_findings(module, SCOPES),
-        "writes table '*' of gold; only ['customer_default_scores', 'model_monitoring']",
-    )
-
-
-def test_a_trust_policy_open_to_everyone_is_flagged(tmp_path):
-    module = mutated("access_roles", tmp_path, "identifiers = each.value", 'identifiers = ["*"]')
-    assert_flagged(trust_findings(module), "trusts every principal (*)")
-
-
-def test_glue_trust_without_source_account_is_flagged(tmp_path):
-    module = mutated(
-        "access_roles", tmp_path, 'variable = "aws:SourceAccount"', 'variable = "aws:SourceOwner"'
-    )
-    assert_flagged(trust_findings(module), "without an aws:SourceAccount condition")
 
 
 # -- Athena and Glue ----------------------------------------------------------------------------
@@ -398,16 +399,6 @@ output "bucket" {
     assert_flagged(findings, "variable retention is a number without a validation block")
     assert_flagged(findings, "variable anything has no type")
     assert_flagged(findings, "output bucket has no description")
-
-
-def test_names_not_built_from_the_prefix_are_flagged(tmp_path):
-    module = mutated(
-        "query_workgroup",
-        tmp_path,
-        'name        = "${var.name_prefix}-${var.purpose}"',
-        'name        = "analytics"',
-    )
-    assert_flagged(naming_findings(module), "is not named from var.name_prefix")
 
 
 def test_account_ids_regions_and_credentials_are_flagged(tmp_path):

@@ -35,6 +35,13 @@ _EACH_VALUE = re.compile(r"\$\{each\.value((?:\.\w+)*)\}")
 META_KEYS = ("__is_block__", "__comments__", "__inline_comments__")
 
 
+# Terraform functions that combine their arguments: name, the arguments' type, the combination.
+_COMBINERS = (
+    ("concat", (list, "list"), lambda parts: [item for part in parts for item in part]),
+    ("merge", (dict, "map"), lambda parts: {k: v for part in parts for k, v in part.items()}),
+)
+
+
 class UnsupportedExpression(ValueError):
     """An expression the checks cannot evaluate; rewrite it or teach tfconfig.py."""
 
@@ -103,24 +110,16 @@ class Module:
             if isinstance(mapping, dict) and attribute.group(2) in mapping:
                 return self.value(mapping[attribute.group(2)])
             raise UnsupportedExpression(f"{self.name}: cannot resolve {expr}")
-        call = re.fullmatch(r"concat\((.*)\)", expr, re.S)
-        if call:
-            items: list[Any] = []
-            for arg in _split_arguments(call.group(1)):
-                part = self.value(_as_expression(arg))
-                if not isinstance(part, list):
-                    raise UnsupportedExpression(f"concat() argument is not a list: {arg}")
-                items.extend(part)
-            return items
-        call = re.fullmatch(r"merge\((.*)\)", expr, re.S)
-        if call:
-            merged: dict[str, Any] = {}
-            for arg in _split_arguments(call.group(1)):
-                part = self.value(_as_expression(arg))
-                if not isinstance(part, dict):
-                    raise UnsupportedExpression(f"merge() argument is not a map: {arg}")
-                merged.update(part)
-            return merged
+        for function, (kind, label), combine in _COMBINERS:
+            call = re.fullmatch(rf"{function}\((.*)\)", expr, re.S)
+            if call:
+                parts = [self.value(_as_expression(a)) for a in _split_arguments(call.group(1))]
+                for arg, part in zip(_split_arguments(call.group(1)), parts, strict=True):
+                    if not isinstance(part, kind):
+                        raise UnsupportedExpression(
+                            f"{function}() argument is not a {label}: {arg}"
+                        )
+                return combine(parts)
         if expr.startswith("{") and expr.endswith("}") and not expr.startswith("{for "):
             parsed = hcl2.loads(f"value = {expr}\n", serialization_options=_OPTIONS)["value"]
             return {k: v for k, v in parsed.items() if k not in META_KEYS}

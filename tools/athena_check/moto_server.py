@@ -209,14 +209,11 @@ def watch(server: int, port: int, parent: int, poll: float = 0.5) -> None:
     )
 
 
-@dataclass(frozen=True)
-class AthenaLayout:
-    """The AWS resources the prod profile names, as the emulator should hold them."""
+class DbtDirs:
+    """dbt-athena's two S3 folders (profiles.yml.example), from a staging and a lake bucket."""
 
     staging_bucket: str
     lake_bucket: str
-    workgroup: str
-    databases: Mapping[str, str]  # layer -> Glue database
 
     @property
     def staging_dir(self) -> str:
@@ -225,6 +222,16 @@ class AthenaLayout:
     @property
     def data_dir(self) -> str:
         return f"s3://{self.lake_bucket}/"
+
+
+@dataclass(frozen=True)
+class AthenaLayout(DbtDirs):
+    """The AWS resources the prod profile names, as the emulator should hold them."""
+
+    staging_bucket: str
+    lake_bucket: str
+    workgroup: str
+    databases: Mapping[str, str]  # layer -> Glue database
 
 
 def create_resources(server: MotoServer, layout: AthenaLayout) -> None:

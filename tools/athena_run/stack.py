@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.athena_check.moto_server import DUMMY_CREDENTIALS, MotoServer
+from tools.athena_check.moto_server import DUMMY_CREDENTIALS, DbtDirs, MotoServer
 from tools.athena_run.facade import Facade
 from tools.athena_run.translate import HIVE_CATALOG, ICEBERG_CATALOG
 from tools.sql_lint.project import QUIET_DBT_ENV, REPO, child_environment, write_profiles_dir
@@ -66,7 +66,7 @@ def load_trino_server() -> Any:
 
 
 @dataclass(frozen=True)
-class Names:
+class Names(DbtDirs):
     """The resources' names, built as Terraform builds them (local.name_prefix)."""
 
     region: str
@@ -95,13 +95,7 @@ class Names:
         """A write-audit-publish slot of a layer (macros/schema/generate_schema_name.sql)."""
         return f"{self.database(layer)}__{slot}"
 
-    @property
-    def data_dir(self) -> str:
-        return f"s3://{self.lake_bucket}/"
-
-    @property
-    def staging_dir(self) -> str:
-        return f"s3://{self.results_bucket}/dbt/"
+    staging_bucket = results_bucket  # dbt's staging_dir is in the results bucket (DbtDirs)
 
 
 def trino_catalogs(moto_endpoint: str, region: str, glue_endpoint: str) -> dict[str, str]:
