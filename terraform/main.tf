@@ -17,7 +17,20 @@ locals {
   environment = var.environment
   # The start of every resource name (finlake-prod-…), built once here and given to every module.
   name_prefix = "${var.project}-${local.environment}"
-  gib         = 1024 * 1024 * 1024
+  # dbt's incremental models (materialized='incremental'), the Iceberg tables of silver that
+  # need compaction and snapshot expiry: the checked models (macros/cleaning/checked_rows.sql)
+  # and the two event models. tests/athena_run checks the list against the tables
+  # `dbt run-operation iceberg_maintenance` finds in dbt's graph.
+  incremental_silver_tables = [
+    "int_accounts__checked",
+    "int_customers__checked",
+    "int_loan_payments__checked",
+    "int_loans__checked",
+    "int_transactions__checked",
+    "stg_loan_payments",
+    "stg_transactions",
+  ]
+  gib = 1024 * 1024 * 1024
 
   workgroup_scan_limit_gib = {
     dbt     = var.dbt_query_scan_limit_gib
@@ -141,7 +154,7 @@ module "iceberg_maintenance" {
 
   name_prefix = local.name_prefix
   tables = [
-    for pair in setproduct(["blue", "green"], ["stg_transactions", "stg_loan_payments"]) :
+    for pair in setproduct(["blue", "green"], local.incremental_silver_tables) :
     "${module.catalog.slot_database_names["silver__${pair[0]}"]}.${pair[1]}"
   ]
   database_name = module.catalog.database_names.silver

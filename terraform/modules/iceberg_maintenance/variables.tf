@@ -5,7 +5,7 @@ variable "name_prefix" {
 
 variable "tables" {
   type        = list(string)
-  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (today stg_transactions and stg_loan_payments, in both write-audit-publish slots of silver: <silver>__blue and <silver>__green). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
+  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (the root's local.incremental_silver_tables, in both write-audit-publish slots of silver: <silver>__blue and <silver>__green). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
 
   validation {
     condition     = length(var.tables) > 0 && alltrue([for t in var.tables : can(regex("^[a-z0-9_]+\\.[a-z0-9_]+$", t))])
