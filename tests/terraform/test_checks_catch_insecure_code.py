@@ -205,8 +205,8 @@ ONE_LINE_BREAKS = [
     ),
     pytest.param(
         "access_roles",
-        'actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]\n    resources = [var.kms_key_arn]',
-        'actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]\n    resources = ["*"]',
+        "actions   = local.kms_use_key\n    resources = [var.kms_key_arn]",
+        'actions   = local.kms_use_key\n    resources = ["*"]',
         scoped,
         "uses KMS on ('*',); only the lake key",
         id="a-role-using-any-kms-key",

@@ -53,6 +53,8 @@ locals {
   kms_via_services = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
 
   s3_object_write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+  # Using the lake key for data: every role that reads or writes the lake's encrypted objects.
+  kms_use_key = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
 
   glue_read = [
     "glue:GetDatabase",
@@ -257,7 +259,7 @@ data "aws_iam_policy_document" "ingestion" {
   statement {
     # Client-side encryption of bookmarks (CSE-KMS) calls KMS directly, so no kms:ViaService.
     sid       = "UseLakeKey"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = local.kms_use_key
     resources = [var.kms_key_arn]
   }
 
@@ -361,7 +363,7 @@ data "aws_iam_policy_document" "workgroup_query" {
     sid = "UseLakeKeyThroughS3AndGlue"
     # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
     # with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = local.kms_use_key
     resources = [var.kms_key_arn]
 
     condition {
@@ -568,7 +570,7 @@ data "aws_iam_policy_document" "ml" {
     sid = "UseLakeKeyThroughS3AndGlue"
     # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
     # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = local.kms_use_key
     resources = [var.kms_key_arn]
 
     condition {
@@ -716,7 +718,7 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid = "UseLakeKeyThroughS3AndGlue"
     # The crawler adds partitions to the encrypted Data Catalog: Encrypt and GenerateDataKey.
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = local.kms_use_key
     resources = [var.kms_key_arn]
 
     condition {
