@@ -443,13 +443,6 @@ class Dbt:
         return _outcome(result, outcome, command, root, extra_args)
 
 
-def _invoke(
-    lake: Lake | None, target: str, command: str, extra_args, quiet: bool, env: dict[str, str]
-) -> BuildResult:
-    """`Dbt(lake, target, env, quiet).invoke(command, extra_args)`, for callers that pass all."""
-    return Dbt(lake, target, env, quiet).invoke(command, extra_args)
-
-
 @contextmanager
 def dbt_process(root: Path, env: Mapping[str, str | None]) -> Iterator[None]:
     """This process as dbt in-process needs it: `env` set and `root` the working folder (dbt

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from finlake.environ import environment
 from finlake.errors import ConfigError, FinlakeError
 from finlake.lake import Lake
 
@@ -105,22 +106,14 @@ def business_environment(lake: Lake) -> Iterator[dt.date]:
         "FINLAKE_BUSINESS_DATE": day.isoformat(),
         "FINLAKE_FRESHNESS_SINCE": (day - dt.timedelta(days=WINDOW_DAYS)).isoformat(),
     }
-    previous = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
+    with environment(values):
         yield day
-    finally:
-        for k, v in previous.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def check(lake: Lake, target: str, target_path: Path | None = None) -> Freshness:
     """Run `dbt source freshness` for the bronze sources of `target` on the business date (call
     it inside business_environment)."""
-    from finlake.build import DbtFailed, _invoke, prepare_environment, project_root
+    from finlake.build import Dbt, DbtFailed, prepare_environment, project_root
 
     day = business_date(lake)
     result = Freshness(day)
@@ -134,7 +127,7 @@ def check(lake: Lake, target: str, target_path: Path | None = None) -> Freshness
     if target_path is not None:
         args += ["--target-path", str(target_path)]
     try:
-        _invoke(lake, target, "source freshness", args, True, env)
+        Dbt(lake, target, env, quiet=True).invoke("source freshness", args)
     except DbtFailed:
         pass  # an error-level stale source fails the command; sources.json says which
     except FinlakeError as exc:
