@@ -43,6 +43,12 @@ PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=te
 # ~8 min to its serial path (parity builds its own tiny warehouse, ~1 CPU-min, to run apart).
 # The slowest tests are listed at the end of each run, so CI's log says where the minutes go.
 PYTEST_DURATIONS ?= --durations=25 --durations-min=10
+# pytest as every test step runs it, `$(call run_pytest,ARGS)`: a step that collects nothing
+# (pytest's exit 5: a path gone, a -k or marker mistyped) fails and says so. (`||`: the recipes'
+# shell runs with -e, which would end it at pytest's status before any test of it.)
+define run_pytest
+$(PY) -m pytest $(1) || { status=$$?; if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; fi; exit $$status; }
+endef
 # Older branches append to these in mk/<area>.mk; their steps still run, after the table's.
 TEST_STEPS :=
 TEST_SIDE_STEPS :=
@@ -73,8 +79,7 @@ test: install chromium ## run every check (what CI runs): the steps of TEST_PLAN
 		$(foreach s,$(TEST_SIDE_STEPS),$(s) beside)
 
 test-python: install ## the pytest suites (but those PYTEST_IGNORE leaves to their own step)
-	$(PY) -m pytest $(PYTEST_IGNORE) $(PYTEST_DURATIONS) $(PYTEST_ARGS); status=$$?; \
-		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests; that is a failure here." >&2; exit 1; fi; exit $$status
+	$(call run_pytest,$(PYTEST_IGNORE) $(PYTEST_DURATIONS) $(PYTEST_ARGS))
 
 lint: install ## ruff on the Python code
 	$(BIN)/ruff check .

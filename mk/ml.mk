@@ -7,5 +7,4 @@
 .PHONY: test-ml
 
 test-ml: $(STAMP) ## pytest of the default model (tests/ml): training, validation, scoring, notebook
-	$(PY) -m pytest -p no:cacheprovider tests/ml $(PYTEST_DURATIONS) $(PYTEST_ARGS); status=$$?; \
-		if [ $$status -eq 5 ]; then echo "finlake: pytest collected no tests in tests/ml; that is a failure here." >&2; exit 1; fi; exit $$status
+	$(call run_pytest,-p no:cacheprovider tests/ml $(PYTEST_DURATIONS) $(PYTEST_ARGS))

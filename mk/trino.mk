@@ -16,7 +16,7 @@ TRINO := $(PY) tools/trino/server.py
 .PHONY: parity trino-fetch trino-start trino-status trino-stop trino-build
 
 parity: $(STAMP) ## Trino parity: tiny preset built on dev and trino, every table and test compared
-	FINLAKE_TRINO_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/trino $(PYTEST_DURATIONS) $(PYTEST_ARGS)
+	FINLAKE_TRINO_TESTS=1 $(call run_pytest,-p no:cacheprovider tests/trino $(PYTEST_DURATIONS) $(PYTEST_ARGS))
 
 trino-fetch: $(STAMP) ## download Trino from Maven Central into the cache (once)
 	$(TRINO) fetch
