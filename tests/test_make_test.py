@@ -132,3 +132,17 @@ def test_every_suite_test_python_leaves_out_is_run_by_a_step_of_its_own():
     assert not [suite for suite in left_out if suite not in runs], (
         f"suites no step of TEST_PLAN runs: {[s for s in left_out if s not in runs]}"
     )
+
+
+def test_a_pytest_step_that_collects_nothing_fails_and_says_so():
+    ran = subprocess.run(
+        [
+            *("make", "--no-print-directory", "test-services", "STAMP=Makefile"),
+            "PYTEST_ARGS=-k no_test_is_named_like_this",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode != 0
+    assert "finlake: pytest collected no tests; that is a failure here." in ran.stderr
