@@ -40,7 +40,9 @@ PYTEST_IGNORE := --ignore=tests/sql_lint --ignore=tests/athena_check --ignore=te
 # The offline Athena scenarios (athena-run) and the Trino parity suite (parity) are steps of
 # their own beside the others: they wait on dbt's round trips through moto and Trino much of the
 # time, so beside the pytest run they cost little wall time, where inside it they added ~7 and
-# ~8 min to its serial path (parity builds its own tiny warehouse, ~1 CPU-min, to run apart).
+# ~8 min to its serial path. The tiny warehouse that test-python, parity, athena-run and test-ml
+# all read is built once per run by the first to ask and copied by the others
+# (tests/lake_copy.py, shared_lake; tools/test_steps.py names the shared folder).
 # The slowest tests are listed at the end of each run, so CI's log says where the minutes go.
 PYTEST_DURATIONS ?= --durations=25 --durations-min=10
 # pytest as every test step runs it, `$(call run_pytest,ARGS)`: a step that collects nothing

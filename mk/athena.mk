@@ -5,8 +5,8 @@
 #                 bootstrap and first build, a day's delivery with a build killed and re-run,
 #                 Iceberg maintenance, full refreshes, the scores write; each compared with the
 #                 dev build, every AWS call checked against its Terraform role). `make test`
-#                 runs this step beside test-python (the Makefile's TEST_PLAN); it builds its own
-#                 tiny warehouse to compare with.
+#                 runs this step beside test-python (the Makefile's TEST_PLAN); the tiny
+#                 warehouse it compares with is the run's shared one (tests/lake_copy.py).
 
 .PHONY: athena-run
 
