@@ -10,10 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from finlake.lake import Lake, open_warehouse
-
-# `make test` (tools/test_steps.py) names a folder here that every step's pytest process shares
-# for its run: a lake built there once is copied by the others instead of built again.
-SHARED_DIR_ENV = "FINLAKE_TEST_SHARED_DIR"
+from tools.test_steps import SHARED_DIR_ENV  # the folder a `make test` run's steps share
 
 
 def copy_lake(source: Lake, target: Path) -> Lake:

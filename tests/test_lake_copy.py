@@ -13,7 +13,6 @@ import pytest
 
 from finlake.lake import Lake
 from tests.lake_copy import SHARED_DIR_ENV, shared_lake
-from tools.test_steps import SHARED_DIR_ENV as STEPS_SHARED_DIR_ENV
 
 
 def small_lake(folder: Path) -> Lake:
@@ -34,10 +33,6 @@ def test_a_shared_lakes_copy_reads_its_own_bronze(tmp_path, monkeypatch):
     shutil.rmtree(tmp_path / "shared")  # the copy must not need anything of the shared one
     with duckdb.connect(str(copy.warehouse), read_only=True) as db:
         assert db.execute("select sum(x) from bronze.t").fetchone() == (83,)
-
-
-def test_the_make_test_runner_and_the_fixtures_name_the_same_variable():
-    assert SHARED_DIR_ENV == STEPS_SHARED_DIR_ENV
 
 
 def test_without_make_test_each_caller_builds_its_own(tmp_path, monkeypatch):
