@@ -35,9 +35,7 @@
         {{ column }}
         {%- endfor %}
     {%- endset -%}
-staged as (
-    select * from {{ ref('stg_bronze__' ~ entity) }}
-),
+staged as (select * from {{ ref('stg_bronze__' ~ entity) }}),
 
 delivered as (
     select

@@ -79,9 +79,7 @@
 {% macro typed_bronze_model(entity) -%}
 with
 
-delivered as (
-    select * from {{ source('bronze', entity) }}
-),
+delivered as (select * from {{ source('bronze', entity) }}),
 
 final as (
     {{ finlake.typed_bronze(entity, 'delivered') }}

@@ -4,21 +4,13 @@
 -- customer-day over the threshold is a candidate. Returns the customer-days that differ.
 with
 
-transactions as (
-    select * from {{ ref('stg_transactions') }}
-),
+transactions as (select * from {{ ref('stg_transactions') }}),
 
-accounts as (
-    select * from {{ ref('stg_accounts') }}
-),
+accounts as (select * from {{ ref('stg_accounts') }}),
 
-thresholds as (
-    select * from {{ ref('currency_thresholds') }}
-),
+thresholds as (select * from {{ ref('currency_thresholds') }}),
 
-candidates as (
-    select * from {{ ref('ctr_candidates') }}
-),
+candidates as (select * from {{ ref('ctr_candidates') }}),
 
 deposits as (
     select

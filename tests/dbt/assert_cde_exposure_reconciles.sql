@@ -4,9 +4,7 @@
 -- customers whose figures differ by a cent or more.
 with
 
-customer_risk as (
-    select * from {{ ref('customer_risk') }}
-),
+customer_risk as (select * from {{ ref('customer_risk') }}),
 
 exposures as (
     select

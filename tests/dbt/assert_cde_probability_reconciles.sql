@@ -4,13 +4,9 @@
 -- probability differs from that.
 with
 
-customer_risk as (
-    select * from {{ ref('customer_risk') }}
-),
+customer_risk as (select * from {{ ref('customer_risk') }}),
 
-scores as (
-    select * from {{ ref('stg_customer_default_scores') }}
-),
+scores as (select * from {{ ref('stg_customer_default_scores') }}),
 
 final as (
     select

@@ -10,9 +10,7 @@
 --     the window.
 with
 
-features as (
-    select * from {{ ref('loan_default_features') }}
-),
+features as (select * from {{ ref('loan_default_features') }}),
 
 loans as (
     select

@@ -2,9 +2,7 @@
 
 with
 
-accounts as (
-    select * from {{ ref('stg_accounts') }}
-),
+accounts as (select * from {{ ref('stg_accounts') }}),
 
 calendar as (
     select max(reporting_date) as reporting_date from {{ ref('int_data_reach') }}

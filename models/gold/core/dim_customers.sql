@@ -3,13 +3,9 @@
 
 with
 
-customers as (
-    select * from {{ ref('stg_customers') }}
-),
+customers as (select * from {{ ref('stg_customers') }}),
 
-countries as (
-    select * from {{ ref('country_reference') }}
-),
+countries as (select * from {{ ref('country_reference') }}),
 
 calendar as (
     select max(reporting_date) as reporting_date from {{ ref('int_data_reach') }}

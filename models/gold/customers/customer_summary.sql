@@ -5,9 +5,7 @@
 
 with
 
-customers as (
-    select * from {{ ref('dim_customers') }}
-),
+customers as (select * from {{ ref('dim_customers') }}),
 
 balances as (
     select
@@ -21,17 +19,11 @@ balances as (
     group by customer_id
 ),
 
-activity as (
-    select * from {{ ref('int_customer_activity') }}
-),
+activity as (select * from {{ ref('int_customer_activity') }}),
 
-categories as (
-    select * from {{ ref('int_customer_spend_categories') }}
-),
+categories as (select * from {{ ref('int_customer_spend_categories') }}),
 
-loans as (
-    select * from {{ ref('customer_loan_summary') }}
-),
+loans as (select * from {{ ref('customer_loan_summary') }}),
 
 reach as (
     select

@@ -6,9 +6,7 @@
 
 with
 
-customers as (
-    select * from {{ ref('dim_customers') }}
-),
+customers as (select * from {{ ref('dim_customers') }}),
 
 summary as (
     select
@@ -18,9 +16,7 @@ summary as (
     from {{ ref('customer_summary') }}
 ),
 
-products as (
-    select * from {{ ref('product_catalogue') }}
-),
+products as (select * from {{ ref('product_catalogue') }}),
 
 holdings as (
     select

@@ -34,9 +34,7 @@
 
 with
 
-population as (
-    select * from {{ ref('int_features__population') }}
-),
+population as (select * from {{ ref('int_features__population') }}),
 
 transactions as (
     select
@@ -55,9 +53,7 @@ transactions as (
     where transactions.status in ('posted', 'pending')
 ),
 
-reach as (
-    select * from {{ ref('int_features__data_reach') }}
-),
+reach as (select * from {{ ref('int_features__data_reach') }}),
 
 windowed as (
     select

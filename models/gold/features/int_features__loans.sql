@@ -4,9 +4,7 @@
 
 with
 
-population as (
-    select * from {{ ref('int_features__population') }}
-),
+population as (select * from {{ ref('int_features__population') }}),
 
 loans as (
     {{ finlake.loan_lifetimes() }}

@@ -7,21 +7,15 @@
 
 with
 
-calendar as (
-    select * from {{ ref('int_reporting_calendar') }}
-),
+calendar as (select * from {{ ref('int_reporting_calendar') }}),
 
-reach as (
-    select * from {{ ref('int_features__data_reach') }}
-),
+reach as (select * from {{ ref('int_features__data_reach') }}),
 
 loans as (
     {{ finlake.loan_lifetimes() }}
 ),
 
-defaults as (
-    select * from {{ ref('int_customer_defaults') }}
-),
+defaults as (select * from {{ ref('int_customer_defaults') }}),
 
 borrowers as (
     select distinct

@@ -6,13 +6,9 @@
 
 with
 
-population as (
-    select * from {{ ref('int_features__population') }}
-),
+population as (select * from {{ ref('int_features__population') }}),
 
-versions as (
-    select * from {{ ref('int_customers__versions') }}
-),
+versions as (select * from {{ ref('int_customers__versions') }}),
 
 ranked as (
     select

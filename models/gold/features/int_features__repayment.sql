@@ -23,17 +23,11 @@
 
 with
 
-population as (
-    select * from {{ ref('int_features__population') }}
-),
+population as (select * from {{ ref('int_features__population') }}),
 
-instalments as (
-    select * from {{ ref('int_loan_instalments') }}
-),
+instalments as (select * from {{ ref('int_loan_instalments') }}),
 
-reach as (
-    select * from {{ ref('int_features__data_reach') }}
-),
+reach as (select * from {{ ref('int_features__data_reach') }}),
 
 as_of as (
     select

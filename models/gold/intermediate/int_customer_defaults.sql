@@ -7,9 +7,7 @@
 
 with
 
-reach as (
-    select * from {{ ref('int_features__data_reach') }}
-),
+reach as (select * from {{ ref('int_features__data_reach') }}),
 
 arrears as (
     select

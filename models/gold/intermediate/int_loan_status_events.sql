@@ -20,9 +20,7 @@ versions as (
     where _disposition in ('loaded', 'superseded')
 ),
 
-vocabulary as (
-    select * from {{ ref('loan_status_vocabulary') }}
-),
+vocabulary as (select * from {{ ref('loan_status_vocabulary') }}),
 
 first_extract as (
     select min(extract_date) as first_extract_date from versions

@@ -12,9 +12,7 @@ calendar as (
     select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}
 ),
 
-products as (
-    select * from {{ ref('loss_given_default_by_product') }}
-),
+products as (select * from {{ ref('loss_given_default_by_product') }}),
 
 lifetimes as (
     {{ finlake.loan_lifetimes() }}

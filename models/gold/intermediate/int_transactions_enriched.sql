@@ -10,9 +10,7 @@
 
 with
 
-transactions as (
-    select * from {{ ref('stg_transactions') }}
-),
+transactions as (select * from {{ ref('stg_transactions') }}),
 
 accounts as (
     select
@@ -42,13 +40,9 @@ offsets as (
         on customers.country = countries.country_code
 ),
 
-thresholds as (
-    select * from {{ ref('currency_thresholds') }}
-),
+thresholds as (select * from {{ ref('currency_thresholds') }}),
 
-rates as (
-    select * from {{ ref('currency_rates') }}
-),
+rates as (select * from {{ ref('currency_rates') }}),
 
 final as (
     select

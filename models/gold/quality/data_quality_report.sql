@@ -4,9 +4,7 @@
 
 with
 
-reconciliation as (
-    select * from {{ ref('reconciliation') }}
-),
+reconciliation as (select * from {{ ref('reconciliation') }}),
 
 reasons as (
     select

@@ -10,9 +10,7 @@
 
 with
 
-summary as (
-    select * from {{ ref('customer_summary') }}
-),
+summary as (select * from {{ ref('customer_summary') }}),
 
 customers as (
     select
@@ -23,9 +21,7 @@ customers as (
     from {{ ref('dim_customers') }}
 ),
 
-scores as (
-    select * from {{ ref('stg_customer_default_scores') }}
-),
+scores as (select * from {{ ref('stg_customer_default_scores') }}),
 
 calendar as (
     select max(reporting_date) as reporting_date from {{ ref('int_reporting_calendar') }}

@@ -9,25 +9,15 @@
 
 with
 
-population as (
-    select * from {{ ref('int_features__population') }}
-),
+population as (select * from {{ ref('int_features__population') }}),
 
-profile as (
-    select * from {{ ref('int_features__profile') }}
-),
+profile as (select * from {{ ref('int_features__profile') }}),
 
-loans as (
-    select * from {{ ref('int_features__loans') }}
-),
+loans as (select * from {{ ref('int_features__loans') }}),
 
-repayment as (
-    select * from {{ ref('int_features__repayment') }}
-),
+repayment as (select * from {{ ref('int_features__repayment') }}),
 
-cashflow as (
-    select * from {{ ref('int_features__cashflow') }}
-),
+cashflow as (select * from {{ ref('int_features__cashflow') }}),
 
 joined as (
     select

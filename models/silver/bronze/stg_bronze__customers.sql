@@ -7,9 +7,7 @@
 
 with
 
-delivered as (
-    select * from {{ source('bronze', 'customers') }}
-),
+delivered as (select * from {{ source('bronze', 'customers') }}),
 
 typed as (
     {{ finlake.typed_bronze('customers', 'delivered', personal_data=true) }}

@@ -3,9 +3,7 @@
 
 with
 
-ledger as (
-    select * from {{ source('bronze', 'load_log') }}
-),
+ledger as (select * from {{ source('bronze', 'load_log') }}),
 
 final as (
     select

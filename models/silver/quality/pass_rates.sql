@@ -8,9 +8,7 @@
 
 with
 
-batches as (
-    select * from {{ ref('reconciliation') }}
-),
+batches as (select * from {{ ref('reconciliation') }}),
 
 entities as (
     {%- for entity in finlake.silver_entities() %}

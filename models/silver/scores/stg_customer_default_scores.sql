@@ -2,9 +2,7 @@
 
 with
 
-scores as (
-    select * from {{ source('ml', 'customer_default_scores') }}
-),
+scores as (select * from {{ source('ml', 'customer_default_scores') }}),
 
 final as (
     select

@@ -2,9 +2,7 @@
 
 with
 
-monitoring as (
-    select * from {{ source('ml', 'model_monitoring') }}
-),
+monitoring as (select * from {{ source('ml', 'model_monitoring') }}),
 
 final as (
     select
