@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from finlake.contract import load_contract
 from tests.conftest import DEV_TARGET_PATH
 from tests.generator.landing_files import column_order, read_records
-from tests.warehouse.warehouse import connect, rows
+from tests.warehouse.warehouse import connection_fixture, rows
 
 CONTRACT = load_contract()
 PII = {c for cols in CONTRACT.pii_columns.values() for c in cols}
 
 
-@pytest.fixture(scope="module")
-def con(tiny_warehouse):
-    connection = connect(tiny_warehouse)
-    yield connection
-    connection.close()
+con = connection_fixture("tiny_warehouse")
 
 
 def raw_pii_values(lake) -> set[str]:

@@ -12,14 +12,9 @@ from collections import defaultdict
 import pytest
 
 from tests.conftest import DEV_TARGET_PATH
-from tests.warehouse.warehouse import connect, defects, rows
+from tests.warehouse.warehouse import connection_fixture, defects, rows
 
-
-@pytest.fixture(scope="module")
-def con(koruna_warehouse):
-    connection = connect(koruna_warehouse)
-    yield connection
-    connection.close()
+con = connection_fixture("koruna_warehouse")
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,13 @@ import pytest
 
 from finlake.contract import load_contract
 from tests.generator.landing_files import column_order, read_records
-from tests.warehouse.warehouse import connect, defects, rows
+from tests.warehouse.warehouse import connection_fixture, defects, rows
 
 DEV_KEY = bytes.fromhex("66696e6c616b652d646576656c6f706d656e742d6b65792d4e4f542d534543524554")
 CONTRACT = load_contract()
 
 
-@pytest.fixture(scope="module")
-def con(tiny_warehouse):
-    connection = connect(tiny_warehouse)
-    yield connection
-    connection.close()
+con = connection_fixture("tiny_warehouse")
 
 
 @pytest.fixture(scope="module")

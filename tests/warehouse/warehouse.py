@@ -6,12 +6,26 @@ import csv
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from finlake.lake import Lake
 
 
 def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(lake.warehouse), read_only=True)
+
+
+def connection_fixture(warehouse_fixture: str):
+    """A module-scoped fixture: a read-only connection to the warehouse of the fixture named
+    `warehouse_fixture` (`con = connection_fixture("tiny_warehouse")` in a test module)."""
+
+    @pytest.fixture(scope="module")
+    def con(request):
+        connection = connect(request.getfixturevalue(warehouse_fixture))
+        yield connection
+        connection.close()
+
+    return con
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
