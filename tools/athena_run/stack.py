@@ -76,13 +76,12 @@ class Names(DbtDirs):
     def prefix(self) -> str:
         return f"{PROJECT}-{ENVIRONMENT}"
 
-    @property
-    def lake_bucket(self) -> str:
-        return f"{self.prefix}-lake-{self.account}-{self.region}"
+    def bucket(self, purpose: str) -> str:
+        """A bucket's name as the secure_bucket module builds it (one rule for every bucket)."""
+        return f"{self.prefix}-{purpose}-{self.account}-{self.region}"
 
-    @property
-    def results_bucket(self) -> str:
-        return f"{self.prefix}-athena-results-{self.account}-{self.region}"
+    lake_bucket = property(lambda self: self.bucket("lake"))
+    results_bucket = property(lambda self: self.bucket("athena-results"))
 
     @property
     def workgroup(self) -> str:
