@@ -1,8 +1,9 @@
 """`finlake generate --continue --days N`: the next days of deliveries for an existing lake.
 
 The same customers, accounts and loans; ids never used before; the delivered files untouched;
-the truth files extended; the same lake and N give the same bytes; and the continued lake
-ingests and builds with every batch reconciled and every dbt test passing."""
+the truth files extended; the same lake and N give the same bytes. That the continued lake
+ingests and builds incrementally, every batch reconciled and every dbt test passing, is
+tests/warehouse/test_watermark.py's first test (the same flow, so it runs once)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from finlake import pipeline
 from finlake.contract import load_contract
 from finlake.errors import ConfigError, FinlakeError
 from finlake.generator.chunk import TX_ID_BLOCK
@@ -137,34 +137,3 @@ def test_a_generator_option_it_cannot_redraw_is_refused(tiny_lake, tmp_path):
 def test_a_lake_without_a_manifest_is_refused_in_one_sentence(tmp_path):
     with pytest.raises(FinlakeError, match="run `finlake generate` first"):
         continue_lake(Lake.resolve(tmp_path / "empty"), 2, show_progress=False, workers=1)
-
-
-def test_the_continued_lake_ingests_and_builds_reconciled(tiny_warehouse, spark, tmp_path):
-    """The daily flow: a built lake, two more days delivered, ingested and built incrementally."""
-    from tests.warehouse.warehouse import connect
-
-    lake = copy_lake(tiny_warehouse, tmp_path / "lake")
-    continue_lake(lake, 2, show_progress=False, workers=1)
-    pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
-    dbt_args = (
-        "--target-path",
-        str(lake.root / "_dbt_target"),
-        "--log-path",
-        str(lake.root / "_dbt_logs"),
-    )
-    pipeline.build(lake, pipeline.BuildOptions(dbt_args=dbt_args, quiet=True, show=False))
-    with connect(lake) as con:
-        batches = con.execute(
-            "select count(*), count(*) filter (where not is_balanced) from silver.reconciliation "
-            "where extract_date > date '2025-06-30'"
-        ).fetchone()
-        fresh = con.execute(
-            "select count(*) from silver.stg_transactions where transaction_ts >= timestamp "
-            "'2025-07-01'"
-        ).fetchone()[0]
-        unbalanced = con.execute(
-            "select count(*) from silver.reconciliation where not is_balanced"
-        ).fetchone()[0]
-    assert batches[0] >= 2 * len(load_contract().entities) and batches[1] == 0
-    assert unbalanced == 0
-    assert fresh > 0

@@ -156,6 +156,21 @@ def test_one_more_day_reads_only_its_bronze_and_equals_a_full_rebuild(continued,
     everything = sum(bronze_files(lake).values())
     assert sum(c["bronze_bytes"] for c in reads.values()) < everything / 4
 
+    # The daily flow holds: the day's batches are in the reconciliation, every batch balances
+    # (and the build's every dbt test passed: `build` raises on a failure).
+    with connect(lake) as con:
+        new_batches, unbalanced = rows(
+            con,
+            "select count(*) filter (where extract_date > date '2025-06-30'), "
+            "count(*) filter (where not is_balanced) from silver.reconciliation",
+        )[0]
+        fresh = rows(
+            con,
+            "select count(*) from silver.stg_transactions "
+            "where transaction_ts >= timestamp '2025-07-01'",
+        )[0][0]
+    assert new_batches >= len(ENTITIES) and unbalanced == 0 and fresh > 0
+
     assert equal_to_full_rebuild(lake, tmp_path) == {}
 
     # Nothing new: a second run leaves every table as it was.
