@@ -405,16 +405,14 @@ BRONZE_MODEL_TAIL = [
 def bronze_model(entity: Entity, docs: set[str]) -> dict[Path, str]:
     """The 1:1 model over the entity's bronze table, stg_bronze__<entity> (SQL and YAML): the
     only model that reads the source; it types and checks every delivered row (typed_bronze).
-    A starting file like the YAML: an entity with personal data reduces it there (see
-    stg_bronze__customers.sql); typed_bronze keeps only the tokens until it does."""
+    The SQL is one macro call, as the other entities' are (`typed_bronze_model`); an entity with
+    personal data writes its model out instead to reduce it there (see stg_bronze__customers.sql:
+    typed_bronze keeps only the tokens until it does)."""
     name = entity.name
     sql = (
         f"{{#- The bronze {name}, one row per delivered record, typed and checked against the "
-        "contract. -#}\n\n"
-        "with\n\n"
-        f"delivered as (\n    select * from {{{{ source('bronze', '{name}') }}}}\n),\n\n"
-        f"final as (\n    {{{{ finlake.typed_bronze('{name}', 'delivered') }}}}\n)\n\n"
-        "select * from final\n"
+        "contract (macros/cleaning/typed_bronze.sql). -#}\n\n"
+        f"{{{{ finlake.typed_bronze_model('{name}') }}}}\n"
     )
     columns = [
         {"name": c, "description": _described(entity, c, docs)}

@@ -96,7 +96,7 @@ def test_an_entity_added_to_the_contract_makes_every_derived_file_stale(tmp_path
     for model in ("int_standing_orders__checked", "stg_standing_orders"):
         assert (project / "models/silver/standing_orders" / f"{model}.yml").is_file()
     one_to_one = project / "models/silver/bronze/stg_bronze__standing_orders"
-    assert "source('bronze', 'standing_orders')" in one_to_one.with_suffix(".sql").read_text()
+    assert "typed_bronze_model('standing_orders')" in one_to_one.with_suffix(".sql").read_text()
     assert "payee_name_token" in one_to_one.with_suffix(".yml").read_text()
 
 
