@@ -124,3 +124,15 @@ def test_the_heartbeat_is_refreshed_while_held(tmp_path, monkeypatch):
         first = read_holder(tmp_path)["heartbeat_at"]
         time.sleep(1.2)
         assert read_holder(tmp_path)["heartbeat_at"] > first
+
+
+@pytest.mark.parametrize("command", ["build", "run", "test", "seed", "compile", "docs generate"])
+def test_every_dbt_command_of_build_waits_for_the_lease(command, tmp_path, capsys):
+    """`finlake build --command X` holds the lease whatever X is (a dbt command that only reads
+    still writes target/ and the dev warehouse's lock inside the lake folder)."""
+    with lake_lease(tmp_path, "ingest"):
+        code = main(["build", "--command", command, "--lake", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert code == 3, err
+    assert err.startswith(f"finlake: The lake {tmp_path} is in use by `finlake ingest`")
+    assert len(err.splitlines()) == 1
