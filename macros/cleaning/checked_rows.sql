@@ -35,6 +35,7 @@
         {{ column }}
         {%- endfor %}
     {%- endset -%}
+    {%- set new_batches = finlake.new_batches_predicate(entity, ledger) if incremental else none -%}
 staged as (select * from {{ ref('stg_bronze__' ~ entity) }}),
 
 delivered as (
@@ -42,7 +43,7 @@ delivered as (
         {{ columns }}
     from staged
     {%- if incremental %}
-    where {{ finlake.new_batches_predicate(entity, ledger) }}
+    where {{ new_batches }}
     {%- endif %}
 ),
 {% for parent in parents %}
@@ -53,6 +54,7 @@ delivered as (
 {%- if incremental %}
 present as (
     select * from {{ this }}
+    where {{ finlake.partitions_in_scope(entity, key, parents, new_batches) }}
 ),
 
 touched as (
@@ -116,25 +118,72 @@ final as (
 {%- endmacro %}
 
 {#-
-    The rows already checked whose decision may change although no row of their key was
-    delivered: those that wait on a parent (orphan_key, parent_quarantined, or an optional link
-    flagged) and those whose parent is not loaded now (a parent never goes from loaded to not
-    loaded but through a late, invalid first copy of its record; then its children must follow).
-    Over `present` (the table) and the parents' CTEs; false for an entity without parents.
+    The rows already checked whose decision changes although no row of their key was delivered:
+    those whose parent's state no longer matches the reason the row was decided with. A row
+    marked orphan_key:<column> whose parent has been delivered since; a row marked
+    parent_quarantined:<column> whose parent is loaded now; a row not so marked whose parent is
+    not loaded now (a parent never goes from loaded to not loaded but through a late, invalid
+    first copy of its record; then its children must follow); and for an optional link, the flag
+    against the parent's state. A parent's state is all a row's decision takes from outside its
+    key, so the other rows (an orphan whose parent is still missing) keep their decision, as a
+    full refresh would decide them, and are not read again. Over a relation holding the checked
+    columns (the table) and the parents' CTEs; false for an entity without parents.
 -#}
 {% macro waiting_on_parent(parents) -%}
     {%- if not parents -%}
         1 = 0
     {%- else -%}
-        _reason_codes like '%orphan_key:%'
-        or _reason_codes like '%parent_quarantined:%'
-        {%- for parent in parents %}
-        or {{ parent.column }} in (select {{ parent.get('key', parent.column) }} from {{ parent.entity }} where not is_loaded)
-        {%- if not parent.get('required', true) %}
-        or {{ finlake.link_flag(parent) }}
+        {%- set codes = "',' || coalesce(_reason_codes, '') || ','" -%}
+        {%- for parent in parents -%}
+        {%- set column = parent.column -%}
+        {%- set delivered = '(select ' ~ parent.get('key', parent.column) ~ ' from ' ~ parent.entity -%}
+        {{ ' or ' if not loop.first }}({{ codes }} like '%,orphan_key:{{ column }},%' and {{ column }} in {{ delivered }}))
+        {%- if parent.get('required', true) %}
+        or ({{ codes }} like '%,parent_quarantined:{{ column }},%' and {{ column }} in {{ delivered }} where is_loaded))
+        or ({{ codes }} not like '%,parent_quarantined:{{ column }},%' and {{ column }} in {{ delivered }} where not is_loaded))
+        {%- else %}
+        or ({{ finlake.link_flag(parent) }} and {{ column }} in {{ delivered }} where is_loaded))
+        or (not {{ finlake.link_flag(parent) }} and {{ column }} in {{ delivered }} where not is_loaded))
         {%- endif %}
-        {%- endfor %}
+        {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    The predicate that reads, of the table being built, only the partitions (extract dates) that
+    hold a row the run re-decides: a row of a key the new batches deliver, or of a key with a row
+    waiting on a parent (waiting_on_parent). Found when the model runs by a query that reads only
+    the key, the parent columns, the reason codes and the extract date of the table (not the raw
+    record and every other column), and written as a literal list, so the model's scan of its
+    own table prunes every other partition on DuckDB, Trino and Athena. A key's rows in the other
+    partitions are untouched by the run, so the result equals reading the whole table.
+-#}
+{% macro partitions_in_scope(entity, key, parents, new_batches) -%}
+    {%- if not execute or new_batches is none -%}{{ return('1 = 0') }}{%- endif -%}
+    {%- set query -%}
+        with
+        {% for parent in parents %}
+        {{ parent.entity }} as (
+            {{ finlake.parent_keys(parent.entity, parent.get('key', parent.column)) }}
+        ),
+        {% endfor %}
+        touched as (
+            select {{ finlake.scope_key(key) }} as scope_key
+            from {{ ref('stg_bronze__' ~ entity) }}
+            where {{ new_batches }}
+            union
+            select {{ finlake.scope_key(key) }} as scope_key
+            from {{ this }}
+            where {{ finlake.waiting_on_parent(parents) }}
+        )
+        select distinct cast(extract_date as varchar) as extract_date
+        from {{ this }}
+        where {{ finlake.scope_key(key) }} in (select scope_key from touched)
+        order by 1
+    {%- endset -%}
+    {%- set dates = run_query(query).columns[0].values() | list -%}
+    {%- if dates | length == 0 -%}{{ return('1 = 0') }}{%- endif -%}
+    {{ return("extract_date in (date '" ~ dates | join("', date '") ~ "')") }}
 {%- endmacro %}
 
 {#-
