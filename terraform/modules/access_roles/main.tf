@@ -146,6 +146,89 @@ data "aws_iam_policy_document" "principals_trust" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Statement groups several roles share, each written once and included by the roles' documents
+# (source_policy_documents): the lake key through S3 and Glue, the lake's lease, the Athena data
+# catalog, gold's tables and bronze's partitions.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "use_lake_key" {
+  statement {
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
+    # (the crawler: each partition it adds) with the lake key on its behalf
+    # (tests/athena_run/test_catalog_encryption.py).
+    actions   = local.kms_use_key
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
+  }
+}
+
+data "aws_iam_policy_document" "lake_lease" {
+  statement {
+    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
+    # taken and kept by conditional writes to this one object, deleted at the end.
+    sid       = "HoldTheLakeLease"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
+  }
+}
+
+data "aws_iam_policy_document" "athena_catalog" {
+  statement {
+    sid       = "ReadAthenaCatalog"
+    actions   = local.athena_catalog_read
+    resources = [local.athena_data_catalog_arn]
+  }
+
+  statement {
+    # Athena requires these on the catalog and the `default` database in every policy that
+    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
+    sid     = "AthenaDefaultDatabase"
+    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/default",
+    ]
+  }
+}
+
+data "aws_iam_policy_document" "read_gold_catalog" {
+  statement {
+    sid     = "ReadGoldCatalog"
+    actions = local.glue_read
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+      # Athena runs a view with its caller's rights: reading gold's published views reads the
+      # tables of the slot they point at (write-audit-publish, macros/publish/).
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
+    ]
+  }
+}
+
+# The Glue job and the crawler register bronze's partitions.
+data "aws_iam_policy_document" "bronze_partitions" {
+  statement {
+    sid     = "RegisterBronzePartitions"
+    actions = concat(local.glue_read, local.glue_partition_write)
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
+      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
+    ]
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
 # Delivery (optional): the core-banking export puts extracts under landing/. Nothing else.
 # ---------------------------------------------------------------------------------------------
 
@@ -214,6 +297,11 @@ resource "aws_iam_role_policy" "delivery" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "ingestion" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.lake_lease.json,
+    data.aws_iam_policy_document.bronze_partitions.json,
+  ]
+
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
@@ -242,14 +330,6 @@ data "aws_iam_policy_document" "ingestion" {
   }
 
   statement {
-    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
-    # taken and kept by conditional writes to this one object, deleted at the end.
-    sid       = "HoldTheLakeLease"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
-  }
-
-  statement {
     # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
     sid       = "ReadWriteBronze"
     actions   = concat(["s3:GetObject"], local.s3_object_write)
@@ -261,16 +341,6 @@ data "aws_iam_policy_document" "ingestion" {
     sid       = "UseLakeKey"
     actions   = local.kms_use_key
     resources = [var.kms_key_arn]
-  }
-
-  statement {
-    sid     = "BronzeCatalog"
-    actions = concat(local.glue_read, local.glue_partition_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
   }
 
   statement {
@@ -327,7 +397,8 @@ resource "aws_iam_role_policy" "ingestion" {
 # analyst_workgroup_query_policy_json. Athena writes each query's results, encrypted with the
 # lake key, under the workgroup's own prefix of the results bucket.
 data "aws_iam_policy_document" "workgroup_query" {
-  for_each = local.query_workgroups
+  for_each                = local.query_workgroups
+  source_policy_documents = [data.aws_iam_policy_document.use_lake_key.json]
 
   statement {
     sid       = "QueryInWorkgroup"
@@ -358,41 +429,14 @@ data "aws_iam_policy_document" "workgroup_query" {
     actions   = concat(["s3:GetObject"], local.s3_object_write)
     resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]
   }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
-    # with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
-  }
 }
 
 data "aws_iam_policy_document" "transformation" {
-  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["transformation"].json]
-
-  statement {
-    sid       = "ReadAthenaCatalog"
-    actions   = local.athena_catalog_read
-    resources = [local.athena_data_catalog_arn]
-  }
-
-  statement {
-    # Athena requires these on the catalog and the `default` database in every policy that
-    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
-    sid     = "AthenaDefaultDatabase"
-    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/default",
-    ]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.workgroup_query["transformation"].json,
+    data.aws_iam_policy_document.athena_catalog.json,
+    data.aws_iam_policy_document.lake_lease.json,
+  ]
 
   statement {
     # Listing databases (dbt's schema discovery) needs the catalog and every database ARN; it
@@ -475,14 +519,6 @@ data "aws_iam_policy_document" "transformation" {
       "${var.lake_bucket_arn}/gold/*",
     ]
   }
-
-  statement {
-    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
-    # taken and kept by conditional writes to this one object, deleted at the end.
-    sid       = "HoldTheLakeLease"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
-  }
 }
 
 resource "aws_iam_role" "transformation" {
@@ -505,21 +541,10 @@ resource "aws_iam_role_policy" "transformation" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "ml" {
-  statement {
-    sid     = "ReadGoldCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      # Athena runs a view with its caller's rights: reading gold's published views reads the
-      # tables of the slot they point at (write-audit-publish, macros/publish/).
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-    ]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.use_lake_key.json,
+  ]
 
   statement {
     sid     = "ManageScoresTable"
@@ -565,20 +590,6 @@ data "aws_iam_policy_document" "ml" {
       "${var.lake_bucket_arn}/gold/model_monitoring/*",
     ]
   }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
-    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
-  }
 }
 
 resource "aws_iam_role" "ml" {
@@ -600,7 +611,11 @@ resource "aws_iam_role_policy" "ml" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "analyst" {
-  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["analyst"].json]
+  source_policy_documents = [
+    data.aws_iam_policy_document.workgroup_query["analyst"].json,
+    data.aws_iam_policy_document.athena_catalog.json,
+    data.aws_iam_policy_document.read_gold_catalog.json,
+  ]
 
   statement {
     # The Athena console's workgroup, catalog and engine pickers call these list APIs, which
@@ -608,39 +623,6 @@ data "aws_iam_policy_document" "analyst" {
     sid       = "AthenaConsoleLists"
     actions   = ["athena:ListWorkGroups", "athena:ListDataCatalogs", "athena:ListEngineVersions"]
     resources = ["*"]
-  }
-
-  statement {
-    sid       = "ReadAthenaCatalog"
-    actions   = local.athena_catalog_read
-    resources = [local.athena_data_catalog_arn]
-  }
-
-  statement {
-    # Athena requires these on the catalog and the `default` database in every policy that
-    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
-    sid     = "AthenaDefaultDatabase"
-    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/default",
-    ]
-  }
-
-  statement {
-    sid     = "ReadGoldCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      # Athena runs a view with its caller's rights: reading gold's published views reads the
-      # tables of the slot they point at (write-audit-publish, macros/publish/).
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-    ]
   }
 
   statement {
@@ -681,15 +663,10 @@ resource "aws_iam_role_policy" "analyst" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "crawler" {
-  statement {
-    sid     = "RegisterBronzePartitions"
-    actions = concat(local.glue_read, local.glue_partition_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.use_lake_key.json,
+  ]
 
   statement {
     sid       = "LocateLakeBucket"
@@ -713,19 +690,6 @@ data "aws_iam_policy_document" "crawler" {
     sid       = "ReadBronze"
     actions   = ["s3:GetObject"]
     resources = ["${var.lake_bucket_arn}/bronze/*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # The crawler adds partitions to the encrypted Data Catalog: Encrypt and GenerateDataKey.
-    actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
   }
 
   statement {
