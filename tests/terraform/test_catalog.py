@@ -140,7 +140,7 @@ def test_load_log_table_is_not_partitioned(catalog):
 
 
 def test_bronze_is_read_from_the_lake_bucket(catalog):
-    assert catalog.locals["bronze_uri"] == "s3://${var.lake_bucket_name}/bronze"
+    assert catalog.locals["bronze_uri"] == "s3://${var.lake.bucket_name}/bronze"
 
 
 def test_database_names_are_lowercase_with_underscores(catalog):

@@ -1,7 +1,7 @@
 """Terraform configurations parsed with python-hcl2, and just enough evaluation to check them.
 
 `terraform validate` needs the providers, which cannot be downloaded here, so the security
-checks read the HCL instead. Values stay symbolic (`${var.lake_bucket_arn}/gold/*`); the
+checks read the HCL instead. Values stay symbolic (`${var.lake.bucket_arn}/gold/*`); the
 helpers below resolve the few constructs the configuration uses to build IAM policies
 (`local.` references, `concat()`, `for_each` keys, `source_policy_documents`) and raise
 `UnsupportedExpression` on anything else, so a check fails loudly instead of passing blind.

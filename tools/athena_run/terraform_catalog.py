@@ -42,7 +42,7 @@ def bronze_table_inputs(lake_bucket: str, start_date: str | None = None) -> list
     entities = module.value(module.locals["bronze_entity_columns"])
     replacements = {
         "${local.bronze_uri}": f"s3://{lake_bucket}/bronze",
-        "${var.lake_bucket_name}": lake_bucket,
+        "${var.lake.bucket_name}": lake_bucket,
         "${var.projection_start_date}": start_date or projection_start_date(),
         '${join(",", sort(keys(local.bronze_entity_columns)))}': ",".join(sorted(entities)),
     }

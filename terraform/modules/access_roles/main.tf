@@ -158,7 +158,7 @@ data "aws_iam_policy_document" "use_lake_key" {
     # (the crawler: each partition it adds) with the lake key on its behalf
     # (tests/athena_run/test_catalog_encryption.py).
     actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
+    resources = [var.lake.kms_key_arn]
 
     condition {
       test     = "StringEquals"
@@ -174,7 +174,7 @@ data "aws_iam_policy_document" "lake_lease" {
     # taken and kept by conditional writes to this one object, deleted at the end.
     sid       = "HoldTheLakeLease"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
+    resources = ["${var.lake.bucket_arn}/.finlake.lock"]
   }
 }
 
@@ -236,14 +236,14 @@ data "aws_iam_policy_document" "delivery" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     # `aws s3 sync` compares against what is already there.
     sid       = "ListLanding"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -256,7 +256,7 @@ data "aws_iam_policy_document" "delivery" {
     # Put only: a delivery can add or replace an extract, never read one back or delete it.
     sid       = "PutExtracts"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
-    resources = ["${var.lake_bucket_arn}/landing/*"]
+    resources = ["${var.lake.bucket_arn}/landing/*"]
   }
 
   statement {
@@ -264,7 +264,7 @@ data "aws_iam_policy_document" "delivery" {
     # s3:GetObject the role still cannot read an object back.
     sid       = "EncryptWithLakeKeyThroughS3"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
+    resources = [var.lake.kms_key_arn]
 
     condition {
       test     = "StringEquals"
@@ -305,13 +305,13 @@ data "aws_iam_policy_document" "ingestion" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     sid       = "ListLandingAndBronze"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -324,8 +324,8 @@ data "aws_iam_policy_document" "ingestion" {
     sid     = "ReadLandingAndCode"
     actions = ["s3:GetObject"]
     resources = [
-      "${var.lake_bucket_arn}/landing/*",
-      "${var.lake_bucket_arn}/scripts/ingestion/*",
+      "${var.lake.bucket_arn}/landing/*",
+      "${var.lake.bucket_arn}/scripts/ingestion/*",
     ]
   }
 
@@ -333,14 +333,14 @@ data "aws_iam_policy_document" "ingestion" {
     # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
     sid       = "ReadWriteBronze"
     actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.lake_bucket_arn}/bronze/*"]
+    resources = ["${var.lake.bucket_arn}/bronze/*"]
   }
 
   statement {
     # Client-side encryption of bookmarks (CSE-KMS) calls KMS directly, so no kms:ViaService.
     sid       = "UseLakeKey"
     actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
+    resources = [var.lake.kms_key_arn]
   }
 
   statement {
@@ -409,13 +409,13 @@ data "aws_iam_policy_document" "workgroup_query" {
   statement {
     sid       = "LocateBuckets"
     actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+    resources = [var.lake.bucket_arn, var.lake.results_bucket_arn]
   }
 
   statement {
     sid       = "ListOwnQueryResults"
     actions   = ["s3:ListBucket"]
-    resources = [var.results_bucket_arn]
+    resources = [var.lake.results_bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -427,7 +427,7 @@ data "aws_iam_policy_document" "workgroup_query" {
   statement {
     sid       = "ReadWriteOwnQueryResults"
     actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]
+    resources = ["${var.lake.results_bucket_arn}/${each.value.results_prefix}*"]
   }
 }
 
@@ -490,13 +490,13 @@ data "aws_iam_policy_document" "transformation" {
   statement {
     sid       = "ListMultipartUploads"
     actions   = ["s3:ListBucketMultipartUploads"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+    resources = [var.lake.bucket_arn, var.lake.results_bucket_arn]
   }
 
   statement {
     sid       = "ListBronzeSilverGold"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -508,15 +508,15 @@ data "aws_iam_policy_document" "transformation" {
   statement {
     sid       = "ReadBronze"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/bronze/*"]
+    resources = ["${var.lake.bucket_arn}/bronze/*"]
   }
 
   statement {
     sid     = "ReadWriteSilverAndGold"
     actions = concat(["s3:GetObject"], local.s3_object_write)
     resources = [
-      "${var.lake_bucket_arn}/silver/*",
-      "${var.lake_bucket_arn}/gold/*",
+      "${var.lake.bucket_arn}/silver/*",
+      "${var.lake.bucket_arn}/gold/*",
     ]
   }
 }
@@ -560,13 +560,13 @@ data "aws_iam_policy_document" "ml" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     sid       = "ListGoldAndMl"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -578,16 +578,16 @@ data "aws_iam_policy_document" "ml" {
   statement {
     sid       = "ReadGold"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/gold/*"]
+    resources = ["${var.lake.bucket_arn}/gold/*"]
   }
 
   statement {
     sid     = "ReadWriteModelAndScores"
     actions = concat(["s3:GetObject"], local.s3_object_write)
     resources = [
-      "${var.lake_bucket_arn}/ml/*",
-      "${var.lake_bucket_arn}/gold/customer_default_scores/*",
-      "${var.lake_bucket_arn}/gold/model_monitoring/*",
+      "${var.lake.bucket_arn}/ml/*",
+      "${var.lake.bucket_arn}/gold/customer_default_scores/*",
+      "${var.lake.bucket_arn}/gold/model_monitoring/*",
     ]
   }
 }
@@ -628,7 +628,7 @@ data "aws_iam_policy_document" "analyst" {
   statement {
     sid       = "ListGold"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -640,7 +640,7 @@ data "aws_iam_policy_document" "analyst" {
   statement {
     sid       = "ReadGold"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/gold/*"]
+    resources = ["${var.lake.bucket_arn}/gold/*"]
   }
 }
 
@@ -671,13 +671,13 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     sid       = "ListBronze"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -689,7 +689,7 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid       = "ReadBronze"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/bronze/*"]
+    resources = ["${var.lake.bucket_arn}/bronze/*"]
   }
 
   statement {

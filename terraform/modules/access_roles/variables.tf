@@ -3,34 +3,13 @@ variable "name_prefix" {
   description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
-variable "lake_bucket_arn" {
-  type        = string
-  description = "ARN of the lake bucket; every S3 permission below is scoped to a prefix of it."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
-    error_message = "lake_bucket_arn must be the ARN of an S3 bucket (arn:<partition>:s3:::<name>)."
-  }
-}
-
-variable "results_bucket_arn" {
-  type        = string
-  description = "ARN of the Athena results bucket; Athena users get their own workgroup's prefix of it."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_arn))
-    error_message = "results_bucket_arn must be the ARN of an S3 bucket (arn:<partition>:s3:::<name>)."
-  }
-}
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the lake KMS key; the only key any role may use."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
-  }
+variable "lake" {
+  type = object({
+    bucket_arn         = string
+    results_bucket_arn = string
+    kms_key_arn        = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): every S3 permission below is scoped to a prefix of the lake bucket or, for Athena users, of their own workgroup's prefix of the results bucket; the lake key is the only key any role may use."
 }
 
 variable "database_names" {

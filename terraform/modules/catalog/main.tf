@@ -30,7 +30,7 @@ locals {
   publication_slots   = ["blue", "green"]
   slot_database_names = { for pair in setproduct(local.published_layers, local.publication_slots) : "${pair[0]}__${pair[1]}" => "${local.database_names[pair[0]]}__${pair[1]}" }
 
-  bronze_uri = "s3://${var.lake_bucket_name}/bronze"
+  bronze_uri = "s3://${var.lake.bucket_name}/bronze"
 
   parquet = {
     input_format          = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
@@ -59,7 +59,7 @@ resource "aws_glue_catalog_database" "this" {
 
   name         = each.value
   description  = "finlake ${each.key} layer (${var.name_prefix})."
-  location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[each.key]}/"
+  location_uri = "s3://${var.lake.bucket_name}/${local.database_zones[each.key]}/"
 }
 
 # The write-audit-publish slots (keys like gold__blue): where dbt builds, audits, then publishes.
@@ -68,7 +68,7 @@ resource "aws_glue_catalog_database" "slot" {
 
   name         = each.value
   description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${var.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
-  location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
+  location_uri = "s3://${var.lake.bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -274,13 +274,13 @@ resource "aws_glue_data_catalog_encryption_settings" "this" {
 
   data_catalog_encryption_settings {
     connection_password_encryption {
-      aws_kms_key_id                       = var.kms_key_arn
+      aws_kms_key_id                       = var.lake.kms_key_arn
       return_connection_password_encrypted = true
     }
 
     encryption_at_rest {
       catalog_encryption_mode = "SSE-KMS"
-      sse_aws_kms_key_id      = var.kms_key_arn
+      sse_aws_kms_key_id      = var.lake.kms_key_arn
     }
   }
 }
