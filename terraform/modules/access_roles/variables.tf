@@ -19,12 +19,7 @@ variable "database_names" {
     gold      = string
     reference = string
   })
-  description = "Glue database name of each layer (the catalog module's database_names output)."
-
-  validation {
-    condition     = alltrue([for name in values(var.database_names) : can(regex("^[a-z0-9_]{1,255}$", name))])
-    error_message = "Each database name must be lowercase letters, digits and underscores (Athena's rule)."
-  }
+  description = "Glue database name of each layer (the catalog module's database_names output, checked there)."
 }
 
 variable "slot_database_names" {
@@ -36,12 +31,7 @@ variable "slot_database_names" {
     reference__blue  = string
     reference__green = string
   })
-  description = "Glue database name of each write-audit-publish slot of silver, gold and reference (the catalog module's slot_database_names output): dbt builds there, and readers of gold read gold's slots through its views."
-
-  validation {
-    condition     = alltrue([for name in values(var.slot_database_names) : can(regex("^[a-z0-9_]{1,255}$", name))])
-    error_message = "Each slot database name must be lowercase letters, digits and underscores (Athena's rule)."
-  }
+  description = "Glue database name of each write-audit-publish slot of silver, gold and reference (the catalog module's slot_database_names output, checked there): dbt builds there, and readers of gold read gold's slots through its views."
 }
 
 variable "transformation_workgroup" {

@@ -15,12 +15,7 @@ variable "tables" {
 
 variable "database_name" {
   type        = string
-  description = "The Glue database the statements run in (the silver database of the catalog module); the state machine's role may change the tables of var.tables only, in their own databases."
-
-  validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
-    error_message = "database_name must be a Glue database name (lowercase letters, digits, underscores)."
-  }
+  description = "The Glue database the statements run in (the silver database of the catalog module, whose output database_names checks it); the state machine's role may change the tables of var.tables only, in their own databases."
 }
 
 variable "zone_prefix" {
