@@ -114,16 +114,20 @@ module "access_roles" {
   # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
   slot_database_names = module.catalog.slot_database_names
 
-  transformation_workgroup = module.workgroup["dbt"]
-  analyst_workgroup        = module.workgroup["analyst"]
+  query_workgroups = {
+    transformation = module.workgroup["dbt"]
+    analyst        = module.workgroup["analyst"]
+  }
 
   glue_security_configuration_name = module.ingestion_job.security_configuration_name
-  delivery_principal_arns          = var.delivery_principal_arns
-  transformation_principal_arns    = var.transformation_principal_arns
-  ml_principal_arns                = var.ml_principal_arns
-  analyst_principal_arns           = var.analyst_principal_arns
-  enable_crawler                   = var.enable_crawler
-  permissions_boundary_arn         = var.permissions_boundary_arn
+  role_principals = {
+    delivery       = var.delivery_principal_arns
+    transformation = var.transformation_principal_arns
+    ml             = var.ml_principal_arns
+    analyst        = var.analyst_principal_arns
+  }
+  enable_crawler           = var.enable_crawler
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 module "ingestion_job" {

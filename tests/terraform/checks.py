@@ -338,7 +338,7 @@ def trust_findings(module: Module) -> list[str]:
                             f"{where} trusts a service without an aws:SourceAccount condition."
                         )
                 elif kind == "AWS":
-                    if not all(re.fullmatch(r"\$\{var\.\w+\}", i) for i in identifiers):
+                    if not all(re.fullmatch(r"\$\{var\.\w+(?:\.\w+)?\}", i) for i in identifiers):
                         findings.append(
                             f"{where} trusts principals {identifiers} not taken from a variable."
                         )

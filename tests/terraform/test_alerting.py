@@ -95,7 +95,7 @@ def test_the_role_reads_only_gold_and_silver(modules, root):
     assert sorted(writes) == sorted(
         [
             "${var.lake.bucket_arn}/alerts/state.json",
-            "${var.lake.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*",
+            "${var.lake.results_bucket_arn}/${var.query_workgroups.analyst.results_prefix}*",
         ]
     )
 

@@ -182,11 +182,16 @@ class Module:
         each_value = None
         if "for_each" in body:
             for_each = body["for_each"]
-            if not re.fullmatch(r"\$\{local\.\w+\}", str(for_each)):
-                raise UnsupportedExpression(f"{self.name}: {name} has for_each over a non-local")
+            if not re.fullmatch(r"\$\{(?:local|var)\.\w+\}", str(for_each)):
+                raise UnsupportedExpression(
+                    f"{self.name}: {name} has for_each over neither a local nor a variable"
+                )
             if key is not None:
+                # each.value is the map's entry: ${var.query_workgroups.analyst}, ...
                 each_value = "${" + for_each[2:-1] + "." + key + "}"
-                entry = self.locals.get(for_each[8:-1], {})
+                entry = (
+                    self.locals.get(for_each[8:-1], {}) if for_each.startswith("${local.") else {}
+                )
                 entry = entry.get(key) if isinstance(entry, dict) else None
                 if isinstance(entry, str) and _WHOLE_EXPRESSION.match(entry):
                     # A map of references (access_roles' query_workgroups): each.value is the

@@ -35,14 +35,6 @@ locals {
     crawler        = "${var.name_prefix}-crawler"
   }
 
-  # Who may assume each role that is not a service's (documents principals_trust).
-  role_principals = {
-    delivery       = var.delivery_principal_arns
-    transformation = var.transformation_principal_arns
-    ml             = var.ml_principal_arns
-    analyst        = var.analyst_principal_arns
-  }
-
   glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
   glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
   athena_data_catalog_arn = "arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"
@@ -93,11 +85,6 @@ locals {
     "athena:GetQueryResultsStream",
     "athena:GetWorkGroup",
   ]
-  # Who queries in which Athena workgroup (the documents workgroup_query).
-  query_workgroups = {
-    transformation = var.transformation_workgroup
-    analyst        = var.analyst_workgroup
-  }
   athena_catalog_read = [
     "athena:GetDataCatalog",
     "athena:GetDatabase",
@@ -130,9 +117,9 @@ data "aws_iam_policy_document" "glue_trust" {
 }
 
 # The roles people and tools (not AWS services) assume: each trusts only the principals listed
-# for it (local.role_principals).
+# for it (var.role_principals).
 data "aws_iam_policy_document" "principals_trust" {
-  for_each = local.role_principals
+  for_each = var.role_principals
 
   statement {
     sid     = "ListedPrincipals"
@@ -275,7 +262,7 @@ data "aws_iam_policy_document" "delivery" {
 }
 
 resource "aws_iam_role" "delivery" {
-  count = length(var.delivery_principal_arns) > 0 ? 1 : 0
+  count = length(var.role_principals.delivery) > 0 ? 1 : 0
 
   name                 = local.role_names.delivery
   description          = "finlake extract delivery: puts files under landing/ only."
@@ -285,7 +272,7 @@ resource "aws_iam_role" "delivery" {
 }
 
 resource "aws_iam_role_policy" "delivery" {
-  count = length(var.delivery_principal_arns) > 0 ? 1 : 0
+  count = length(var.role_principals.delivery) > 0 ? 1 : 0
 
   name   = "lake-access"
   role   = aws_iam_role.delivery[0].id
@@ -397,7 +384,7 @@ resource "aws_iam_role_policy" "ingestion" {
 # analyst_workgroup_query_policy_json. Athena writes each query's results, encrypted with the
 # lake key, under the workgroup's own prefix of the results bucket.
 data "aws_iam_policy_document" "workgroup_query" {
-  for_each                = local.query_workgroups
+  for_each                = var.query_workgroups
   source_policy_documents = [data.aws_iam_policy_document.use_lake_key.json]
 
   statement {
