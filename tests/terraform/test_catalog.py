@@ -158,3 +158,19 @@ def test_crawler_is_optional_and_off_by_default(catalog):
     assert crawler["count"] == "${var.enable_crawler ? 1 : 0}"
     policy = blocks(crawler, "schema_change_policy")[0]
     assert (policy["update_behavior"], policy["delete_behavior"]) == ("LOG", "LOG")
+
+
+def test_database_names_are_checked_once_where_they_are_made(modules, catalog):
+    """catalog's output database_names checks every name it makes, the layers' and their
+    slots' (Athena's rule); the modules that take them do not check them again."""
+    (check,) = blocks(catalog.outputs["database_names"], "precondition")
+    condition = str(check["condition"])
+    assert "values(local.database_names)" in condition
+    assert "values(local.slot_database_names)" in condition
+    assert '"^[a-z0-9_]{1,255}$"' in condition
+    for module, variable in (
+        ("access_roles", "database_names"),
+        ("access_roles", "slot_database_names"),
+        ("iceberg_maintenance", "database_name"),
+    ):
+        assert not blocks(modules[module].variables[variable], "validation"), module
