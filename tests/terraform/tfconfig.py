@@ -277,6 +277,11 @@ def _as_expression(text: str) -> str:
     return "${" + text.strip() + "}"
 
 
+def parse_value(text: str) -> Any:
+    """An HCL expression written out (`{a = "b"}`) as python-hcl2 parses it."""
+    return hcl2.loads(f"value = {text}\n", serialization_options=_OPTIONS)["value"]
+
+
 def parse_file(path: Path) -> dict:
     return hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=_OPTIONS)
 

@@ -17,10 +17,7 @@ output "slot_database_names" {
 
 output "bronze_table_names" {
   description = "Names of the bronze tables: one per landing entity, plus _malformed and _load_log."
-  value = concat(
-    [for table in aws_glue_catalog_table.entity : table.name],
-    [aws_glue_catalog_table.malformed.name, aws_glue_catalog_table.load_log.name],
-  )
+  value       = [for table in concat(keys(local.bronze_entity_columns), ["_malformed", "_load_log"]) : aws_glue_catalog_table.bronze[table].name]
 }
 
 output "crawler_name" {
