@@ -85,9 +85,13 @@ def _lines(who: str, statements: list[Statement]) -> set[str]:
     return lines
 
 
-def permission_lines() -> list[str]:
-    modules = {path.name: load_module(path) for path in module_dirs()}
-    wiring = _root_wiring(load_module(ROOT))
+def permission_lines(
+    modules: dict[str, Module] | None = None, root: Module | None = None
+) -> list[str]:
+    """The listing, from the parsed modules and root when given (the tests' fixtures)."""
+    if modules is None:
+        modules = {path.name: load_module(path) for path in module_dirs()}
+    wiring = _root_wiring(root or load_module(ROOT))
     lines: set[str] = set()
     for name, module in sorted(modules.items()):
         for (rtype, rname), body in module.resources.items():

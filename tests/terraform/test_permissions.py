@@ -13,9 +13,9 @@ from tests.terraform.permissions import permission_lines
 LISTING = Path(__file__).with_name("permissions.txt")
 
 
-def test_the_permissions_are_the_reviewed_ones():
+def test_the_permissions_are_the_reviewed_ones(modules, root):
     committed = LISTING.read_text(encoding="utf-8").splitlines()
-    current = permission_lines()
+    current = permission_lines(modules, root)
     diff = list(difflib.unified_diff(committed, current, "permissions.txt", "terraform/", n=0))
     assert not diff, (
         "The Terraform grants other permissions than tests/terraform/permissions.txt lists; if "
