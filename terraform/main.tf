@@ -42,7 +42,7 @@ locals {
   dbt_environment = {
     FINLAKE_ATHENA_WORKGROUP   = module.workgroup["dbt"].name
     FINLAKE_ATHENA_STAGING_DIR = module.workgroup["dbt"].output_location
-    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake_bucket_name}/"
+    FINLAKE_S3_DATA_DIR        = "s3://${module.lake_storage.lake.bucket_name}/"
     AWS_REGION                 = var.aws_region
     FINLAKE_SILVER_SCHEMA      = module.catalog.database_names["silver"]
     FINLAKE_GOLD_SCHEMA        = module.catalog.database_names["gold"]
@@ -74,8 +74,7 @@ module "catalog" {
   source = "./modules/catalog"
 
   name_prefix                 = local.name_prefix
-  lake_bucket_name            = module.lake_storage.lake_bucket_name
-  kms_key_arn                 = module.lake_storage.kms_key_arn
+  lake                        = module.lake_storage.lake
   projection_start_date       = var.projection_start_date
   encrypt_data_catalog        = var.encrypt_data_catalog
   enable_crawler              = var.enable_crawler
@@ -92,8 +91,7 @@ module "workgroup" {
 
   name_prefix                    = local.name_prefix
   purpose                        = each.key
-  results_bucket_name            = module.lake_storage.athena_results_bucket_name
-  kms_key_arn                    = module.lake_storage.kms_key_arn
+  lake                           = module.lake_storage.lake
   bytes_scanned_cutoff_per_query = each.value * local.gib
 }
 
@@ -110,32 +108,33 @@ moved {
 module "access_roles" {
   source = "./modules/access_roles"
 
-  name_prefix        = local.name_prefix
-  lake_bucket_arn    = module.lake_storage.lake_bucket_arn
-  results_bucket_arn = module.lake_storage.athena_results_bucket_arn
-  kms_key_arn        = module.lake_storage.kms_key_arn
-  database_names     = module.catalog.database_names
+  name_prefix    = local.name_prefix
+  lake           = module.lake_storage.lake
+  database_names = module.catalog.database_names
   # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
   slot_database_names = module.catalog.slot_database_names
 
-  transformation_workgroup = module.workgroup["dbt"]
-  analyst_workgroup        = module.workgroup["analyst"]
+  query_workgroups = {
+    transformation = module.workgroup["dbt"]
+    analyst        = module.workgroup["analyst"]
+  }
 
   glue_security_configuration_name = module.ingestion_job.security_configuration_name
-  delivery_principal_arns          = var.delivery_principal_arns
-  transformation_principal_arns    = var.transformation_principal_arns
-  ml_principal_arns                = var.ml_principal_arns
-  analyst_principal_arns           = var.analyst_principal_arns
-  enable_crawler                   = var.enable_crawler
-  permissions_boundary_arn         = var.permissions_boundary_arn
+  role_principals = {
+    delivery       = var.delivery_principal_arns
+    transformation = var.transformation_principal_arns
+    ml             = var.ml_principal_arns
+    analyst        = var.analyst_principal_arns
+  }
+  enable_crawler           = var.enable_crawler
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 module "ingestion_job" {
   source = "./modules/ingestion_job"
 
   name_prefix       = local.name_prefix
-  lake_bucket_name  = module.lake_storage.lake_bucket_name
-  kms_key_arn       = module.lake_storage.kms_key_arn
+  lake              = module.lake_storage.lake
   role_arn          = module.access_roles.ingestion_role_arn
   role_name         = module.access_roles.ingestion_role_name
   worker_type       = var.ingestion_worker_type
@@ -162,8 +161,7 @@ module "iceberg_maintenance" {
   workgroup     = module.workgroup["dbt"]
   # The transformation role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
-  lake_bucket_arn             = module.lake_storage.lake_bucket_arn
-  kms_key_arn                 = module.lake_storage.kms_key_arn
+  lake                        = module.lake_storage.lake
   permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
@@ -180,8 +178,7 @@ module "alerting" {
   }
   # The analyst role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.analyst_workgroup_query_policy_json
-  lake_bucket_name            = module.lake_storage.lake_bucket_name
-  lake_bucket_arn             = module.lake_storage.lake_bucket_arn
+  lake                        = module.lake_storage.lake
   subscription                = var.alerts_subscription
   kms_deletion_window_days    = var.kms_deletion_window_days
   permissions_boundary_arn    = var.permissions_boundary_arn
@@ -206,6 +203,6 @@ module "daily_run" {
     source      = module.alerting.build_succeeded_event.source
     detail_type = module.alerting.build_succeeded_event.detail_type
   }
-  kms_key_arn              = module.lake_storage.kms_key_arn
+  lake                     = module.lake_storage.lake
   permissions_boundary_arn = var.permissions_boundary_arn
 }

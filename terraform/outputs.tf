@@ -55,7 +55,7 @@ output "dbt_environment" {
 
 output "lake_bucket_name" {
   description = "Name of the lake bucket."
-  value       = module.lake_storage.lake_bucket_name
+  value       = module.lake_storage.lake.bucket_name
 }
 
 output "zone_uris" {
@@ -65,7 +65,7 @@ output "zone_uris" {
 
 output "kms_key_arn" {
   description = "ARN of the lake KMS key."
-  value       = module.lake_storage.kms_key_arn
+  value       = module.lake_storage.lake.kms_key_arn
 }
 
 output "ingestion_job_name" {

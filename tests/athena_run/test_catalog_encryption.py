@@ -46,7 +46,7 @@ def test_role_writing_the_catalog_can_encrypt_with_the_lake_key(access_roles, ro
     kms = {
         a
         for s in statements
-        if s.effect == "Allow" and "${var.kms_key_arn}" in s.resources
+        if s.effect == "Allow" and "${var.lake.kms_key_arn}" in s.resources
         for a in s.actions
     }
     assert writes, f"role {role} writes nothing in Glue: drop it from ROLES"

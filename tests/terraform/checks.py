@@ -44,10 +44,13 @@ def _bucket_arn_forms(module: Module, bucket: str) -> set[str]:
 
 
 def _is_cmk_reference(module: Module, raw: object) -> bool:
-    """The lake key: an aws_kms_key of this module, or the module's kms_key_arn input."""
+    """The lake key: an aws_kms_key of this module, or the module's kms_key_arn input, or the
+    kms_key_arn of its lake input (lake_storage's output lake)."""
     key = reference_name(raw, "aws_kms_key")
     if key is not None:
         return ("aws_kms_key", key) in module.resources
+    if raw == "${var.lake.kms_key_arn}":
+        return "lake" in module.variables
     return raw == "${var.kms_key_arn}" and "kms_key_arn" in module.variables
 
 
@@ -335,7 +338,7 @@ def trust_findings(module: Module) -> list[str]:
                             f"{where} trusts a service without an aws:SourceAccount condition."
                         )
                 elif kind == "AWS":
-                    if not all(re.fullmatch(r"\$\{var\.\w+\}", i) for i in identifiers):
+                    if not all(re.fullmatch(r"\$\{var\.\w+(?:\.\w+)?\}", i) for i in identifiers):
                         findings.append(
                             f"{where} trusts principals {identifiers} not taken from a variable."
                         )
@@ -348,9 +351,9 @@ def trust_findings(module: Module) -> list[str]:
 # Role scopes
 # ------------------------------------------------------------------------------------------------
 
-LAKE = "${var.lake_bucket_arn}"
-RESULTS = "${var.results_bucket_arn}"
-KMS_KEY = "${var.kms_key_arn}"
+LAKE = "${var.lake.bucket_arn}"
+RESULTS = "${var.lake.results_bucket_arn}"
+KMS_KEY = "${var.lake.kms_key_arn}"
 BUCKET_ACTIONS = frozenset(
     {
         "s3:ListBucket",

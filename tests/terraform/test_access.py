@@ -37,7 +37,7 @@ SCOPES = {
             "gold": frozenset({"*"}),
             "reference": frozenset({"*"}),
         },
-        workgroup="transformation_workgroup",
+        workgroup="query_workgroups.transformation",
     ),
     "ml": RoleScope(
         s3_read=frozenset({"gold/", "ml/"}),
@@ -48,7 +48,7 @@ SCOPES = {
     "analyst": RoleScope(
         s3_read=frozenset({"gold/"}),
         glue_read=frozenset({"gold"}),
-        workgroup="analyst_workgroup",
+        workgroup="query_workgroups.analyst",
     ),
     "crawler": RoleScope(
         s3_read=frozenset({"bronze/"}),

@@ -94,8 +94,8 @@ def test_the_role_reads_only_gold_and_silver(modules, root):
     writes = [r for s in statements if "s3:PutObject" in s.actions for r in s.resources]
     assert sorted(writes) == sorted(
         [
-            "${var.lake_bucket_arn}/alerts/state.json",
-            "${var.results_bucket_arn}/${var.analyst_workgroup.results_prefix}*",
+            "${var.lake.bucket_arn}/alerts/state.json",
+            "${var.lake.results_bucket_arn}/${var.query_workgroups.analyst.results_prefix}*",
         ]
     )
 

@@ -173,7 +173,7 @@ def test_outputs_map_onto_the_dbt_athena_prod_target(root):
     # One map, local.dbt_environment: the output of that name and each profile field read it.
     assert outputs["dbt_environment"]["value"] == "${local.dbt_environment}"
     exported = root.locals["dbt_environment"]
-    assert exported["FINLAKE_S3_DATA_DIR"] == "s3://${module.lake_storage.lake_bucket_name}/"
+    assert exported["FINLAKE_S3_DATA_DIR"] == "s3://${module.lake_storage.lake.bucket_name}/"
     assert exported["FINLAKE_ATHENA_STAGING_DIR"] == '${module.workgroup["dbt"].output_location}'
     # The six the dbt prod profile reads, plus the bronze and reference (seeds) schemas.
     assert set(exported) - {"__is_block__"} == set(DBT_ENVIRONMENT) | {

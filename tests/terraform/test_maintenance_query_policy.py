@@ -26,7 +26,7 @@ def test_access_roles_defines_each_workgroups_queries_once(modules):
     for role, workgroup in (("transformation", "transformation"), ("analyst", "analyst")):
         shared = access.document_statements("workgroup_query", workgroup)
         (query,) = [s for s in shared if "athena:StartQueryExecution" in s.actions]
-        assert query.resources == (f"${{var.{workgroup}_workgroup.arn}}",)
+        assert query.resources == (f"${{var.query_workgroups.{workgroup}.arn}}",)
         own = access.document_statements(role)
         athena_query = [s for s in own if "athena:StartQueryExecution" in s.actions]
         assert athena_query == [query]  # included from the shared document, not written again

@@ -28,8 +28,8 @@ def test_glue_job_is_5_0_with_bookmarks_off_and_a_kms_security_configuration(con
 def test_glue_job_reads_landing_and_writes_bronze_of_the_lake(modules):
     job = modules["ingestion_job"]
     arguments, _ = job_arguments(job, job.resources[("aws_glue_job", "this")]["default_arguments"])
-    assert arguments["--landing_uri"] == "s3://${var.lake_bucket_name}/landing"
-    assert arguments["--bronze_uri"] == "s3://${var.lake_bucket_name}/bronze"
+    assert arguments["--landing_uri"] == "s3://${var.lake.bucket_name}/landing"
+    assert arguments["--bronze_uri"] == "s3://${var.lake.bucket_name}/bronze"
     assert arguments["--extra-py-files"].endswith("${aws_s3_object.package.key}")
     assert arguments["--enable-metrics"] == "true"
     assert arguments["--enable-continuous-cloudwatch-log"] == "true"
@@ -40,7 +40,7 @@ def test_job_code_is_uploaded_encrypted_and_replaced_when_the_source_changes(mod
     objects = job.resources_of("aws_s3_object")
     assert set(objects) == {"script", "package"}
     for body in objects.values():
-        assert body["kms_key_id"] == "${var.kms_key_arn}"
+        assert body["kms_key_id"] == "${var.lake.kms_key_arn}"
         assert body["server_side_encryption"] == "aws:kms"
         assert body.get("source_hash") or body.get("etag")
     assert objects["script"]["source"].endswith("/ingestion/glue_job.py")
@@ -65,7 +65,7 @@ def test_schedule_is_optional_and_validated(modules):
 def test_job_logs_are_kept_a_year_and_encrypted(modules):
     job = modules["ingestion_job"]
     groups = job.resources[("aws_cloudwatch_log_group", "this")]
-    assert groups["kms_key_id"] == "${var.kms_key_arn}"
+    assert groups["kms_key_id"] == "${var.lake.kms_key_arn}"
     assert groups["retention_in_days"] == "${var.log_retention_days}"
     condition = blocks(job.variables["log_retention_days"], "validation")[0]["condition"]
     allowed = [int(days) for days in re.findall(r"\b\d+\b", condition)]

@@ -167,3 +167,46 @@ def test_replaced_table_objects_are_kept_days_not_a_month(modules, root, tfvars)
         kept = values["rebuilt_table_version_retention_days"]  # one build a day: copies kept
         assert 1 <= kept <= 7, env
         assert kept < values["noncurrent_version_retention_days"], env
+
+
+def lake_attributes(module) -> set[str]:
+    """The attributes a module's variable "lake" declares, from its object type."""
+    declared = str(module.variables["lake"]["type"])
+    return set(re.findall(r"(\w+)\s*=\s*string", declared))
+
+
+def test_the_lake_object_is_checked_once_where_it_is_made(modules, root):
+    """lake_storage's output lake is what every module takes of the lake (bucket names and ARNs,
+    the key): its preconditions check the names and ARNs once, and every module that takes it
+    declares only attributes the output has, passed whole by the root."""
+    output = modules["lake_storage"].outputs["lake"]
+    made = set(output["value"])
+    assert made == {
+        "bucket_name",
+        "bucket_arn",
+        "results_bucket_name",
+        "results_bucket_arn",
+        "kms_key_arn",
+    }
+    checked = " ".join(str(p["condition"]) for p in blocks(output, "precondition"))
+    for value in ("module.lake.name", "module.athena_results.name"):
+        assert re.search(r"\[[^]]*" + re.escape(value), checked), value
+    assert checked.count("s3:::[a-z0-9]") == 1 and "module.lake.arn" in checked
+    assert ":kms:[a-z0-9-]+:[0-9]{12}:key/" in checked and "aws_kms_key.this.arn" in checked
+    takers = {name for name, module in modules.items() if "lake" in module.variables}
+    assert takers == {
+        "access_roles",
+        "alerting",
+        "catalog",
+        "daily_run",
+        "iceberg_maintenance",
+        "ingestion_job",
+        "query_workgroup",
+    }
+    for name in takers:
+        assert lake_attributes(modules[name]) <= made, name
+        assert not blocks(modules[name].variables["lake"], "validation"), name
+        (call,) = [
+            body for body in root.module_calls.values() if str(body["source"]).endswith(f"/{name}")
+        ]
+        assert call["lake"] == "${module.lake_storage.lake}", name

@@ -1,7 +1,7 @@
 """Terraform configurations parsed with python-hcl2, and just enough evaluation to check them.
 
 `terraform validate` needs the providers, which cannot be downloaded here, so the security
-checks read the HCL instead. Values stay symbolic (`${var.lake_bucket_arn}/gold/*`); the
+checks read the HCL instead. Values stay symbolic (`${var.lake.bucket_arn}/gold/*`); the
 helpers below resolve the few constructs the configuration uses to build IAM policies
 (`local.` references, `concat()`, `for_each` keys, `source_policy_documents`) and raise
 `UnsupportedExpression` on anything else, so a check fails loudly instead of passing blind.
@@ -182,11 +182,16 @@ class Module:
         each_value = None
         if "for_each" in body:
             for_each = body["for_each"]
-            if not re.fullmatch(r"\$\{local\.\w+\}", str(for_each)):
-                raise UnsupportedExpression(f"{self.name}: {name} has for_each over a non-local")
+            if not re.fullmatch(r"\$\{(?:local|var)\.\w+\}", str(for_each)):
+                raise UnsupportedExpression(
+                    f"{self.name}: {name} has for_each over neither a local nor a variable"
+                )
             if key is not None:
+                # each.value is the map's entry: ${var.query_workgroups.analyst}, ...
                 each_value = "${" + for_each[2:-1] + "." + key + "}"
-                entry = self.locals.get(for_each[8:-1], {})
+                entry = (
+                    self.locals.get(for_each[8:-1], {}) if for_each.startswith("${local.") else {}
+                )
                 entry = entry.get(key) if isinstance(entry, dict) else None
                 if isinstance(entry, str) and _WHOLE_EXPRESSION.match(entry):
                     # A map of references (access_roles' query_workgroups): each.value is the
@@ -270,6 +275,11 @@ def _split_arguments(text: str) -> list[str]:
 
 def _as_expression(text: str) -> str:
     return "${" + text.strip() + "}"
+
+
+def parse_value(text: str) -> Any:
+    """An HCL expression written out (`{a = "b"}`) as python-hcl2 parses it."""
+    return hcl2.loads(f"value = {text}\n", serialization_options=_OPTIONS)["value"]
 
 
 def parse_file(path: Path) -> dict:

@@ -156,8 +156,8 @@ def role_statements(role: str, names: Names) -> list[Any]:
         "${data.aws_partition.current.partition}": "aws",
         "${data.aws_region.current.name}": names.region,
         "${data.aws_caller_identity.current.account_id}": names.account,
-        "${var.lake_bucket_arn}": f"arn:aws:s3:::{names.lake_bucket}",
-        "${var.results_bucket_arn}": f"arn:aws:s3:::{names.results_bucket}",
+        "${var.lake.bucket_arn}": f"arn:aws:s3:::{names.lake_bucket}",
+        "${var.lake.results_bucket_arn}": f"arn:aws:s3:::{names.results_bucket}",
         **{f"${{var.database_names.{layer}}}": names.database(layer) for layer in LAYERS},
         **{
             f"${{var.slot_database_names.{layer}__{slot}}}": names.slot_database(layer, slot)

@@ -35,14 +35,6 @@ locals {
     crawler        = "${var.name_prefix}-crawler"
   }
 
-  # Who may assume each role that is not a service's (documents principals_trust).
-  role_principals = {
-    delivery       = var.delivery_principal_arns
-    transformation = var.transformation_principal_arns
-    ml             = var.ml_principal_arns
-    analyst        = var.analyst_principal_arns
-  }
-
   glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
   glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
   athena_data_catalog_arn = "arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"
@@ -93,11 +85,6 @@ locals {
     "athena:GetQueryResultsStream",
     "athena:GetWorkGroup",
   ]
-  # Who queries in which Athena workgroup (the documents workgroup_query).
-  query_workgroups = {
-    transformation = var.transformation_workgroup
-    analyst        = var.analyst_workgroup
-  }
   athena_catalog_read = [
     "athena:GetDataCatalog",
     "athena:GetDatabase",
@@ -130,9 +117,9 @@ data "aws_iam_policy_document" "glue_trust" {
 }
 
 # The roles people and tools (not AWS services) assume: each trusts only the principals listed
-# for it (local.role_principals).
+# for it (var.role_principals).
 data "aws_iam_policy_document" "principals_trust" {
-  for_each = local.role_principals
+  for_each = var.role_principals
 
   statement {
     sid     = "ListedPrincipals"
@@ -146,6 +133,89 @@ data "aws_iam_policy_document" "principals_trust" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Statement groups several roles share, each written once and included by the roles' documents
+# (source_policy_documents): the lake key through S3 and Glue, the lake's lease, the Athena data
+# catalog, gold's tables and bronze's partitions.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "use_lake_key" {
+  statement {
+    sid = "UseLakeKeyThroughS3AndGlue"
+    # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
+    # (the crawler: each partition it adds) with the lake key on its behalf
+    # (tests/athena_run/test_catalog_encryption.py).
+    actions   = local.kms_use_key
+    resources = [var.lake.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.kms_via_services
+    }
+  }
+}
+
+data "aws_iam_policy_document" "lake_lease" {
+  statement {
+    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
+    # taken and kept by conditional writes to this one object, deleted at the end.
+    sid       = "HoldTheLakeLease"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.lake.bucket_arn}/.finlake.lock"]
+  }
+}
+
+data "aws_iam_policy_document" "athena_catalog" {
+  statement {
+    sid       = "ReadAthenaCatalog"
+    actions   = local.athena_catalog_read
+    resources = [local.athena_data_catalog_arn]
+  }
+
+  statement {
+    # Athena requires these on the catalog and the `default` database in every policy that
+    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
+    sid     = "AthenaDefaultDatabase"
+    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/default",
+    ]
+  }
+}
+
+data "aws_iam_policy_document" "read_gold_catalog" {
+  statement {
+    sid     = "ReadGoldCatalog"
+    actions = local.glue_read
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
+      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
+      # Athena runs a view with its caller's rights: reading gold's published views reads the
+      # tables of the slot they point at (write-audit-publish, macros/publish/).
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
+      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
+      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
+    ]
+  }
+}
+
+# The Glue job and the crawler register bronze's partitions.
+data "aws_iam_policy_document" "bronze_partitions" {
+  statement {
+    sid     = "RegisterBronzePartitions"
+    actions = concat(local.glue_read, local.glue_partition_write)
+    resources = [
+      local.glue_catalog_arn,
+      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
+      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
+    ]
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
 # Delivery (optional): the core-banking export puts extracts under landing/. Nothing else.
 # ---------------------------------------------------------------------------------------------
 
@@ -153,14 +223,14 @@ data "aws_iam_policy_document" "delivery" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     # `aws s3 sync` compares against what is already there.
     sid       = "ListLanding"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -173,7 +243,7 @@ data "aws_iam_policy_document" "delivery" {
     # Put only: a delivery can add or replace an extract, never read one back or delete it.
     sid       = "PutExtracts"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
-    resources = ["${var.lake_bucket_arn}/landing/*"]
+    resources = ["${var.lake.bucket_arn}/landing/*"]
   }
 
   statement {
@@ -181,7 +251,7 @@ data "aws_iam_policy_document" "delivery" {
     # s3:GetObject the role still cannot read an object back.
     sid       = "EncryptWithLakeKeyThroughS3"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
+    resources = [var.lake.kms_key_arn]
 
     condition {
       test     = "StringEquals"
@@ -192,7 +262,7 @@ data "aws_iam_policy_document" "delivery" {
 }
 
 resource "aws_iam_role" "delivery" {
-  count = length(var.delivery_principal_arns) > 0 ? 1 : 0
+  count = length(var.role_principals.delivery) > 0 ? 1 : 0
 
   name                 = local.role_names.delivery
   description          = "finlake extract delivery: puts files under landing/ only."
@@ -202,7 +272,7 @@ resource "aws_iam_role" "delivery" {
 }
 
 resource "aws_iam_role_policy" "delivery" {
-  count = length(var.delivery_principal_arns) > 0 ? 1 : 0
+  count = length(var.role_principals.delivery) > 0 ? 1 : 0
 
   name   = "lake-access"
   role   = aws_iam_role.delivery[0].id
@@ -214,16 +284,21 @@ resource "aws_iam_role_policy" "delivery" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "ingestion" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.lake_lease.json,
+    data.aws_iam_policy_document.bronze_partitions.json,
+  ]
+
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     sid       = "ListLandingAndBronze"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -236,41 +311,23 @@ data "aws_iam_policy_document" "ingestion" {
     sid     = "ReadLandingAndCode"
     actions = ["s3:GetObject"]
     resources = [
-      "${var.lake_bucket_arn}/landing/*",
-      "${var.lake_bucket_arn}/scripts/ingestion/*",
+      "${var.lake.bucket_arn}/landing/*",
+      "${var.lake.bucket_arn}/scripts/ingestion/*",
     ]
-  }
-
-  statement {
-    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
-    # taken and kept by conditional writes to this one object, deleted at the end.
-    sid       = "HoldTheLakeLease"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
   }
 
   statement {
     # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
     sid       = "ReadWriteBronze"
     actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.lake_bucket_arn}/bronze/*"]
+    resources = ["${var.lake.bucket_arn}/bronze/*"]
   }
 
   statement {
     # Client-side encryption of bookmarks (CSE-KMS) calls KMS directly, so no kms:ViaService.
     sid       = "UseLakeKey"
     actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-  }
-
-  statement {
-    sid     = "BronzeCatalog"
-    actions = concat(local.glue_read, local.glue_partition_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
+    resources = [var.lake.kms_key_arn]
   }
 
   statement {
@@ -327,7 +384,8 @@ resource "aws_iam_role_policy" "ingestion" {
 # analyst_workgroup_query_policy_json. Athena writes each query's results, encrypted with the
 # lake key, under the workgroup's own prefix of the results bucket.
 data "aws_iam_policy_document" "workgroup_query" {
-  for_each = local.query_workgroups
+  for_each                = var.query_workgroups
+  source_policy_documents = [data.aws_iam_policy_document.use_lake_key.json]
 
   statement {
     sid       = "QueryInWorkgroup"
@@ -338,13 +396,13 @@ data "aws_iam_policy_document" "workgroup_query" {
   statement {
     sid       = "LocateBuckets"
     actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+    resources = [var.lake.bucket_arn, var.lake.results_bucket_arn]
   }
 
   statement {
     sid       = "ListOwnQueryResults"
     actions   = ["s3:ListBucket"]
-    resources = [var.results_bucket_arn]
+    resources = [var.lake.results_bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -356,43 +414,16 @@ data "aws_iam_policy_document" "workgroup_query" {
   statement {
     sid       = "ReadWriteOwnQueryResults"
     actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.results_bucket_arn}/${each.value.results_prefix}*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object a role creates or updates
-    # with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
+    resources = ["${var.lake.results_bucket_arn}/${each.value.results_prefix}*"]
   }
 }
 
 data "aws_iam_policy_document" "transformation" {
-  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["transformation"].json]
-
-  statement {
-    sid       = "ReadAthenaCatalog"
-    actions   = local.athena_catalog_read
-    resources = [local.athena_data_catalog_arn]
-  }
-
-  statement {
-    # Athena requires these on the catalog and the `default` database in every policy that
-    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
-    sid     = "AthenaDefaultDatabase"
-    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/default",
-    ]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.workgroup_query["transformation"].json,
+    data.aws_iam_policy_document.athena_catalog.json,
+    data.aws_iam_policy_document.lake_lease.json,
+  ]
 
   statement {
     # Listing databases (dbt's schema discovery) needs the catalog and every database ARN; it
@@ -446,13 +477,13 @@ data "aws_iam_policy_document" "transformation" {
   statement {
     sid       = "ListMultipartUploads"
     actions   = ["s3:ListBucketMultipartUploads"]
-    resources = [var.lake_bucket_arn, var.results_bucket_arn]
+    resources = [var.lake.bucket_arn, var.lake.results_bucket_arn]
   }
 
   statement {
     sid       = "ListBronzeSilverGold"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -464,24 +495,16 @@ data "aws_iam_policy_document" "transformation" {
   statement {
     sid       = "ReadBronze"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/bronze/*"]
+    resources = ["${var.lake.bucket_arn}/bronze/*"]
   }
 
   statement {
     sid     = "ReadWriteSilverAndGold"
     actions = concat(["s3:GetObject"], local.s3_object_write)
     resources = [
-      "${var.lake_bucket_arn}/silver/*",
-      "${var.lake_bucket_arn}/gold/*",
+      "${var.lake.bucket_arn}/silver/*",
+      "${var.lake.bucket_arn}/gold/*",
     ]
-  }
-
-  statement {
-    # The lake's lease (finlake/lease.py, s3_lake_lease): one writing run at a time per lake,
-    # taken and kept by conditional writes to this one object, deleted at the end.
-    sid       = "HoldTheLakeLease"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.lake_bucket_arn}/.finlake.lock"]
   }
 }
 
@@ -505,21 +528,10 @@ resource "aws_iam_role_policy" "transformation" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "ml" {
-  statement {
-    sid     = "ReadGoldCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      # Athena runs a view with its caller's rights: reading gold's published views reads the
-      # tables of the slot they point at (write-audit-publish, macros/publish/).
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-    ]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.use_lake_key.json,
+  ]
 
   statement {
     sid     = "ManageScoresTable"
@@ -535,13 +547,13 @@ data "aws_iam_policy_document" "ml" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     sid       = "ListGoldAndMl"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -553,31 +565,17 @@ data "aws_iam_policy_document" "ml" {
   statement {
     sid       = "ReadGold"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/gold/*"]
+    resources = ["${var.lake.bucket_arn}/gold/*"]
   }
 
   statement {
     sid     = "ReadWriteModelAndScores"
     actions = concat(["s3:GetObject"], local.s3_object_write)
     resources = [
-      "${var.lake_bucket_arn}/ml/*",
-      "${var.lake_bucket_arn}/gold/customer_default_scores/*",
-      "${var.lake_bucket_arn}/gold/model_monitoring/*",
+      "${var.lake.bucket_arn}/ml/*",
+      "${var.lake.bucket_arn}/gold/customer_default_scores/*",
+      "${var.lake.bucket_arn}/gold/model_monitoring/*",
     ]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # Encrypt as well: the encrypted Data Catalog encrypts each object this role creates or
-    # updates with the lake key on its behalf (tests/athena_run/test_catalog_encryption.py).
-    actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
   }
 }
 
@@ -600,7 +598,11 @@ resource "aws_iam_role_policy" "ml" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "analyst" {
-  source_policy_documents = [data.aws_iam_policy_document.workgroup_query["analyst"].json]
+  source_policy_documents = [
+    data.aws_iam_policy_document.workgroup_query["analyst"].json,
+    data.aws_iam_policy_document.athena_catalog.json,
+    data.aws_iam_policy_document.read_gold_catalog.json,
+  ]
 
   statement {
     # The Athena console's workgroup, catalog and engine pickers call these list APIs, which
@@ -611,42 +613,9 @@ data "aws_iam_policy_document" "analyst" {
   }
 
   statement {
-    sid       = "ReadAthenaCatalog"
-    actions   = local.athena_catalog_read
-    resources = [local.athena_data_catalog_arn]
-  }
-
-  statement {
-    # Athena requires these on the catalog and the `default` database in every policy that
-    # limits Glue access to named databases; CreateDatabase on `default` cannot create another.
-    sid     = "AthenaDefaultDatabase"
-    actions = ["glue:GetDatabase", "glue:CreateDatabase"]
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/default",
-    ]
-  }
-
-  statement {
-    sid     = "ReadGoldCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      # Athena runs a view with its caller's rights: reading gold's published views reads the
-      # tables of the slot they point at (write-audit-publish, macros/publish/).
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-    ]
-  }
-
-  statement {
     sid       = "ListGold"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -658,7 +627,7 @@ data "aws_iam_policy_document" "analyst" {
   statement {
     sid       = "ReadGold"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/gold/*"]
+    resources = ["${var.lake.bucket_arn}/gold/*"]
   }
 }
 
@@ -681,26 +650,21 @@ resource "aws_iam_role_policy" "analyst" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "crawler" {
-  statement {
-    sid     = "RegisterBronzePartitions"
-    actions = concat(local.glue_read, local.glue_partition_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
-  }
+  source_policy_documents = [
+    data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.use_lake_key.json,
+  ]
 
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
   }
 
   statement {
     sid       = "ListBronze"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -712,20 +676,7 @@ data "aws_iam_policy_document" "crawler" {
   statement {
     sid       = "ReadBronze"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/bronze/*"]
-  }
-
-  statement {
-    sid = "UseLakeKeyThroughS3AndGlue"
-    # The crawler adds partitions to the encrypted Data Catalog: Encrypt and GenerateDataKey.
-    actions   = local.kms_use_key
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.kms_via_services
-    }
+    resources = ["${var.lake.bucket_arn}/bronze/*"]
   }
 
   statement {

@@ -3,34 +3,13 @@ variable "name_prefix" {
   description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
-variable "lake_bucket_arn" {
-  type        = string
-  description = "ARN of the lake bucket; every S3 permission below is scoped to a prefix of it."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
-    error_message = "lake_bucket_arn must be the ARN of an S3 bucket (arn:<partition>:s3:::<name>)."
-  }
-}
-
-variable "results_bucket_arn" {
-  type        = string
-  description = "ARN of the Athena results bucket; Athena users get their own workgroup's prefix of it."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_arn))
-    error_message = "results_bucket_arn must be the ARN of an S3 bucket (arn:<partition>:s3:::<name>)."
-  }
-}
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the lake KMS key; the only key any role may use."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
-  }
+variable "lake" {
+  type = object({
+    bucket_arn         = string
+    results_bucket_arn = string
+    kms_key_arn        = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): every S3 permission below is scoped to a prefix of the lake bucket or, for Athena users, of their own workgroup's prefix of the results bucket; the lake key is the only key any role may use."
 }
 
 variable "database_names" {
@@ -40,12 +19,7 @@ variable "database_names" {
     gold      = string
     reference = string
   })
-  description = "Glue database name of each layer (the catalog module's database_names output)."
-
-  validation {
-    condition     = alltrue([for name in values(var.database_names) : can(regex("^[a-z0-9_]{1,255}$", name))])
-    error_message = "Each database name must be lowercase letters, digits and underscores (Athena's rule)."
-  }
+  description = "Glue database name of each layer (the catalog module's database_names output, checked there)."
 }
 
 variable "slot_database_names" {
@@ -57,37 +31,19 @@ variable "slot_database_names" {
     reference__blue  = string
     reference__green = string
   })
-  description = "Glue database name of each write-audit-publish slot of silver, gold and reference (the catalog module's slot_database_names output): dbt builds there, and readers of gold read gold's slots through its views."
-
-  validation {
-    condition     = alltrue([for name in values(var.slot_database_names) : can(regex("^[a-z0-9_]{1,255}$", name))])
-    error_message = "Each slot database name must be lowercase letters, digits and underscores (Athena's rule)."
-  }
+  description = "Glue database name of each write-audit-publish slot of silver, gold and reference (the catalog module's slot_database_names output, checked there): dbt builds there, and readers of gold read gold's slots through its views."
 }
 
-variable "transformation_workgroup" {
+variable "query_workgroups" {
   type = object({
-    arn            = string
-    results_prefix = string
+    transformation = object({ arn = string, results_prefix = string })
+    analyst        = object({ arn = string, results_prefix = string })
   })
-  description = "The Athena workgroup dbt runs in (ARN) and the key prefix of its results in the results bucket, such as dbt/."
+  description = "The Athena workgroup each querying role runs in, dbt's for transformation and the analyst workgroup for analyst: its ARN and the key prefix of its results in the results bucket, such as dbt/ (the query_workgroup module's outputs)."
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:athena:", var.transformation_workgroup.arn)) && can(regex("^[a-z0-9-]+/$", var.transformation_workgroup.results_prefix))
-    error_message = "transformation_workgroup needs an Athena workgroup ARN and a results_prefix such as dbt/ (lowercase, ending in a slash)."
-  }
-}
-
-variable "analyst_workgroup" {
-  type = object({
-    arn            = string
-    results_prefix = string
-  })
-  description = "The Athena workgroup analysts query in (ARN) and the key prefix of its results in the results bucket, such as analyst/."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:athena:", var.analyst_workgroup.arn)) && can(regex("^[a-z0-9-]+/$", var.analyst_workgroup.results_prefix))
-    error_message = "analyst_workgroup needs an Athena workgroup ARN and a results_prefix such as analyst/ (lowercase, ending in a slash)."
+    condition     = alltrue([for workgroup in values(var.query_workgroups) : can(regex("^arn:aws[a-z-]*:athena:", workgroup.arn)) && can(regex("^[a-z0-9-]+/$", workgroup.results_prefix))])
+    error_message = "query_workgroups needs, for transformation and analyst, an Athena workgroup ARN and a results_prefix such as dbt/ (lowercase, ending in a slash)."
   }
 }
 
@@ -101,44 +57,23 @@ variable "glue_security_configuration_name" {
   }
 }
 
-variable "transformation_principal_arns" {
-  type        = list(string)
-  description = "IAM principals (role or user ARNs, for example the CI runner's role and the analytics engineers' SSO role) allowed to assume the transformation (dbt) role."
+variable "role_principals" {
+  type = object({
+    transformation = list(string)
+    ml             = list(string)
+    analyst        = list(string)
+    delivery       = optional(list(string), [])
+  })
+  description = "Who may assume each role people and tools assume, as IAM role or user ARNs: transformation (dbt), for example the CI runner's role and the analytics engineers' SSO role; ml, for example the Databricks instance-profile role that runs the default-model notebook; analyst, for example the risk analysts' SSO role; delivery, which may only put extracts under landing/ (the core-banking export's or an SFTP/DataSync transfer's role), empty for no delivery role."
 
   validation {
-    condition     = length(var.transformation_principal_arns) > 0 && alltrue([for arn in var.transformation_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
-    error_message = "transformation_principal_arns must list at least one IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>)."
+    condition     = alltrue([for arn in flatten(values(var.role_principals)) : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "role_principals must hold IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name>)."
   }
-}
-
-variable "ml_principal_arns" {
-  type        = list(string)
-  description = "IAM principals allowed to assume the ML role, for example the Databricks instance-profile role that runs the default-model notebook."
 
   validation {
-    condition     = length(var.ml_principal_arns) > 0 && alltrue([for arn in var.ml_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
-    error_message = "ml_principal_arns must list at least one IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>)."
-  }
-}
-
-variable "analyst_principal_arns" {
-  type        = list(string)
-  description = "IAM principals allowed to assume the analyst role, for example the risk analysts' SSO role."
-
-  validation {
-    condition     = length(var.analyst_principal_arns) > 0 && alltrue([for arn in var.analyst_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
-    error_message = "analyst_principal_arns must list at least one IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>)."
-  }
-}
-
-variable "delivery_principal_arns" {
-  type        = list(string)
-  description = "IAM principals allowed to assume the delivery role, which may only put extracts under landing/ (for example the role of the core-banking export or of an SFTP/DataSync transfer). Empty creates no delivery role."
-  default     = []
-
-  validation {
-    condition     = alltrue([for arn in var.delivery_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
-    error_message = "delivery_principal_arns must hold IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name>)."
+    condition     = alltrue([for role in ["transformation", "ml", "analyst"] : length(var.role_principals[role]) > 0])
+    error_message = "role_principals must list at least one IAM role or user ARN for each of transformation, ml and analyst."
   }
 }
 

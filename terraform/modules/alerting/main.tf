@@ -218,7 +218,7 @@ resource "aws_lambda_function" "this" {
       FINLAKE_GOLD_SCHEMA      = var.database_names.gold
       FINLAKE_SILVER_SCHEMA    = var.database_names.silver
       FINLAKE_ALERTS_TOPIC_ARN = aws_sns_topic.this.arn
-      FINLAKE_ALERTS_STATE_URI = "s3://${var.lake_bucket_name}/${local.state_key}"
+      FINLAKE_ALERTS_STATE_URI = "s3://${var.lake.bucket_name}/${local.state_key}"
       FINLAKE_ALERTS_DLQ_URL   = aws_sqs_queue.dead_letter.url
     }
   }
@@ -264,7 +264,7 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "ListTheZones"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -276,20 +276,20 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "ReadTheZones"
     actions   = ["s3:GetObject"]
-    resources = ["${var.lake_bucket_arn}/gold/*", "${var.lake_bucket_arn}/silver/*"]
+    resources = ["${var.lake.bucket_arn}/gold/*", "${var.lake.bucket_arn}/silver/*"]
   }
 
   statement {
     sid       = "KeepTheDedupState"
     actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = ["${var.lake_bucket_arn}/${local.state_key}"]
+    resources = ["${var.lake.bucket_arn}/${local.state_key}"]
   }
 
   statement {
     # Before the first run there is no state: the handler lists the key to tell.
     sid       = "SeeTheStateIsMissing"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringEquals"

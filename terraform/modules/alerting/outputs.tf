@@ -30,5 +30,5 @@ output "build_succeeded_event" {
 
 output "state_uri" {
   description = "Where the dedup state is kept."
-  value       = "s3://${var.lake_bucket_name}/${local.state_key}"
+  value       = "s3://${var.lake.bucket_name}/${local.state_key}"
 }

@@ -23,14 +23,12 @@ variable "database_names" {
   description = "Glue databases of the layers the rules read ($${gold} and $${silver} in alerts/rules.yml): the Lambda's FINLAKE_GOLD_SCHEMA and FINLAKE_SILVER_SCHEMA, and the only databases its role may read."
 }
 
-variable "lake_bucket_name" {
-  type        = string
-  description = "Name of the lake bucket: the rules read its gold/ and silver/ zones through Athena, and the dedup state is the object alerts/state.json in it."
-}
-
-variable "lake_bucket_arn" {
-  type        = string
-  description = "ARN of the lake bucket (var.lake_bucket_name)."
+variable "lake" {
+  type = object({
+    bucket_name = string
+    bucket_arn  = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): the Lambda reads gold and silver in the lake bucket and keeps its dedup state there."
 }
 
 variable "subscription" {

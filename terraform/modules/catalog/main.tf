@@ -30,7 +30,7 @@ locals {
   publication_slots   = ["blue", "green"]
   slot_database_names = { for pair in setproduct(local.published_layers, local.publication_slots) : "${pair[0]}__${pair[1]}" => "${local.database_names[pair[0]]}__${pair[1]}" }
 
-  bronze_uri = "s3://${var.lake_bucket_name}/bronze"
+  bronze_uri = "s3://${var.lake.bucket_name}/bronze"
 
   parquet = {
     input_format          = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
@@ -47,11 +47,49 @@ locals {
     "projection.extract_date.interval.unit" = "DAYS"
   }
 
-  # Each entity table: its columns from contract.tf (rendered from the landing contract by
-  # `finlake contract render`), then the load metadata.
-  bronze_entity_table_columns = {
-    for entity, columns in local.bronze_entity_columns : entity => concat(columns, local.bronze_load_columns)
+  extract_date_partition_key = { name = "extract_date", type = "date", comment = "Extract (business) date from the landed file name." }
+
+  # Every bronze table, by name, is one aws_glue_catalog_table.bronze below; what differs between
+  # them is here. An entity table has its columns from contract.tf (rendered from the landing
+  # contract by `finlake contract render`), then the load metadata, partitioned by a projected
+  # extract_date; _malformed and _load_log are the ingestion job's own tables.
+  bronze_entity_tables = {
+    for entity, columns in local.bronze_entity_columns : entity => {
+      description    = "Bronze ${entity}: one row per landed line that parsed; every landing-contract column as a string, plus load metadata. Partitioned by extract_date (projected)."
+      partition_keys = [local.extract_date_partition_key]
+      parameters = merge(local.extract_date_projection, {
+        "projection.enabled"        = "true"
+        "storage.location.template" = "${local.bronze_uri}/${entity}/extract_date=$${extract_date}/"
+      })
+      columns       = concat(columns, local.bronze_load_columns)
+      pii_parameter = true
+    }
   }
+  bronze_ingestion_tables = {
+    _malformed = {
+      description = "Lines of every entity that could not be parsed, with the reason; nothing landed is dropped. Partitioned by entity and extract_date (projected)."
+      partition_keys = [
+        { name = "entity", type = "string", comment = "Entity the line was delivered for." },
+        local.extract_date_partition_key,
+      ]
+      parameters = merge(local.extract_date_projection, {
+        "projection.enabled"        = "true"
+        "projection.entity.type"    = "enum"
+        "projection.entity.values"  = join(",", sort(keys(local.bronze_entity_columns)))
+        "storage.location.template" = "${local.bronze_uri}/_malformed/$${entity}/extract_date=$${extract_date}/"
+      })
+      columns       = local.bronze_malformed_columns
+      pii_parameter = true
+    }
+    _load_log = {
+      description    = "The ingestion load ledger: one row per landed file and attempt. Not partitioned."
+      partition_keys = []
+      parameters     = {}
+      columns        = local.bronze_load_log_columns
+      pii_parameter  = false
+    }
+  }
+  bronze_tables = merge(local.bronze_entity_tables, local.bronze_ingestion_tables)
 }
 
 resource "aws_glue_catalog_database" "this" {
@@ -59,7 +97,7 @@ resource "aws_glue_catalog_database" "this" {
 
   name         = each.value
   description  = "finlake ${each.key} layer (${var.name_prefix})."
-  location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[each.key]}/"
+  location_uri = "s3://${var.lake.bucket_name}/${local.database_zones[each.key]}/"
 }
 
 # The write-audit-publish slots (keys like gold__blue): where dbt builds, audits, then publishes.
@@ -68,32 +106,34 @@ resource "aws_glue_catalog_database" "slot" {
 
   name         = each.value
   description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${var.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
-  location_uri = "s3://${var.lake_bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
+  location_uri = "s3://${var.lake.bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
 }
 
 # ---------------------------------------------------------------------------------------------
 # Bronze tables
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_glue_catalog_table" "entity" {
-  for_each = local.bronze_entity_table_columns
+resource "aws_glue_catalog_table" "bronze" {
+  for_each = local.bronze_tables
 
   name          = each.key
   database_name = aws_glue_catalog_database.this["bronze"].name
-  description   = "Bronze ${each.key}: one row per landed line that parsed; every landing-contract column as a string, plus load metadata. Partitioned by extract_date (projected)."
+  description   = each.value.description
   table_type    = "EXTERNAL_TABLE"
 
-  parameters = merge(local.extract_date_projection, {
-    "EXTERNAL"                  = "TRUE"
-    "classification"            = "parquet"
-    "projection.enabled"        = "true"
-    "storage.location.template" = "${local.bronze_uri}/${each.key}/extract_date=$${extract_date}/"
-  })
+  parameters = merge({
+    "EXTERNAL"       = "TRUE"
+    "classification" = "parquet"
+  }, each.value.parameters)
 
-  partition_keys {
-    name    = "extract_date"
-    type    = "date"
-    comment = "Extract (business) date from the landed file name."
+  dynamic "partition_keys" {
+    for_each = each.value.partition_keys
+
+    content {
+      name    = partition_keys.value.name
+      type    = partition_keys.value.type
+      comment = partition_keys.value.comment
+    }
   }
 
   storage_descriptor {
@@ -111,113 +151,32 @@ resource "aws_glue_catalog_table" "entity" {
     }
 
     dynamic "columns" {
-      for_each = each.value
+      for_each = each.value.columns
 
       content {
-        name    = columns.value.name
-        type    = columns.value.type
-        comment = columns.value.comment
-
-        parameters = {
-          "finlake.pii" = tostring(columns.value.pii)
-        }
+        name       = columns.value.name
+        type       = columns.value.type
+        comment    = columns.value.comment
+        parameters = each.value.pii_parameter ? { "finlake.pii" = tostring(columns.value.pii) } : null
       }
     }
   }
 }
 
-resource "aws_glue_catalog_table" "malformed" {
-  name          = "_malformed"
-  database_name = aws_glue_catalog_database.this["bronze"].name
-  description   = "Lines of every entity that could not be parsed, with the reason; nothing landed is dropped. Partitioned by entity and extract_date (projected)."
-  table_type    = "EXTERNAL_TABLE"
-
-  parameters = merge(local.extract_date_projection, {
-    "EXTERNAL"                  = "TRUE"
-    "classification"            = "parquet"
-    "projection.enabled"        = "true"
-    "projection.entity.type"    = "enum"
-    "projection.entity.values"  = join(",", sort(keys(local.bronze_entity_columns)))
-    "storage.location.template" = "${local.bronze_uri}/_malformed/$${entity}/extract_date=$${extract_date}/"
-  })
-
-  partition_keys {
-    name    = "entity"
-    type    = "string"
-    comment = "Entity the line was delivered for."
-  }
-
-  partition_keys {
-    name    = "extract_date"
-    type    = "date"
-    comment = "Extract (business) date from the landed file name."
-  }
-
-  storage_descriptor {
-    location      = "${local.bronze_uri}/_malformed/"
-    input_format  = local.parquet.input_format
-    output_format = local.parquet.output_format
-
-    ser_de_info {
-      name                  = "parquet"
-      serialization_library = local.parquet.serialization_library
-
-      parameters = {
-        "serialization.format" = "1"
-      }
-    }
-
-    dynamic "columns" {
-      for_each = local.bronze_malformed_columns
-
-      content {
-        name    = columns.value.name
-        type    = columns.value.type
-        comment = columns.value.comment
-
-        parameters = {
-          "finlake.pii" = tostring(columns.value.pii)
-        }
-      }
-    }
-  }
+# The three table blocks (entity tables, _malformed, _load_log) became the one above.
+moved {
+  from = aws_glue_catalog_table.entity
+  to   = aws_glue_catalog_table.bronze
 }
 
-resource "aws_glue_catalog_table" "load_log" {
-  name          = "_load_log"
-  database_name = aws_glue_catalog_database.this["bronze"].name
-  description   = "The ingestion load ledger: one row per landed file and attempt. Not partitioned."
-  table_type    = "EXTERNAL_TABLE"
+moved {
+  from = aws_glue_catalog_table.malformed
+  to   = aws_glue_catalog_table.bronze["_malformed"]
+}
 
-  parameters = {
-    "EXTERNAL"       = "TRUE"
-    "classification" = "parquet"
-  }
-
-  storage_descriptor {
-    location      = "${local.bronze_uri}/_load_log/"
-    input_format  = local.parquet.input_format
-    output_format = local.parquet.output_format
-
-    ser_de_info {
-      name                  = "parquet"
-      serialization_library = local.parquet.serialization_library
-
-      parameters = {
-        "serialization.format" = "1"
-      }
-    }
-
-    dynamic "columns" {
-      for_each = local.bronze_load_log_columns
-
-      content {
-        name    = columns.value.name
-        type    = columns.value.type
-        comment = columns.value.comment
-      }
-    }
-  }
+moved {
+  from = aws_glue_catalog_table.load_log
+  to   = aws_glue_catalog_table.bronze["_load_log"]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -238,7 +197,7 @@ resource "aws_glue_crawler" "this" {
   # logs (never applies) schema differences, so Terraform stays the owner of every schema.
   catalog_target {
     database_name = aws_glue_catalog_database.this["bronze"].name
-    tables        = concat([for table in aws_glue_catalog_table.entity : table.name], [aws_glue_catalog_table.malformed.name])
+    tables        = [for table in concat(keys(local.bronze_entity_columns), ["_malformed"]) : aws_glue_catalog_table.bronze[table].name]
   }
 
   schema_change_policy {
@@ -274,13 +233,13 @@ resource "aws_glue_data_catalog_encryption_settings" "this" {
 
   data_catalog_encryption_settings {
     connection_password_encryption {
-      aws_kms_key_id                       = var.kms_key_arn
+      aws_kms_key_id                       = var.lake.kms_key_arn
       return_connection_password_encrypted = true
     }
 
     encryption_at_rest {
       catalog_encryption_mode = "SSE-KMS"
-      sse_aws_kms_key_id      = var.kms_key_arn
+      sse_aws_kms_key_id      = var.lake.kms_key_arn
     }
   }
 }

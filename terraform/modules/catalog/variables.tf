@@ -3,24 +3,12 @@ variable "name_prefix" {
   description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
-variable "lake_bucket_name" {
-  type        = string
-  description = "Name of the lake bucket; bronze tables point at s3://<lake_bucket_name>/bronze/."
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_name))
-    error_message = "lake_bucket_name must be a valid S3 bucket name."
-  }
-}
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the lake KMS key; encrypts the Data Catalog metadata when encrypt_data_catalog is true."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
-  }
+variable "lake" {
+  type = object({
+    bucket_name = string
+    kms_key_arn = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): the databases' locations are zones of the lake bucket; the lake key encrypts the Data Catalog."
 }
 
 variable "projection_start_date" {

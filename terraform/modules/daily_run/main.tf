@@ -63,7 +63,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = var.kms_key_arn
+    kms_key         = var.lake.kms_key_arn
   }
 }
 
@@ -82,7 +82,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
 resource "aws_cloudwatch_log_group" "build" {
   name              = "/aws/codebuild/${local.project_name}"
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  kms_key_id        = var.lake.kms_key_arn
 }
 
 resource "aws_codebuild_project" "this" {
@@ -90,7 +90,7 @@ resource "aws_codebuild_project" "this" {
   description    = "finlake: finlake build --target prod (dbt-athena) in the image of deploy/dbt/Dockerfile."
   service_role   = module.build_role.arn
   build_timeout  = var.build_timeout_minutes
-  encryption_key = var.kms_key_arn
+  encryption_key = var.lake.kms_key_arn
 
   source {
     type      = "NO_SOURCE"
@@ -166,7 +166,7 @@ data "aws_iam_policy_document" "build" {
   statement {
     sid       = "UseLakeKeyForImageSecretAndLogs"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
+    resources = [var.lake.kms_key_arn]
   }
 
   statement {
@@ -204,7 +204,7 @@ module "state_machine" {
     expression  = var.schedule_expression
     description = "Starts the finlake daily run."
   }
-  kms_key_arn              = var.kms_key_arn
+  kms_key_arn              = var.lake.kms_key_arn
   log_retention_days       = var.log_retention_days
   permissions_boundary_arn = var.permissions_boundary_arn
 }

@@ -89,9 +89,11 @@ variable "alerts" {
   description = "The alerting module's topic (failure notices go there) and its key, and the event that runs the alert rules (its output build_succeeded_event)."
 }
 
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the lake's KMS key: the state machine's definition and history, the logs, the build's artefacts and the image repository are encrypted with it."
+variable "lake" {
+  type = object({
+    kms_key_arn = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): the lake key encrypts the dbt image repository, the build's logs and the state machine."
 }
 
 variable "log_retention_days" {

@@ -81,7 +81,7 @@ module "state_machine" {
     expression  = var.schedule_expression
     description = "Starts the Iceberg maintenance of the incremental tables."
   }
-  kms_key_arn              = var.kms_key_arn
+  kms_key_arn              = var.lake.kms_key_arn
   log_retention_days       = var.log_retention_days
   permissions_boundary_arn = var.permissions_boundary_arn
 }
@@ -111,7 +111,7 @@ data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "ListTheZone"
     actions   = ["s3:ListBucket"]
-    resources = [var.lake_bucket_arn]
+    resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -124,7 +124,7 @@ data "aws_iam_policy_document" "state_machine" {
     # OPTIMIZE writes the compacted files; VACUUM deletes the expired ones.
     sid       = "RewriteTheZone"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.lake_bucket_arn}/${var.zone_prefix}*"]
+    resources = ["${var.lake.bucket_arn}/${var.zone_prefix}*"]
   }
 }
 

@@ -15,12 +15,7 @@ variable "tables" {
 
 variable "database_name" {
   type        = string
-  description = "The Glue database the statements run in (the silver database of the catalog module); the state machine's role may change the tables of var.tables only, in their own databases."
-
-  validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
-    error_message = "database_name must be a Glue database name (lowercase letters, digits, underscores)."
-  }
+  description = "The Glue database the statements run in (the silver database of the catalog module, whose output database_names checks it); the state machine's role may change the tables of var.tables only, in their own databases."
 }
 
 variable "zone_prefix" {
@@ -57,24 +52,12 @@ variable "workgroup" {
   description = "The Athena workgroup the statements run in (the dbt workgroup of the query_workgroup module)."
 }
 
-variable "lake_bucket_arn" {
-  type        = string
-  description = "ARN of the lake bucket."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_arn))
-    error_message = "lake_bucket_arn must be the ARN of an S3 bucket."
-  }
-}
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the lake KMS key: the tables' files, the encrypted Data Catalog, query results and this module's logs are encrypted with it."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key."
-  }
+variable "lake" {
+  type = object({
+    bucket_arn  = string
+    kms_key_arn = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): the maintained zone is a prefix of the lake bucket; the lake key encrypts the state machine and its logs."
 }
 
 variable "log_retention_days" {

@@ -29,8 +29,8 @@ locals {
 
   job_arguments = {
     "--job-language"                     = "python"
-    "--landing_uri"                      = "s3://${var.lake_bucket_name}/landing"
-    "--bronze_uri"                       = "s3://${var.lake_bucket_name}/bronze"
+    "--landing_uri"                      = "s3://${var.lake.bucket_name}/landing"
+    "--bronze_uri"                       = "s3://${var.lake.bucket_name}/bronze"
     "--extra-py-files"                   = "s3://${aws_s3_object.package.bucket}/${aws_s3_object.package.key}"
     "--job-bookmark-option"              = "job-bookmark-disable"
     "--enable-metrics"                   = "true"
@@ -61,23 +61,23 @@ data "archive_file" "package" {
 }
 
 resource "aws_s3_object" "script" {
-  bucket                 = var.lake_bucket_name
+  bucket                 = var.lake.bucket_name
   key                    = "${local.script_prefix}/glue_job.py"
   source                 = "${local.repo_root}/ingestion/glue_job.py"
   source_hash            = filesha256("${local.repo_root}/ingestion/glue_job.py")
   content_type           = "text/x-python"
   server_side_encryption = "aws:kms"
-  kms_key_id             = var.kms_key_arn
+  kms_key_id             = var.lake.kms_key_arn
 }
 
 resource "aws_s3_object" "package" {
-  bucket                 = var.lake_bucket_name
+  bucket                 = var.lake.bucket_name
   key                    = "${local.script_prefix}/finlake-packages.zip"
   source                 = data.archive_file.package.output_path
   source_hash            = local.package_hash
   content_type           = "application/zip"
   server_side_encryption = "aws:kms"
-  kms_key_id             = var.kms_key_arn
+  kms_key_id             = var.lake.kms_key_arn
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -90,17 +90,17 @@ resource "aws_glue_security_configuration" "this" {
   encryption_configuration {
     cloudwatch_encryption {
       cloudwatch_encryption_mode = "SSE-KMS"
-      kms_key_arn                = var.kms_key_arn
+      kms_key_arn                = var.lake.kms_key_arn
     }
 
     job_bookmarks_encryption {
       job_bookmarks_encryption_mode = "CSE-KMS"
-      kms_key_arn                   = var.kms_key_arn
+      kms_key_arn                   = var.lake.kms_key_arn
     }
 
     s3_encryption {
       s3_encryption_mode = "SSE-KMS"
-      kms_key_arn        = var.kms_key_arn
+      kms_key_arn        = var.lake.kms_key_arn
     }
   }
 }
@@ -110,7 +110,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
   name              = each.value
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  kms_key_id        = var.lake.kms_key_arn
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ resource "aws_secretsmanager_secret" "this" {
   #checkov:skip=CKV2_AWS_57:Rotating an HMAC tokenisation key changes every token (joins across loads break); rotation is a planned re-tokenisation, not a schedule.
   name        = "${var.name_prefix}-pii-key"
   description = "Tokenisation key (hex, 32 bytes) for personal data; read only by the ingestion job."
-  kms_key_id  = var.kms_key_arn
+  kms_key_id  = var.lake.kms_key_arn
 }
 
 data "aws_iam_policy_document" "pii_key" {
@@ -188,7 +188,7 @@ data "aws_iam_policy_document" "pii_key" {
     sid       = "DecryptTheSecret"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
+    resources = [var.lake.kms_key_arn]
 
     condition {
       test     = "StringEquals"

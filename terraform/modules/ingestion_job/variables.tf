@@ -3,24 +3,12 @@ variable "name_prefix" {
   description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
 }
 
-variable "lake_bucket_name" {
-  type        = string
-  description = "Name of the lake bucket: the job reads s3://<lake>/landing, writes s3://<lake>/bronze, and its code is uploaded under scripts/ingestion/."
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_bucket_name))
-    error_message = "lake_bucket_name must be a valid S3 bucket name."
-  }
-}
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the lake KMS key: encrypts the uploaded code, and (through the Glue security configuration) the job's S3 output, CloudWatch logs and bookmarks."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
-  }
+variable "lake" {
+  type = object({
+    bucket_name = string
+    kms_key_arn = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): the job reads landing/ and writes bronze/ of the lake bucket, its code lives under scripts/ingestion/; the lake key encrypts its logs, bookmarks and output."
 }
 
 variable "role_arn" {

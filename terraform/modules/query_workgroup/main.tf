@@ -6,7 +6,7 @@ data "aws_caller_identity" "current" {}
 
 locals {
   results_prefix  = "${var.purpose}/"
-  output_location = "s3://${var.results_bucket_name}/${local.results_prefix}"
+  output_location = "s3://${var.lake.results_bucket_name}/${local.results_prefix}"
 }
 
 resource "aws_athena_workgroup" "this" {
@@ -30,7 +30,7 @@ resource "aws_athena_workgroup" "this" {
 
       encryption_configuration {
         encryption_option = "SSE_KMS"
-        kms_key_arn       = var.kms_key_arn
+        kms_key_arn       = var.lake.kms_key_arn
       }
 
       acl_configuration {

@@ -13,24 +13,12 @@ variable "purpose" {
   }
 }
 
-variable "results_bucket_name" {
-  type        = string
-  description = "Name of the Athena results bucket; results go to s3://<results_bucket_name>/<purpose>/."
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_name))
-    error_message = "results_bucket_name must be a valid S3 bucket name."
-  }
-}
-
-variable "kms_key_arn" {
-  type        = string
-  description = "ARN of the KMS key that encrypts query results (SSE_KMS)."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key (arn:<partition>:kms:<region>:<account>:key/<id>)."
-  }
+variable "lake" {
+  type = object({
+    results_bucket_name = string
+    kms_key_arn         = string
+  })
+  description = "The lake (lake_storage's output lake, checked there): the workgroup writes its results under its own prefix of the results bucket, encrypted with the lake key."
 }
 
 variable "bytes_scanned_cutoff_per_query" {
