@@ -68,34 +68,29 @@ probabilities as (
         on summary.customer_id = scores.customer_id
 ),
 
-final as (
+assessed as (
     select
-        cast(summary.customer_id as varchar) as customer_id,
-        cast(customers.credit_score_band as varchar) as credit_score_band,
-        cast(customers.age_band as varchar) as age_band,
-        cast(customers.region as varchar) as region,
-        cast(summary.loan_count as bigint) as loan_count,
-        cast(summary.outstanding_loan_principal as decimal(18, 2)) as outstanding_loan_principal,
-        cast(summary.credit_utilisation as double) as credit_utilisation,
-        cast(summary.worst_days_past_due as bigint) as worst_days_past_due,
-        cast(summary.is_in_arrears as boolean) as is_in_arrears,
-        cast(probabilities.probability_of_default as double) as probability_of_default,
-        cast(probabilities.risk_band as varchar) as risk_band,
-        cast(
-            probabilities.probability_of_default * coalesce(exposures.loss_if_default, 0) as decimal(18, 2)
-        ) as expected_loss_12m,
-        cast(scores.model_version as varchar) as model_version,
-        cast(scores.observation_date as date) as scored_as_of,
-        cast(probabilities.probability_source as varchar) as probability_source,
-        cast(probabilities.default_date as date) as default_date,
-        cast(coalesce(exposures.exposure_at_default, 0) as decimal(18, 2)) as exposure_at_default,
-        cast(coalesce(exposures.loss_if_default, 0) as decimal(18, 2)) as loss_given_default_amount,
-        cast(case when probabilities.probability_source = 'model' then scores.reason_1 end as varchar)
-            as reason_1,
-        cast(case when probabilities.probability_source = 'model' then scores.reason_2 end as varchar)
-            as reason_2,
-        cast(case when probabilities.probability_source = 'model' then scores.reason_3 end as varchar)
-            as reason_3
+        summary.customer_id,
+        customers.credit_score_band,
+        customers.age_band,
+        customers.region,
+        summary.loan_count,
+        summary.outstanding_loan_principal,
+        summary.credit_utilisation,
+        summary.worst_days_past_due,
+        summary.is_in_arrears,
+        probabilities.probability_of_default,
+        probabilities.risk_band,
+        probabilities.probability_of_default * coalesce(exposures.loss_if_default, 0) as expected_loss_12m,
+        scores.model_version,
+        scores.observation_date as scored_as_of,
+        probabilities.probability_source,
+        probabilities.default_date,
+        coalesce(exposures.exposure_at_default, 0) as exposure_at_default,
+        coalesce(exposures.loss_if_default, 0) as loss_given_default_amount,
+        case when probabilities.probability_source = 'model' then scores.reason_1 end as reason_1,
+        case when probabilities.probability_source = 'model' then scores.reason_2 end as reason_2,
+        case when probabilities.probability_source = 'model' then scores.reason_3 end as reason_3
     from summary
     inner join customers
         on summary.customer_id = customers.customer_id
@@ -105,6 +100,8 @@ final as (
         on summary.customer_id = scores.customer_id
     left join exposures
         on summary.customer_id = exposures.customer_id
-)
+),
+
+final as ({{ finlake.declared_select('assessed') }})
 
 select * from final
