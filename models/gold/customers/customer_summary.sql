@@ -61,14 +61,10 @@ summarised as (
         coalesce(loans.worst_days_past_due, 0) as worst_days_past_due,
         coalesce(loans.is_in_arrears, false) as is_in_arrears
     from customers
-    left join balances
-        on customers.customer_id = balances.customer_id
-    left join activity
-        on customers.customer_id = activity.customer_id
-    left join categories
-        on customers.customer_id = categories.customer_id
-    left join loans
-        on customers.customer_id = loans.customer_id
+    {% for part in ['balances', 'activity', 'categories', 'loans'] %}
+    left join {{ part }}
+        on customers.customer_id = {{ part }}.customer_id
+    {% endfor %}
     cross join reach
 ),
 

@@ -8,13 +8,7 @@ with
 
 customers as (select * from {{ ref('dim_customers') }}),
 
-summary as (
-    select
-        customer_id,
-        is_in_arrears,
-        international_share_365d
-    from {{ ref('customer_summary') }}
-),
+summary as (select * from {{ ref('customer_summary') }}),
 
 products as (select * from {{ ref('product_catalogue') }}),
 

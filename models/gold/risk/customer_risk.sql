@@ -12,14 +12,7 @@ with
 
 summary as (select * from {{ ref('customer_summary') }}),
 
-customers as (
-    select
-        customer_id,
-        credit_score_band,
-        age_band,
-        region
-    from {{ ref('dim_customers') }}
-),
+customers as (select * from {{ ref('dim_customers') }}),
 
 scores as (select * from {{ ref('stg_customer_default_scores') }}),
 

@@ -77,18 +77,11 @@ joined as (
             coalesce(cashflow.cashflow_known_date, cast('1900-01-01' as date))
         ) as feature_data_max_date
     from population
-    left join profile
-        on population.customer_id = profile.customer_id
-        and population.observation_date = profile.observation_date
-    left join loans
-        on population.customer_id = loans.customer_id
-        and population.observation_date = loans.observation_date
-    left join repayment
-        on population.customer_id = repayment.customer_id
-        and population.observation_date = repayment.observation_date
-    left join cashflow
-        on population.customer_id = cashflow.customer_id
-        and population.observation_date = cashflow.observation_date
+    {% for features in ['profile', 'loans', 'repayment', 'cashflow'] %}
+    left join {{ features }}
+        on population.customer_id = {{ features }}.customer_id
+        and population.observation_date = {{ features }}.observation_date
+    {% endfor %}
 ),
 
 final as ({{ finlake.declared_select('joined') }})
