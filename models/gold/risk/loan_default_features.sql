@@ -7,17 +7,17 @@
     recomputes the repayment features from the instalment records as known at the date, and
     tests/warehouse/test_point_in_time.py rebuilds the features on a lake cut at the date. -#}
 
+{#- The feature models, each one row per (customer_id, observation_date) of the population. -#}
+{%- set feature_models = ['profile', 'loans', 'repayment', 'cashflow'] %}
+
 with
 
 population as (select * from {{ ref('int_features__population') }}),
 
-profile as (select * from {{ ref('int_features__profile') }}),
+{% for features in feature_models -%}
+{{ features }} as (select * from {{ ref('int_features__' ~ features) }}),
 
-loans as (select * from {{ ref('int_features__loans') }}),
-
-repayment as (select * from {{ ref('int_features__repayment') }}),
-
-cashflow as (select * from {{ ref('int_features__cashflow') }}),
+{% endfor -%}
 
 joined as (
     select
@@ -77,7 +77,7 @@ joined as (
             coalesce(cashflow.cashflow_known_date, cast('1900-01-01' as date))
         ) as feature_data_max_date
     from population
-    {% for features in ['profile', 'loans', 'repayment', 'cashflow'] %}
+    {% for features in feature_models %}
     left join {{ features }}
         on population.customer_id = {{ features }}.customer_id
         and population.observation_date = {{ features }}.observation_date
