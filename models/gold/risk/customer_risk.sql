@@ -38,30 +38,7 @@ exposures as (
     group by customer_id
 ),
 
-probabilities as (
-    select
-        summary.customer_id,
-        defaulted.default_date,
-        case
-            when defaulted.customer_id is not null then 1.0
-            else scores.probability_of_default
-        end as probability_of_default,
-        case
-            when defaulted.customer_id is not null then 'defaulted'
-            when scores.probability_of_default is not null then 'model'
-        end as probability_source,
-        case
-            when defaulted.customer_id is not null then 'defaulted'
-            else coalesce(scores.risk_band, 'unscored')
-        end as risk_band
-    from summary
-    left join defaulted
-        on summary.customer_id = defaulted.customer_id
-    left join scores
-        on summary.customer_id = scores.customer_id
-),
-
-assessed as (
+joined as (
     select
         summary.customer_id,
         customers.credit_score_band,
@@ -72,27 +49,45 @@ assessed as (
         summary.credit_utilisation,
         summary.worst_days_past_due,
         summary.is_in_arrears,
-        probabilities.probability_of_default,
-        probabilities.risk_band,
-        probabilities.probability_of_default * coalesce(exposures.loss_if_default, 0) as expected_loss_12m,
+        defaulted.customer_id is not null as is_defaulted,
+        defaulted.default_date,
+        scores.probability_of_default as model_probability,
+        scores.risk_band as model_risk_band,
         scores.model_version,
         scores.observation_date as scored_as_of,
-        probabilities.probability_source,
-        probabilities.default_date,
+        scores.reason_1 as model_reason_1,
+        scores.reason_2 as model_reason_2,
+        scores.reason_3 as model_reason_3,
         coalesce(exposures.exposure_at_default, 0) as exposure_at_default,
-        coalesce(exposures.loss_if_default, 0) as loss_given_default_amount,
-        case when probabilities.probability_source = 'model' then scores.reason_1 end as reason_1,
-        case when probabilities.probability_source = 'model' then scores.reason_2 end as reason_2,
-        case when probabilities.probability_source = 'model' then scores.reason_3 end as reason_3
+        coalesce(exposures.loss_if_default, 0) as loss_given_default_amount
     from summary
-    inner join customers
-        on summary.customer_id = customers.customer_id
-    inner join probabilities
-        on summary.customer_id = probabilities.customer_id
-    left join scores
-        on summary.customer_id = scores.customer_id
-    left join exposures
-        on summary.customer_id = exposures.customer_id
+    {% for part in ['customers', 'defaulted', 'scores', 'exposures'] %}
+    left join {{ part }}
+        on summary.customer_id = {{ part }}.customer_id
+    {% endfor %}
+),
+
+probabilities as (
+    select
+        *,
+        case when is_defaulted then 1.0 else model_probability end as probability_of_default,
+        case
+            when is_defaulted then 'defaulted'
+            when model_probability is not null then 'model'
+        end as probability_source,
+        case when is_defaulted then 'defaulted' else coalesce(model_risk_band, 'unscored') end as risk_band
+    from joined
+),
+
+assessed as (
+    select
+        *,
+        -- The model's reasons stand only beside the model's probability.
+        {%- for n in [1, 2, 3] %}
+        case when probability_source = 'model' then model_reason_{{ n }} end as reason_{{ n }},
+        {%- endfor %}
+        probability_of_default * loss_given_default_amount as expected_loss_12m
+    from probabilities
 ),
 
 final as ({{ finlake.declared_select('assessed') }})
