@@ -29,11 +29,11 @@ def test_duckdb_constructs_and_a_hive_table_fail_the_athena_check(tmp_path):
         "upper(currency) as currency,",
         "regexp_matches(currency, '^[A-Z]{3}$') as currency,",
     )
-    dim = project / "models/gold/core/dim_accounts.sql"
+    dim = project / "models/gold/core/dim_customers.sql"
     cast_line = _replace(
         dim,
-        "cast(accounts.is_open as boolean) as is_open,",
-        "accounts.is_open::boolean as is_open,",
+        "cast(extract(year from calendar.reporting_date) as integer)",
+        "extract(year from calendar.reporting_date)::integer",
     )
     loans = project / "models/silver/loans/stg_loans.sql"
     loans.write_text("{{ config(table_type='hive') }}\n" + loans.read_text())
@@ -50,7 +50,7 @@ def test_duckdb_constructs_and_a_hive_table_fail_the_athena_check(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     findings = [line for line in result.stdout.splitlines() if not line.startswith("athena-check:")]
     assert findings == [
-        f"models/gold/core/dim_accounts.sql:{cast_line} [dim_accounts] "
+        f"models/gold/core/dim_customers.sql:{cast_line} [dim_customers] "
         "`::` cast is DuckDB/PostgreSQL syntax; write cast(x as type)",
         f"models/silver/accounts/stg_accounts.sql:{function_line} [stg_accounts] "
         "regexp_matches() is not an Athena engine v3 function (DuckDB only; use finlake.regex_matches())",

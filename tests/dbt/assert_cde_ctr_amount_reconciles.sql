@@ -35,18 +35,10 @@ over_threshold as (
 ),
 
 final as (
-    select
-        coalesce(candidates.customer_id, over_threshold.customer_id) as customer_id,
-        coalesce(candidates.business_date, over_threshold.business_date) as business_date,
-        candidates.cash_in_amount as reported,
-        over_threshold.cash_in_amount as recomputed
-    from candidates
-    full outer join over_threshold
-        on candidates.customer_id = over_threshold.customer_id
-        and candidates.business_date = over_threshold.business_date
-        and candidates.currency = over_threshold.currency
-    where (candidates.is_cash_in_over_threshold or over_threshold.customer_id is not null)
-        and abs(coalesce(candidates.cash_in_amount, 0) - coalesce(over_threshold.cash_in_amount, 0)) >= 0.01
+    {{- finlake.amount_differences(
+        'candidates', 'over_threshold', ['customer_id', 'business_date', 'currency'], 'cash_in_amount',
+        rows='candidates.is_cash_in_over_threshold or over_threshold.customer_id is not null'
+    ) }}
 )
 
 select * from final

@@ -15,15 +15,7 @@ exposures as (
 ),
 
 final as (
-    select
-        coalesce(customer_risk.customer_id, exposures.customer_id) as customer_id,
-        customer_risk.exposure_at_default as reported,
-        exposures.exposure_at_default as recomputed
-    from customer_risk
-    full outer join exposures
-        on customer_risk.customer_id = exposures.customer_id
-    where abs(coalesce(customer_risk.exposure_at_default, 0) - coalesce(exposures.exposure_at_default, 0)) >= 0.01
-        or customer_risk.customer_id is null
+    {{- finlake.amount_differences('customer_risk', 'exposures', ['customer_id'], 'exposure_at_default') }}
 )
 
 select * from final

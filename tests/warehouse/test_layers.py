@@ -144,3 +144,50 @@ def test_a_filter_on_the_extract_date_prunes_bronze_through_the_1_to_1_view(tiny
             scanned = re.search(r"Scanning Files: (\d+)/(\d+)", plan)
             assert scanned, f"no file filter in the plan of stg_bronze__{entity}: {plan}"
             assert int(scanned[1]) < int(scanned[2]), f"{entity}: {scanned[0]}"
+
+
+# A mart's final CTE is the contract's select: `cast(<column> as <data_type>)` for each column of
+# its YAML, written by finlake.declared_select, so a gold column's type is declared once.
+CONTRACT_SELECT = re.compile(
+    r"final as \(\{\{ finlake\.declared_select\('\w+'\) \}\}\)\s*select \* from final\s*$"
+)
+# Contracted marts that still cast by hand: their folders (models/gold/fraud, models/gold/
+# regulatory) were being rewritten for incremental gold (issue 17) when the macro came; they move
+# to it after that work lands, and this set empties.
+CASTS_BY_HAND = {"fraud_alerts", "ctr_candidates", "structuring_suspicions"}
+
+
+def hand_written_final_selects(models: dict[str, dict]) -> list[str]:
+    """Contracted models whose SQL does not end with the contract's select."""
+    return sorted(
+        name
+        for name, node in models.items()
+        if node["config"]["contract"]["enforced"] and not CONTRACT_SELECT.search(node["raw_code"])
+    )
+
+
+def test_every_contracted_mart_selects_its_final_columns_from_the_contract(tiny_warehouse):
+    """Only the listed marts cast by hand; one that moves to the macro leaves the list."""
+    assert hand_written_final_selects(manifest_models(tiny_warehouse)) == sorted(CASTS_BY_HAND)
+
+
+def test_a_final_select_cast_by_hand_is_named(tiny_warehouse):
+    """The check above fails on a mart as written before the macro (dim_accounts at 5fb15c6)."""
+    models = json.loads(json.dumps(manifest_models(tiny_warehouse)))
+    models["dim_accounts"]["raw_code"] = (
+        "with accounts as (select * from {{ ref('stg_accounts') }}),\n\n"
+        "final as (\n    select\n        cast(accounts.account_id as varchar) as account_id\n"
+        "    from accounts\n)\n\nselect * from final\n"
+    )
+    assert hand_written_final_selects(models) == sorted(CASTS_BY_HAND | {"dim_accounts"})
+
+
+def test_the_final_select_casts_each_contract_column_to_its_type(tiny_warehouse):
+    """What declared_select compiled to on dev: the YAML's columns in order, each cast once."""
+    manifest = json.loads((tiny_warehouse.root / DEV_TARGET_PATH / "manifest.json").read_text())
+    node = manifest["nodes"]["model.finlake.dim_accounts"]
+    final = node["compiled_code"].split("final as (", 1)[1]
+    casts = re.findall(r"cast\((\w+) as ([^)]+\)?)\) as (\w+)", final)
+    assert [(c, t) for c, t, alias in casts if c == alias] == [
+        (c["name"], c["data_type"]) for c in node["columns"].values()
+    ]

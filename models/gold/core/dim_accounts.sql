@@ -8,29 +8,29 @@ calendar as (
     select max(reporting_date) as reporting_date from {{ ref('int_data_reach') }}
 ),
 
-final as (
+shaped as (
     select
-        cast(accounts.account_id as varchar) as account_id,
-        cast(accounts.customer_id as varchar) as customer_id,
-        cast(accounts.account_type as varchar) as account_type,
-        cast(accounts.currency as varchar) as currency,
-        cast(accounts.status as varchar) as status,
-        cast(accounts.is_open as boolean) as is_open,
-        cast(accounts.opened_date as date) as opened_date,
-        cast(accounts.closed_date as date) as closed_date,
-        cast(
-            {{ dbt.datediff('accounts.opened_date', 'calendar.reporting_date', 'month') }}
-            as bigint
-        ) as account_age_months,
-        cast(accounts.credit_limit as decimal(18, 2)) as credit_limit,
-        cast(accounts.current_balance as decimal(18, 2)) as current_balance,
+        accounts.account_id,
+        accounts.customer_id,
+        accounts.account_type,
+        accounts.currency,
+        accounts.status,
+        accounts.is_open,
+        accounts.opened_date,
+        accounts.closed_date,
+        {{ dbt.datediff('accounts.opened_date', 'calendar.reporting_date', 'month') }}
+            as account_age_months,
+        accounts.credit_limit,
+        accounts.current_balance,
         case
             when accounts.account_type = 'credit_card' and accounts.credit_limit > 0
                 then {{ finlake.safe_divide('accounts.current_balance', 'accounts.credit_limit') }}
         end as credit_utilisation,
-        cast(accounts.updated_at as date) as balance_date
+        accounts.updated_at as balance_date
     from accounts
     cross join calendar
-)
+),
+
+final as ({{ finlake.declared_select('shaped') }})
 
 select * from final

@@ -113,34 +113,34 @@ by_customer as (
     group by customer_id
 ),
 
-final as (
+summarised as (
     select
-        cast(by_customer.customer_id as varchar) as customer_id,
-        cast(by_customer.loan_count as bigint) as loan_count,
+        by_customer.customer_id,
+        by_customer.loan_count,
         {%- for status in ['current', 'delinquent', 'default', 'charged_off', 'paid_off'] %}
-        cast(by_customer.{{ status }}_loans as bigint) as {{ status }}_loans,
+        by_customer.{{ status }}_loans,
         {%- endfor %}
         {%- for loan_type in ['personal', 'auto', 'mortgage', 'student', 'small_business'] %}
-        cast(by_customer.{{ loan_type }}_loans as bigint) as {{ loan_type }}_loans,
+        by_customer.{{ loan_type }}_loans,
         {%- endfor %}
-        cast(by_customer.total_principal as decimal(18, 2)) as total_principal,
-        cast(by_customer.average_principal as decimal(18, 2)) as average_principal,
-        cast(by_customer.outstanding_principal as decimal(18, 2)) as outstanding_principal,
-        cast(coalesce(arrears_total.arrears_amount, 0) as decimal(18, 2)) as arrears_amount,
-        cast(coalesce(arrears.days_past_due_now, 0) as bigint) as days_past_due_now,
-        cast(coalesce(greatest(arrears.worst_days_past_due, 0), 0) as bigint) as worst_days_past_due,
-        cast(coalesce(arrears.instalments_due_12m, 0) as bigint) as instalments_due_12m,
+        by_customer.total_principal,
+        by_customer.average_principal,
+        by_customer.outstanding_principal,
+        coalesce(arrears_total.arrears_amount, 0) as arrears_amount,
+        coalesce(arrears.days_past_due_now, 0) as days_past_due_now,
+        coalesce(greatest(arrears.worst_days_past_due, 0), 0) as worst_days_past_due,
+        coalesce(arrears.instalments_due_12m, 0) as instalments_due_12m,
         {{ finlake.safe_divide('arrears.instalments_on_time_12m', 'arrears.instalments_due_12m') }}
             as on_time_payment_rate_12m,
-        cast(
-            coalesce(arrears.days_past_due_now, 0) > 0
-            or by_customer.delinquent_loans + by_customer.default_loans > 0 as boolean
-        ) as is_in_arrears
+        coalesce(arrears.days_past_due_now, 0) > 0
+        or by_customer.delinquent_loans + by_customer.default_loans > 0 as is_in_arrears
     from by_customer
     left join arrears
         on by_customer.customer_id = arrears.customer_id
     left join arrears_total
         on by_customer.customer_id = arrears_total.customer_id
-)
+),
+
+final as ({{ finlake.declared_select('summarised') }})
 
 select * from final

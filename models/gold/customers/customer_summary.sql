@@ -32,44 +32,42 @@ reach as (
     from {{ ref('int_data_reach') }}
 ),
 
-final as (
+summarised as (
     select
-        cast(customers.customer_id as varchar) as customer_id,
-        cast(customers.reporting_date as date) as reporting_date,
-        cast(reach.as_of_date as date) as as_of_date,
-        cast(reach.is_stale as boolean) as is_stale,
-        cast(customers.tenure_months as bigint) as tenure_months,
-        cast(coalesce(balances.open_account_count, 0) as bigint) as open_account_count,
-        cast(coalesce(balances.checking_balance, 0) as decimal(18, 2)) as checking_balance,
-        cast(coalesce(balances.savings_balance, 0) as decimal(18, 2)) as savings_balance,
-        cast(coalesce(balances.card_balance_owed, 0) as decimal(18, 2)) as card_balance_owed,
+        customers.customer_id,
+        customers.reporting_date,
+        reach.as_of_date,
+        reach.is_stale,
+        customers.tenure_months,
+        coalesce(balances.open_account_count, 0) as open_account_count,
+        coalesce(balances.checking_balance, 0) as checking_balance,
+        coalesce(balances.savings_balance, 0) as savings_balance,
+        coalesce(balances.card_balance_owed, 0) as card_balance_owed,
         {{ finlake.safe_divide('balances.card_balance_owed', 'balances.card_credit_limit') }} as credit_utilisation,
         {%- for days in [30, 90, 365] %}
-        cast(coalesce(activity.inflow_{{ days }}d, 0) as decimal(18, 2)) as inflow_{{ days }}d,
-        cast(coalesce(activity.outflow_{{ days }}d, 0) as decimal(18, 2)) as outflow_{{ days }}d,
-        cast(coalesce(activity.transaction_count_{{ days }}d, 0) as bigint) as transaction_count_{{ days }}d,
+        coalesce(activity.inflow_{{ days }}d, 0) as inflow_{{ days }}d,
+        coalesce(activity.outflow_{{ days }}d, 0) as outflow_{{ days }}d,
+        coalesce(activity.transaction_count_{{ days }}d, 0) as transaction_count_{{ days }}d,
         {%- endfor %}
-        cast(activity.average_purchase_365d as decimal(18, 2)) as average_purchase_365d,
-        cast(categories.top_spend_category_1 as varchar) as top_spend_category_1,
-        cast(categories.top_spend_category_2 as varchar) as top_spend_category_2,
-        cast(categories.top_spend_category_3 as varchar) as top_spend_category_3,
-        cast(activity.cash_share_365d as double) as cash_share_365d,
-        cast(activity.international_share_365d as double) as international_share_365d,
-        cast(coalesce(loans.loan_count, 0) as bigint) as loan_count,
-        cast(coalesce(loans.outstanding_principal, 0) as decimal(18, 2)) as outstanding_loan_principal,
-        cast(loans.on_time_payment_rate_12m as double) as on_time_payment_rate_12m,
-        cast(coalesce(loans.worst_days_past_due, 0) as bigint) as worst_days_past_due,
-        cast(coalesce(loans.is_in_arrears, false) as boolean) as is_in_arrears
+        activity.average_purchase_365d,
+        categories.top_spend_category_1,
+        categories.top_spend_category_2,
+        categories.top_spend_category_3,
+        activity.cash_share_365d,
+        activity.international_share_365d,
+        coalesce(loans.loan_count, 0) as loan_count,
+        coalesce(loans.outstanding_principal, 0) as outstanding_loan_principal,
+        loans.on_time_payment_rate_12m,
+        coalesce(loans.worst_days_past_due, 0) as worst_days_past_due,
+        coalesce(loans.is_in_arrears, false) as is_in_arrears
     from customers
-    left join balances
-        on customers.customer_id = balances.customer_id
-    left join activity
-        on customers.customer_id = activity.customer_id
-    left join categories
-        on customers.customer_id = categories.customer_id
-    left join loans
-        on customers.customer_id = loans.customer_id
+    {% for part in ['balances', 'activity', 'categories', 'loans'] %}
+    left join {{ part }}
+        on customers.customer_id = {{ part }}.customer_id
+    {% endfor %}
     cross join reach
-)
+),
+
+final as ({{ finlake.declared_select('summarised') }})
 
 select * from final

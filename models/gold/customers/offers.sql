@@ -8,13 +8,7 @@ with
 
 customers as (select * from {{ ref('dim_customers') }}),
 
-summary as (
-    select
-        customer_id,
-        is_in_arrears,
-        international_share_365d
-    from {{ ref('customer_summary') }}
-),
+summary as (select * from {{ ref('customer_summary') }}),
 
 products as (select * from {{ ref('product_catalogue') }}),
 
@@ -96,22 +90,24 @@ ranked as (
     from eligible
 ),
 
-final as (
+offered as (
     select
-        cast(customer_id as varchar) as customer_id,
-        cast(segment as varchar) as segment,
-        cast(product_id as varchar) as product_id,
-        cast(product_name as varchar) as product_name,
-        cast(product_family as varchar) as product_family,
-        cast(is_credit as boolean) as is_credit_product,
-        cast(case
+        customer_id,
+        segment,
+        product_id,
+        product_name,
+        product_family,
+        is_credit as is_credit_product,
+        case
             when segment = 'in_arrears' then 'In arrears: a repayment review before any new credit.'
             when product_id = 'P04' then 'Affluent with international spend: travel rewards without foreign fees.'
             else 'Best fit for the ' || replace(segment, '_', ' ') || ' segment among products not yet held.'
-        end as varchar) as offer_reason,
-        cast(effective_priority as integer) as priority
+        end as offer_reason,
+        effective_priority as priority
     from ranked
     where offer_rank = 1
-)
+),
+
+final as ({{ finlake.declared_select('offered') }})
 
 select * from final

@@ -88,14 +88,7 @@ sums as (
     group by customer_id, observation_date
 ),
 
-coverage as (
-    select
-        population.customer_id,
-        population.observation_date,
-        {{- finlake.window_coverage('transactions', windows) }}
-    from population
-    cross join reach
-),
+coverage as ({{ finlake.window_coverage('transactions', windows) }}),
 
 final as (
     select

@@ -13,14 +13,15 @@ calendar as (
 
 instalments as (
     select
-        min(due_date) as first_due_date,
+        -- Instalments fall due monthly: their history starts with the first month one is due.
+        {{ finlake.month_start('min(due_date)') }} as history_start,
         max(greatest(due_date, coalesce(payment_date, due_date))) as last_event_date
     from {{ ref('stg_loan_payments') }}
 ),
 
 transactions as (
     select
-        min(transaction_date) as first_event_date,
+        min(transaction_date) as history_start,
         max(transaction_date) as last_event_date
     from {{ ref('stg_transactions') }}
     where status in ('posted', 'pending')
@@ -29,22 +30,12 @@ transactions as (
 final as (
     select
         calendar.reporting_date,
-        {{ finlake.month_start('instalments.first_due_date') }} as instalments_history_start,
+        instalments.history_start as instalments_history_start,
         instalments.last_event_date as instalments_last_event_date,
-        case
-            when instalments.last_event_date
-                >= {{ finlake.add_days('calendar.reporting_date', -var('data_reach_staleness_days')) }}
-                then calendar.reporting_date
-            else instalments.last_event_date
-        end as instalments_reach_date,
-        transactions.first_event_date as transactions_history_start,
+        {{ finlake.reach_date('instalments') }} as instalments_reach_date,
+        transactions.history_start as transactions_history_start,
         transactions.last_event_date as transactions_last_event_date,
-        case
-            when transactions.last_event_date
-                >= {{ finlake.add_days('calendar.reporting_date', -var('data_reach_staleness_days')) }}
-                then calendar.reporting_date
-            else transactions.last_event_date
-        end as transactions_reach_date
+        {{ finlake.reach_date('transactions') }} as transactions_reach_date
     from calendar
     cross join instalments
     cross join transactions

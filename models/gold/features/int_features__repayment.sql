@@ -105,15 +105,7 @@ counted as (
     group by customer_id, observation_date
 ),
 
-coverage as (
-    select
-        population.customer_id,
-        population.observation_date,
-        {{- finlake.window_coverage('instalments', windows) }},
-        {{ finlake.data_reached('instalments') }} as is_reached
-    from population
-    cross join reach
-),
+coverage as ({{ finlake.window_coverage('instalments', windows) }}),
 
 final as (
     select

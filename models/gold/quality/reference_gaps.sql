@@ -43,21 +43,21 @@ unioned as (
     {%- endfor %}
 ),
 
-final as (
+explained as (
     select
-        cast(entity as varchar) as entity,
-        cast(source_column as varchar) as source_column,
-        cast(delivered_value as varchar) as delivered_value,
-        cast(seed_name as varchar) as seed_name,
-        cast(silver_rows as bigint) as silver_rows,
-        cast(silver_rows > {{ var('reference_gap_error_rows') }} as boolean) as is_over_error_threshold,
-        cast(
-            entity || '.' || source_column || ' value ''' || delivered_value || ''' ('
-            || cast(silver_rows as varchar) || ' rows) is not in seeds/' || seed_name
-            || '.csv; the rows are kept. If it is ' || expected || ', add a row for it to seeds/'
-            || seed_name || '.csv and rebuild.' as varchar
-        ) as message
+        entity,
+        source_column,
+        delivered_value,
+        seed_name,
+        silver_rows,
+        silver_rows > {{ var('reference_gap_error_rows') }} as is_over_error_threshold,
+        entity || '.' || source_column || ' value ''' || delivered_value || ''' ('
+        || cast(silver_rows as varchar) || ' rows) is not in seeds/' || seed_name
+        || '.csv; the rows are kept. If it is ' || expected || ', add a row for it to seeds/'
+        || seed_name || '.csv and rebuild.' as message
     from unioned
-)
+),
+
+final as ({{ finlake.declared_select('explained') }})
 
 select * from final

@@ -12,14 +12,7 @@ with
 
 summary as (select * from {{ ref('customer_summary') }}),
 
-customers as (
-    select
-        customer_id,
-        credit_score_band,
-        age_band,
-        region
-    from {{ ref('dim_customers') }}
-),
+customers as (select * from {{ ref('dim_customers') }}),
 
 scores as (select * from {{ ref('stg_customer_default_scores') }}),
 
@@ -45,66 +38,58 @@ exposures as (
     group by customer_id
 ),
 
-probabilities as (
+joined as (
     select
         summary.customer_id,
+        customers.credit_score_band,
+        customers.age_band,
+        customers.region,
+        summary.loan_count,
+        summary.outstanding_loan_principal,
+        summary.credit_utilisation,
+        summary.worst_days_past_due,
+        summary.is_in_arrears,
+        defaulted.customer_id is not null as is_defaulted,
         defaulted.default_date,
-        case
-            when defaulted.customer_id is not null then 1.0
-            else scores.probability_of_default
-        end as probability_of_default,
-        case
-            when defaulted.customer_id is not null then 'defaulted'
-            when scores.probability_of_default is not null then 'model'
-        end as probability_source,
-        case
-            when defaulted.customer_id is not null then 'defaulted'
-            else coalesce(scores.risk_band, 'unscored')
-        end as risk_band
+        scores.probability_of_default as model_probability,
+        scores.risk_band as model_risk_band,
+        scores.model_version,
+        scores.observation_date as scored_as_of,
+        scores.reason_1 as model_reason_1,
+        scores.reason_2 as model_reason_2,
+        scores.reason_3 as model_reason_3,
+        coalesce(exposures.exposure_at_default, 0) as exposure_at_default,
+        coalesce(exposures.loss_if_default, 0) as loss_given_default_amount
     from summary
-    left join defaulted
-        on summary.customer_id = defaulted.customer_id
-    left join scores
-        on summary.customer_id = scores.customer_id
+    {% for part in ['customers', 'defaulted', 'scores', 'exposures'] %}
+    left join {{ part }}
+        on summary.customer_id = {{ part }}.customer_id
+    {% endfor %}
 ),
 
-final as (
+probabilities as (
     select
-        cast(summary.customer_id as varchar) as customer_id,
-        cast(customers.credit_score_band as varchar) as credit_score_band,
-        cast(customers.age_band as varchar) as age_band,
-        cast(customers.region as varchar) as region,
-        cast(summary.loan_count as bigint) as loan_count,
-        cast(summary.outstanding_loan_principal as decimal(18, 2)) as outstanding_loan_principal,
-        cast(summary.credit_utilisation as double) as credit_utilisation,
-        cast(summary.worst_days_past_due as bigint) as worst_days_past_due,
-        cast(summary.is_in_arrears as boolean) as is_in_arrears,
-        cast(probabilities.probability_of_default as double) as probability_of_default,
-        cast(probabilities.risk_band as varchar) as risk_band,
-        cast(
-            probabilities.probability_of_default * coalesce(exposures.loss_if_default, 0) as decimal(18, 2)
-        ) as expected_loss_12m,
-        cast(scores.model_version as varchar) as model_version,
-        cast(scores.observation_date as date) as scored_as_of,
-        cast(probabilities.probability_source as varchar) as probability_source,
-        cast(probabilities.default_date as date) as default_date,
-        cast(coalesce(exposures.exposure_at_default, 0) as decimal(18, 2)) as exposure_at_default,
-        cast(coalesce(exposures.loss_if_default, 0) as decimal(18, 2)) as loss_given_default_amount,
-        cast(case when probabilities.probability_source = 'model' then scores.reason_1 end as varchar)
-            as reason_1,
-        cast(case when probabilities.probability_source = 'model' then scores.reason_2 end as varchar)
-            as reason_2,
-        cast(case when probabilities.probability_source = 'model' then scores.reason_3 end as varchar)
-            as reason_3
-    from summary
-    inner join customers
-        on summary.customer_id = customers.customer_id
-    inner join probabilities
-        on summary.customer_id = probabilities.customer_id
-    left join scores
-        on summary.customer_id = scores.customer_id
-    left join exposures
-        on summary.customer_id = exposures.customer_id
-)
+        *,
+        case when is_defaulted then 1.0 else model_probability end as probability_of_default,
+        case
+            when is_defaulted then 'defaulted'
+            when model_probability is not null then 'model'
+        end as probability_source,
+        case when is_defaulted then 'defaulted' else coalesce(model_risk_band, 'unscored') end as risk_band
+    from joined
+),
+
+assessed as (
+    select
+        *,
+        -- The model's reasons stand only beside the model's probability.
+        {%- for n in [1, 2, 3] %}
+        case when probability_source = 'model' then model_reason_{{ n }} end as reason_{{ n }},
+        {%- endfor %}
+        probability_of_default * loss_given_default_amount as expected_loss_12m
+    from probabilities
+),
+
+final as ({{ finlake.declared_select('assessed') }})
 
 select * from final

@@ -5,23 +5,6 @@ with
 
 ledger as (select * from {{ source('bronze', 'load_log') }}),
 
-final as (
-    select
-        batch_id,
-        entity,
-        source_file,
-        file_checksum,
-        extract_date,
-        attempt,
-        status,
-        lines_read,
-        rows_written,
-        malformed_count,
-        reject_reason,
-        schema_drift,
-        started_at,
-        finished_at
-    from ledger
-)
+final as ({{ finlake.declared_select('ledger') }})
 
 select * from final

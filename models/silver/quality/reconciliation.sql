@@ -84,15 +84,11 @@ counted as (
         coalesce(bronze.superseded_rows, 0) as superseded_rows,
         coalesce(bronze.quarantined_rows, 0) as quarantined_rows
     from batches
-    left join ledger
-        on batches.batch_id = ledger.batch_id
-        and batches.entity = ledger.entity
-    left join bronze
-        on batches.batch_id = bronze.batch_id
-        and batches.entity = bronze.entity
-    left join silver
-        on batches.batch_id = silver.batch_id
-        and batches.entity = silver.entity
+    {% for counts in ['ledger', 'bronze', 'silver'] %}
+    left join {{ counts }}
+        on batches.batch_id = {{ counts }}.batch_id
+        and batches.entity = {{ counts }}.entity
+    {% endfor %}
 ),
 
 final as (

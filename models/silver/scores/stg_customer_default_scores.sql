@@ -4,18 +4,6 @@ with
 
 scores as (select * from {{ source('ml', 'customer_default_scores') }}),
 
-final as (
-    select
-        customer_id,
-        observation_date,
-        probability_of_default,
-        risk_band,
-        model_version,
-        scored_at,
-        reason_1,
-        reason_2,
-        reason_3
-    from scores
-)
+final as ({{ finlake.declared_select('scores') }})
 
 select * from final

@@ -4,17 +4,6 @@ with
 
 monitoring as (select * from {{ source('ml', 'model_monitoring') }}),
 
-final as (
-    select
-        observation_date,
-        measure,
-        subject,
-        row_count,
-        metric_value,
-        expected_value,
-        status,
-        model_version
-    from monitoring
-)
+final as ({{ finlake.declared_select('monitoring') }})
 
 select * from final
