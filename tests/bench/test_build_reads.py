@@ -89,6 +89,7 @@ def test_a_scan_of_one_partition_counts_its_bytes_not_the_others(partitions, tmp
     }
     assert counts["model.x.a_table"]["silver_rows"] == 55_000
     assert counts["model.x.contracted"]["silver_rows"] == 55_000
+    assert reads.rows_by_table("model.x.a_table") == {"main.a": 55_000}
     assert reads.total("bronze_bytes") == sum(c["bronze_bytes"] for c in counts.values())
 
 
