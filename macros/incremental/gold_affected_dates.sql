@@ -16,6 +16,9 @@
     build recomputes those dates again (recomputing a date is idempotent). No watermark yet (a
     first incremental run, or a lake built before this change): none, every date.
 
+    Limit: a correction that changes a transaction's date recomputes its new date only; the old
+    date keeps the superseded version until a full refresh (models/README.md).
+
     Both queries are run when the model runs and their result is written into the SQL as
     literals, so the scans prune: the transactions by `_loaded_at` (Iceberg file statistics on
     Trino and Athena, row-group zone maps on DuckDB), the model's own read by the dates.
