@@ -60,7 +60,28 @@ def worst_case_partitions(model: str, spec: str) -> int:
 
 
 def test_every_partitioned_model_is_found():
-    assert {m for m, _ in partitioned_models()} >= {"stg_transactions", "fraud_alerts"}
+    assert {m for m, _ in partitioned_models()} >= {
+        "stg_transactions",
+        "fraud_alerts",
+        "customer_daily_activity",
+    }
+
+
+def test_a_run_of_a_model_incremental_by_affected_dates_writes_no_more_than_a_first_build():
+    """Gold models incremental by affected dates (macros/incremental/gold_affected_dates.sql)
+    delete and append the affected dates' rows: a daily run writes the partitions of a day or
+    two, and the worst run (every date affected: an account whose customer changed) writes
+    what a first build writes, which the test above bounds for each partitioned one."""
+    found = {
+        path.stem: path
+        for path in (REPO / "models").rglob("*.sql")
+        if "incremental_by_affected_dates(" in path.read_text()
+    }
+    assert {"ctr_candidates", "customer_daily_activity"} <= set(found)
+    specs = dict(partitioned_models())
+    for model in found:
+        if model in specs:
+            assert worst_case_partitions(model, specs[model]) <= ATHENA_PARTITIONS_PER_WRITE
 
 
 @pytest.mark.parametrize(("model", "spec"), partitioned_models())

@@ -65,6 +65,12 @@ def test_a_scan_of_one_partition_counts_its_bytes_not_the_others(partitions, tmp
         run_through_dbt_duckdb(con, "select count(*) from range(10)", "model.x.no_files")
         run_through_dbt_duckdb(con, f"select * from {every}", "test.x.a_select")
         run_through_dbt_duckdb(con, "select sum(id) from a", "model.x.a_table")
+        # a model with an enforced contract: dbt-duckdb sends its create and insert at once
+        run_through_dbt_duckdb(
+            con,
+            "create table c (id bigint);\ninsert into c (id) (select id from a)",
+            "model.x.contracted",
+        )
     counts = reads.per_model()
     all_days = counts["model.x.all_days"]["bronze_bytes"]
     last_day = counts["model.x.last_day"]["bronze_bytes"]
@@ -82,6 +88,8 @@ def test_a_scan_of_one_partition_counts_its_bytes_not_the_others(partitions, tmp
         "statements": 1,
     }
     assert counts["model.x.a_table"]["silver_rows"] == 55_000
+    assert counts["model.x.contracted"]["silver_rows"] == 55_000
+    assert reads.rows_by_table("model.x.a_table") == {"main.a": 55_000}
     assert reads.total("bronze_bytes") == sum(c["bronze_bytes"] for c in counts.values())
 
 

@@ -196,3 +196,16 @@ def test_later_days_and_a_late_file_of_an_old_date_equal_a_full_rebuild(continue
     # by the later extract's version or wins, either way it was decided with its key's history
     assert sum(n for _, n in late) == 2, late
     assert equal_to_full_rebuild(lake, tmp_path) == {}
+
+
+@pytest.mark.slow
+def test_one_more_day_recomputes_only_the_new_dates_of_incremental_gold(continued):
+    """The gold models incremental by affected dates (models/README.md, Incremental gold) read
+    the new day's transactions and the master data, not the history: their counted silver rows
+    stay far below the rows of stg_transactions, which a full computation scans whole."""
+    lake, reads, _ = continued
+    with connect(lake) as con:
+        ((history,),) = rows(con, "select count(*) from silver.stg_transactions")
+    for model in ("ctr_candidates", "customer_daily_activity"):
+        counted = reads[f"model.finlake.{model}"]
+        assert 0 < counted["silver_rows"] < history / 4, (model, counted, history)

@@ -19,7 +19,38 @@ balances as (
     group by customer_id
 ),
 
-activity as (select * from {{ ref('int_customer_activity') }}),
+activity_calendar as (
+    -- the day the data reaches: activity windows end there
+    select max(as_of_date) as reporting_date from {{ ref('int_data_reach') }}
+),
+
+activity_days as (
+    -- the daily aggregate, not every transaction (models/README.md, Incremental gold)
+    select
+        daily.*,
+        {{ dbt.datediff('daily.activity_date', 'activity_calendar.reporting_date', 'day') }}
+            as age_days
+    from {{ ref('customer_daily_activity') }} as daily
+    cross join activity_calendar
+),
+
+activity as (
+    select
+        customer_id,
+        {%- for days in [30, 90, 365] %}
+        sum(case when age_days < {{ days }} then inflow_amount else 0 end) as inflow_{{ days }}d,
+        sum(case when age_days < {{ days }} then outflow_amount else 0 end) as outflow_{{ days }}d,
+        sum(case when age_days < {{ days }} then transaction_count else 0 end) as transaction_count_{{ days }}d,
+        {%- endfor %}
+        -- a mean amount, not a ratio: decimal division rounds as avg() does on every engine
+        sum(purchase_amount) / nullif(sum(purchase_count), 0) as average_purchase_365d,
+        {{ finlake.safe_divide('sum(cash_amount)', 'sum(total_amount)') }} as cash_share_365d,
+        {{ finlake.safe_divide('sum(international_purchase_count)', 'sum(purchase_count)') }}
+            as international_share_365d
+    from activity_days
+    where age_days < 365
+    group by customer_id
+),
 
 categories as (select * from {{ ref('int_customer_spend_categories') }}),
 

@@ -12,33 +12,7 @@ with
 
 transactions as (select * from {{ ref('stg_transactions') }}),
 
-accounts as (
-    select
-        account_id,
-        customer_id,
-        account_type
-    from {{ ref('stg_accounts') }}
-),
-
-customers as (
-    select
-        customer_id,
-        country,
-        state
-    from {{ ref('stg_customers') }}
-),
-
-offsets as (
-    select
-        customers.customer_id,
-        coalesce(zones.utc_offset_hours, countries.utc_offset_hours, 0) as utc_offset_hours
-    from customers
-    left join {{ ref('time_zones') }} as zones
-        on customers.country = zones.country_code
-        and customers.state = zones.state
-    left join {{ ref('country_reference') }} as countries
-        on customers.country = countries.country_code
-),
+context as (select * from {{ ref('int_account_context') }}),
 
 thresholds as (select * from {{ ref('currency_thresholds') }}),
 
@@ -48,13 +22,13 @@ final as (
     select
         transactions.transaction_id,
         transactions.account_id,
-        accounts.customer_id,
-        accounts.account_type,
-        customers.country as customer_country,
+        context.customer_id,
+        context.account_type,
+        context.customer_country,
         transactions.transaction_ts,
         transactions.transaction_date,
         {{ finlake.epoch_seconds('transactions.transaction_ts') }} as epoch_seconds,
-        extract(hour from {{ dbt.dateadd('hour', 'offsets.utc_offset_hours', 'transactions.transaction_ts') }})
+        extract(hour from {{ dbt.dateadd('hour', 'context.utc_offset_hours', 'transactions.transaction_ts') }})
             as local_hour,
         transactions.transaction_ts <> cast(transactions.transaction_date as {{ finlake.type_timestamp_us() }})
             as has_time_of_day,
@@ -72,12 +46,8 @@ final as (
         transactions.status,
         transactions.status in ('posted', 'pending') as is_money_moved
     from transactions
-    inner join accounts
-        on transactions.account_id = accounts.account_id
-    inner join customers
-        on accounts.customer_id = customers.customer_id
-    inner join offsets
-        on accounts.customer_id = offsets.customer_id
+    inner join context
+        on transactions.account_id = context.account_id
     left join thresholds
         on transactions.currency = thresholds.currency_code
     left join rates

@@ -2,7 +2,10 @@
     threshold of that currency (currency_thresholds seed): the candidates for a currency
     transaction report (cash deposits in, ATM withdrawals out, aggregated over all the
     customer's accounts in the currency as the rule requires). Cash in a currency without a
-    threshold is not judged. -#}
+    threshold is not judged. Incremental by affected dates (macros/incremental/
+    gold_affected_dates.sql): a run recomputes only the days whose transactions changed. -#}
+{{ finlake.incremental_by_affected_dates('business_date', ['customer_id', 'business_date', 'currency']) }}
+{%- set dates = finlake.gold_affected_dates() %}
 
 with
 
@@ -11,6 +14,7 @@ cash as (
     where is_money_moved
         and transaction_type in ('cash_deposit', 'atm_withdrawal')
         and ctr_threshold is not null
+        and {{ finlake.affected_dates_predicate('transaction_date', dates) }}
 ),
 
 daily as (
