@@ -30,6 +30,16 @@ locals {
     "stg_loan_payments",
     "stg_transactions",
   ]
+  incremental_gold_tables = [
+    "ctr_candidates",
+    "customer_daily_activity",
+    "int_gold_watermark",
+  ]
+  # Each layer's incremental tables in both of its write-audit-publish slots, <database>.<table>.
+  incremental_tables = concat(
+    [for pair in setproduct(["blue", "green"], local.incremental_silver_tables) : "${module.catalog.slot_database_names["silver__${pair[0]}"]}.${pair[1]}"],
+    [for pair in setproduct(["blue", "green"], local.incremental_gold_tables) : "${module.catalog.slot_database_names["gold__${pair[0]}"]}.${pair[1]}"],
+  )
   gib = 1024 * 1024 * 1024
 
   workgroup_scan_limit_gib = {
@@ -145,19 +155,17 @@ module "ingestion_job" {
   additional_python_modules = var.ingestion_additional_python_modules
 }
 
-# Iceberg maintenance of the incremental silver tables (compaction and snapshot expiry), the same
-# statements as `dbt run-operation iceberg_maintenance --target prod`, on a weekly schedule. The
-# tables live in silver's write-audit-publish slots (blue, then green; silver itself holds views).
+# Iceberg maintenance of the incremental silver and gold tables (compaction and snapshot expiry),
+# the same statements as `dbt run-operation iceberg_maintenance --target prod`, on a weekly
+# schedule. The tables live in their layer's write-audit-publish slots (blue, then green; silver
+# and gold themselves hold views).
 module "iceberg_maintenance" {
   source = "./modules/iceberg_maintenance"
 
-  name_prefix = local.name_prefix
-  tables = [
-    for pair in setproduct(["blue", "green"], local.incremental_silver_tables) :
-    "${module.catalog.slot_database_names["silver__${pair[0]}"]}.${pair[1]}"
-  ]
+  name_prefix   = local.name_prefix
+  tables        = local.incremental_tables
   database_name = module.catalog.database_names.silver
-  zone_prefix   = "silver/"
+  zone_prefixes = ["silver/", "gold/"]
   workgroup     = module.workgroup["dbt"]
   # The transformation role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json

@@ -485,12 +485,16 @@ def maintained(account, work, second_build):
     return {"done": done, "before": before, "rows": rows, "data_files": data_files, "sent": sent}
 
 
-def terraform_incremental_tables() -> list[str]:
-    """The tables the root module gives the maintenance schedule (local.incremental_silver_tables)."""
+def terraform_incremental_tables() -> dict[str, list[str]]:
+    """The tables the root module gives the maintenance schedule, by layer
+    (local.incremental_silver_tables and local.incremental_gold_tables)."""
     text = (REPO / "terraform" / "main.tf").read_text()
-    listed = re.search(r"incremental_silver_tables = \[(.*?)\]", text, re.S)
-    assert listed, "terraform/main.tf no longer defines local.incremental_silver_tables"
-    return re.findall(r'"([a-z0-9_]+)"', listed.group(1))
+    tables = {}
+    for layer in ("silver", "gold"):
+        listed = re.search(rf"incremental_{layer}_tables = \[(.*?)\]", text, re.S)
+        assert listed, f"terraform/main.tf no longer defines local.incremental_{layer}_tables"
+        tables[layer] = re.findall(r'"([a-z0-9_]+)"', listed.group(1))
+    return tables
 
 
 def scheduled_statements(tables: list[str], snapshot_age_days: int) -> list[str]:
@@ -539,17 +543,19 @@ def test_maintenance_compacts_the_incremental_tables_and_expires_their_snapshots
 
 def test_the_schedule_in_terraform_runs_the_statements_of_the_operation(account, maintained):
     """terraform/modules/iceberg_maintenance runs on a schedule what the dbt operation ran: the
-    incremental tables of both write-audit-publish slots (silver itself holds views)."""
+    incremental tables of silver and gold in both write-audit-publish slots of their layer (the
+    layers themselves hold views)."""
     assert maintained["done"].returncode == 0, failures(maintained["done"].stdout)
     maintenance = [
         s for s in maintained["sent"] if s.startswith(("alter table", "optimize", "vacuum"))
     ]
     tables = [s.split()[2] for s in maintenance if s.startswith("alter table")]
     assert sorted(tables) == sorted(
-        f"{account.names.slot_database('silver', slot)}.{t}"
+        f"{account.names.slot_database(layer, slot)}.{t}"
+        for layer, names in terraform_incremental_tables().items()
         for slot in ("blue", "green")
-        for t in terraform_incremental_tables()
-    ), "terraform/main.tf's incremental_silver_tables differs from dbt's incremental models"
+        for t in names
+    ), "terraform/main.tf's incremental_<layer>_tables differ from dbt's incremental models"
     assert maintenance == scheduled_statements(tables, 0)
 
 

@@ -98,5 +98,11 @@ def test_readers_of_gold_read_its_slots_and_write_none(access, role):
 def test_the_root_passes_the_slots_to_the_roles_and_the_maintenance(root):
     roles = root.module_calls["access_roles"]
     assert roles["slot_database_names"] == "${module.catalog.slot_database_names}"
-    tables = str(root.module_calls["iceberg_maintenance"]["tables"])
+    assert root.module_calls["iceberg_maintenance"]["tables"] == "${local.incremental_tables}"
+    tables = str(root.locals["incremental_tables"])
+    for layer in ("silver", "gold"):
+        # each layer's incremental tables in both of its slots
+        assert (
+            f"local.incremental_{layer}_tables" in tables and f'["{layer}__${{pair[0]}}"]' in tables
+        )
     assert "slot_database_names" in tables and '"blue", "green"' in tables

@@ -116,15 +116,15 @@ data "aws_iam_policy_document" "state_machine" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = [trimsuffix(var.zone_prefix, "/"), "${var.zone_prefix}*"]
+      values   = flatten([for prefix in var.zone_prefixes : [trimsuffix(prefix, "/"), "${prefix}*"]])
     }
   }
 
   statement {
     # OPTIMIZE writes the compacted files; VACUUM deletes the expired ones.
-    sid       = "RewriteTheZone"
+    sid       = "RewriteTheZones"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.lake.bucket_arn}/${var.zone_prefix}*"]
+    resources = [for prefix in var.zone_prefixes : "${var.lake.bucket_arn}/${prefix}*"]
   }
 }
 

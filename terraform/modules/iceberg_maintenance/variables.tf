@@ -5,7 +5,7 @@ variable "name_prefix" {
 
 variable "tables" {
   type        = list(string)
-  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (the root's local.incremental_silver_tables, in both write-audit-publish slots of silver: <silver>__blue and <silver>__green). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
+  description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (the root's local.incremental_tables, silver's and gold's, in both write-audit-publish slots of their layer: <silver>__blue, <silver>__green, <gold>__blue, <gold>__green). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
 
   validation {
     condition     = length(var.tables) > 0 && alltrue([for t in var.tables : can(regex("^[a-z0-9_]+\\.[a-z0-9_]+$", t))])
@@ -18,13 +18,13 @@ variable "database_name" {
   description = "The Glue database the statements run in (the silver database of the catalog module, whose output database_names checks it); the state machine's role may change the tables of var.tables only, in their own databases."
 }
 
-variable "zone_prefix" {
-  type        = string
-  description = "Key prefix of the lake zone the tables live in, with a trailing slash (silver/): OPTIMIZE writes and VACUUM deletes files there only."
+variable "zone_prefixes" {
+  type        = list(string)
+  description = "Key prefixes of the lake zones the tables live in, each with a trailing slash (silver/, gold/): OPTIMIZE writes and VACUUM deletes files there only."
 
   validation {
-    condition     = can(regex("^[a-z0-9_-]+/$", var.zone_prefix))
-    error_message = "zone_prefix must be one folder name with a trailing slash, e.g. silver/."
+    condition     = length(var.zone_prefixes) > 0 && alltrue([for prefix in var.zone_prefixes : can(regex("^[a-z0-9_-]+/$", prefix))])
+    error_message = "zone_prefixes must name at least one zone, each one folder name with a trailing slash, e.g. silver/."
   }
 }
 
