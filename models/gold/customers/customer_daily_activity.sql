@@ -33,19 +33,6 @@ daily as (
     group by customer_id, transaction_date
 ),
 
-final as (
-    select
-        cast(customer_id as varchar) as customer_id,
-        cast(activity_date as date) as activity_date,
-        cast(inflow_amount as decimal(18, 2)) as inflow_amount,
-        cast(outflow_amount as decimal(18, 2)) as outflow_amount,
-        cast(total_amount as decimal(18, 2)) as total_amount,
-        cast(transaction_count as bigint) as transaction_count,
-        cast(purchase_count as bigint) as purchase_count,
-        cast(purchase_amount as decimal(18, 2)) as purchase_amount,
-        cast(cash_amount as decimal(18, 2)) as cash_amount,
-        cast(international_purchase_count as bigint) as international_purchase_count
-    from daily
-)
+final as ({{ finlake.declared_select('daily') }})
 
 select * from final

@@ -31,21 +31,16 @@ daily as (
     group by customer_id, transaction_date, currency
 ),
 
-final as (
+candidates as (
     select
-        cast(customer_id as varchar) as customer_id,
-        cast(business_date as date) as business_date,
-        cast(currency as varchar) as currency,
-        cast(ctr_threshold as decimal(18, 2)) as ctr_threshold,
-        cast(cash_in_amount as decimal(18, 2)) as cash_in_amount,
-        cast(cash_out_amount as decimal(18, 2)) as cash_out_amount,
-        cast(transaction_count as bigint) as transaction_count,
-        cast(cash_in_amount > ctr_threshold as boolean) as is_cash_in_over_threshold,
-        cast(cash_out_amount > ctr_threshold as boolean) as is_cash_out_over_threshold,
-        cast(transaction_ids as varchar) as transaction_ids
+        *,
+        cash_in_amount > ctr_threshold as is_cash_in_over_threshold,
+        cash_out_amount > ctr_threshold as is_cash_out_over_threshold
     from daily
     where cash_in_amount > ctr_threshold
         or cash_out_amount > ctr_threshold
-)
+),
+
+final as ({{ finlake.declared_select('candidates') }})
 
 select * from final
