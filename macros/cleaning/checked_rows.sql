@@ -181,8 +181,9 @@ final as (
         where {{ finlake.scope_key(key) }} in (select scope_key from touched)
         order by 1
     {%- endset -%}
-    {%- set dates = run_query(query).columns[0].values() | list -%}
-    {%- if dates | length == 0 -%}{{ return('1 = 0') }}{%- endif -%}
+    {%- set found = run_query(query) -%}
+    {%- if found.rows | length == 0 -%}{{ return('1 = 0') }}{%- endif -%}
+    {%- set dates = found.columns[0].values() | list -%}
     {{ return("extract_date in (date '" ~ dates | join("', date '") ~ "')") }}
 {%- endmacro %}
 
