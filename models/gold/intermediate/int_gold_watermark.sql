@@ -19,22 +19,18 @@ with
 
 context as (select * from {{ ref('int_account_context') }}),
 
-{%- set incremental = is_incremental() %}
+{%- if is_incremental() %}
+
+present as (select * from {{ this }}),
 
 loaded as (
     select
         account_id,
         max(_loaded_at) as loaded_through
     from {{ ref('stg_transactions') }}
-    {%- if incremental %}
     where {{ finlake.changed_transactions_predicate(this, ref('int_account_context')) }}
-    {%- endif %}
     group by account_id
 ),
-{%- if incremental %}
-
-present as (select * from {{ this }}),
-{%- endif %}
 
 final as (
     select
@@ -42,25 +38,41 @@ final as (
         context.customer_id,
         context.customer_country,
         context.utc_offset_hours,
-        {%- if incremental %}
         greatest(
             coalesce(present.transactions_loaded_through, loaded.loaded_through),
             coalesce(loaded.loaded_through, present.transactions_loaded_through)
         ) as transactions_loaded_through
-        {%- else %}
-        loaded.loaded_through as transactions_loaded_through
-        {%- endif %}
     from context
-    {%- if incremental %}
     left join present
         on context.account_id = present.account_id
-    {%- endif %}
     left join loaded
         on context.account_id = loaded.account_id
-    {%- if incremental %}
     where loaded.account_id is not null
         or {{ finlake.context_changed('context', 'present') }}
-    {%- endif %}
 )
+
+{%- else %}
+
+loaded as (
+    select
+        account_id,
+        max(_loaded_at) as loaded_through
+    from {{ ref('stg_transactions') }}
+    group by account_id
+),
+
+final as (
+    select
+        context.account_id,
+        context.customer_id,
+        context.customer_country,
+        context.utc_offset_hours,
+        loaded.loaded_through as transactions_loaded_through
+    from context
+    left join loaded
+        on context.account_id = loaded.account_id
+)
+
+{%- endif %}
 
 select * from final
