@@ -21,7 +21,16 @@ context as (select * from {{ ref('int_account_context') }}),
 
 {%- if is_incremental() %}
 
-present as (select * from {{ this }}),
+present as (
+    -- the columns by name: the lineage reads them from the model's own table
+    select
+        account_id,
+        customer_id,
+        customer_country,
+        utc_offset_hours,
+        transactions_loaded_through
+    from {{ this }}
+),
 
 loaded as (
     select
