@@ -17,10 +17,11 @@ locals {
   environment = var.environment
   # The start of every resource name (finlake-prod-…), built once here and given to every module.
   name_prefix = "${var.project}-${local.environment}"
-  # dbt's incremental models (materialized='incremental'), the Iceberg tables of silver that
-  # need compaction and snapshot expiry: the checked models (macros/cleaning/checked_rows.sql)
-  # and the two event models. tests/athena_run checks the list against the tables
-  # `dbt run-operation iceberg_maintenance` finds in dbt's graph.
+  # dbt's incremental models (materialized='incremental'), the Iceberg tables that need
+  # compaction and snapshot expiry: in silver the checked models (macros/cleaning/checked_rows.sql)
+  # and the two event models; in gold the models incremental by affected dates and their
+  # watermark (macros/incremental/gold_affected_dates.sql). tests/athena_run checks both lists
+  # against the tables `dbt run-operation iceberg_maintenance` finds in dbt's graph.
   incremental_silver_tables = [
     "int_accounts__checked",
     "int_customers__checked",
