@@ -88,6 +88,13 @@ def test_sigterm_stops_the_steps_still_running(tmp_path):
             time.sleep(0.1)
 
 
+# The recipes without their install: the install stamp is the Makefile itself, and `-o` keeps
+# make from remaking it. Without `-o`, GNU make remakes a makefile older than its
+# prerequisites even under -n (a clone's Makefile may be older than requirements/lock.txt),
+# and each check ran `pip install` into the .venv the other test steps were using.
+NOT_THE_INSTALL = ("STAMP=Makefile", "-o", "Makefile")
+
+
 def make_value(variable: str) -> str:
     """A variable of the repository's Makefile (and mk/*.mk), as make expands it."""
     return subprocess.run(
@@ -105,7 +112,7 @@ def test_every_step_of_the_plan_is_a_make_target():
     assert {"lint", "test-python"} <= set(plan) and set(plan.values()) <= {"in-turn", "beside"}
     for target in plan:  # -n prints a recipe without running it; an unknown target fails
         known = subprocess.run(
-            ["make", "-n", "--no-print-directory", target, "STAMP=Makefile"],
+            ["make", "-n", "--no-print-directory", target, *NOT_THE_INSTALL],
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -117,7 +124,7 @@ def test_every_suite_test_python_leaves_out_is_run_by_a_step_of_its_own():
     words = make_value("TEST_PLAN").split()
     recipes = "\n".join(
         subprocess.run(
-            ["make", "-n", "--no-print-directory", target, "STAMP=Makefile"],
+            ["make", "-n", "--no-print-directory", target, *NOT_THE_INSTALL],
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -137,7 +144,7 @@ def test_every_suite_test_python_leaves_out_is_run_by_a_step_of_its_own():
 def test_a_pytest_step_that_collects_nothing_fails_and_says_so():
     ran = subprocess.run(
         [
-            *("make", "--no-print-directory", "test-services", "STAMP=Makefile"),
+            *("make", "--no-print-directory", "test-services", *NOT_THE_INSTALL),
             "PYTEST_ARGS=-k no_test_is_named_like_this",
         ],
         cwd=REPO,
