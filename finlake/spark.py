@@ -35,6 +35,12 @@ LOCAL_SETTINGS = {
     "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "finlake-spark-warehouse"),
 }
 
+# More driver JVM options, space-separated, for every local session of this process and its
+# children: `make test` sets -XX:TieredStopAtLevel=1 (tools/test_steps.py), so the many
+# short-lived Spark JVMs its tests start (ingests, the notebook, the Glue job's local run)
+# compile with C1 only, which costs them far less CPU on 2 cores.
+JVM_OPTIONS_ENV = "FINLAKE_SPARK_JVM_OPTIONS"
+
 # Log4j 2 configuration: errors only on the console, so a run prints its own summary and no
 # JVM chatter. `verbose=True` keeps Spark's default (warnings and progress).
 QUIET_LOG4J2 = """\
@@ -65,6 +71,13 @@ def _quiet_log_config() -> Path:
     return path
 
 
+def driver_java_options(java_options: str = "", verbose: bool = False) -> str:
+    """The driver JVM's extra options: the quiet log configuration (unless `verbose`), then
+    `java_options`, then FINLAKE_SPARK_JVM_OPTIONS."""
+    quiet = "" if verbose else f"-Dlog4j.configurationFile={_quiet_log_config().as_uri()}"
+    return " ".join(f"{quiet} {java_options} {os.environ.get(JVM_OPTIONS_ENV, '')}".split())
+
+
 def local_session(
     app_name: str,
     verbose: bool = False,
@@ -77,7 +90,8 @@ def local_session(
     Finds Java 17 first so that a machine without it gets one plain sentence, not a JVM trace.
     `settings` override LOCAL_SETTINGS (tests use one core and one shuffle partition);
     `java_options` are added to the driver JVM's options (e.g. `-XX:TieredStopAtLevel=1`,
-    which halves the JVM's CPU for short runs such as test suites).
+    which halves the JVM's CPU for short runs such as test suites), and so are those of
+    FINLAKE_SPARK_JVM_OPTIONS.
     """
     require_java()
     # Python workers must run this interpreter (the one with pyarrow and numpy installed).
@@ -90,10 +104,9 @@ def local_session(
         builder = builder.config(key, value)
     if verbose:
         builder = builder.config("spark.ui.showConsoleProgress", "true")
-    else:
-        java_options = f"-Dlog4j.configurationFile={_quiet_log_config().as_uri()} {java_options}"
-    if java_options.strip():
-        builder = builder.config("spark.driver.extraJavaOptions", java_options.strip())
+    options = driver_java_options(java_options, verbose)
+    if options:
+        builder = builder.config("spark.driver.extraJavaOptions", options)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN" if verbose else "ERROR")
     return session

@@ -88,8 +88,21 @@ def test_a_build_that_fails_leaves_nothing_and_the_next_caller_builds(tmp_path, 
     assert len(built) == 1 and lake.root == (tmp_path / "second").resolve()
 
 
-def test_the_make_test_runner_names_the_trino_servers_jvm_options_variable():
-    from tools.test_steps import TRINO_JVM_OPTIONS_ENV
-    from tools.trino.server import JVM_OPTIONS_ENV
+def test_the_make_test_runner_names_the_jvm_options_variables_of_trino_and_spark():
+    from finlake.spark import JVM_OPTIONS_ENV as SPARK
+    from tools.test_steps import SPARK_JVM_OPTIONS_ENV, TRINO_JVM_OPTIONS_ENV
+    from tools.trino.server import JVM_OPTIONS_ENV as TRINO
 
-    assert TRINO_JVM_OPTIONS_ENV == JVM_OPTIONS_ENV
+    assert (TRINO_JVM_OPTIONS_ENV, SPARK_JVM_OPTIONS_ENV) == (TRINO, SPARK)
+
+
+def test_spark_sessions_take_the_jvm_options_of_the_environment(monkeypatch):
+    from finlake.spark import JVM_OPTIONS_ENV, driver_java_options
+
+    monkeypatch.setenv(JVM_OPTIONS_ENV, " -XX:TieredStopAtLevel=1  -Dx=y ")
+    quiet = driver_java_options("-Da=b").split()
+    assert quiet[0].startswith("-Dlog4j.configurationFile=file:")
+    assert quiet[1:] == ["-Da=b", "-XX:TieredStopAtLevel=1", "-Dx=y"]
+    assert driver_java_options(verbose=True) == "-XX:TieredStopAtLevel=1 -Dx=y"
+    monkeypatch.delenv(JVM_OPTIONS_ENV)
+    assert driver_java_options(verbose=True) == ""

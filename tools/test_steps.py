@@ -24,6 +24,7 @@ from pathlib import Path
 MODES = ("in-turn", "beside")
 SHARED_DIR_ENV = "FINLAKE_TEST_SHARED_DIR"  # tests/lake_copy.py reads it
 TRINO_JVM_OPTIONS_ENV = "FINLAKE_TRINO_JVM_OPTIONS"  # tools/trino/server.py reads it
+SPARK_JVM_OPTIONS_ENV = "FINLAKE_SPARK_JVM_OPTIONS"  # finlake/spark.py reads it
 
 
 @dataclass
@@ -128,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         # A folder every step's tests share for this run: the tiny warehouse several suites
         # need is built there once and copied (tests/lake_copy.py, shared_lake).
         os.environ[SHARED_DIR_ENV] = str(Path(logs) / "shared")
-        # Test servers are short-lived: the C1 JIT alone costs their JVM less CPU on 2 cores.
+        # Test servers and Spark sessions are short-lived: the C1 JIT alone costs their JVMs
+        # less CPU on 2 cores.
         os.environ.setdefault(TRINO_JVM_OPTIONS_ENV, "-XX:TieredStopAtLevel=1")
+        os.environ.setdefault(SPARK_JVM_OPTIONS_ENV, "-XX:TieredStopAtLevel=1")
         return run(steps, Path(logs))
 
 
