@@ -301,6 +301,12 @@ PUBLISH_SETTING = "FINLAKE_WRITE_AUDIT_PUBLISH"
 PUBLISH_DEFAULTS = {"trino": "1", "prod": "1"}
 SELECTION_FLAGS = ("-s", "--select", "-m", "--models", "--model", "--exclude", "--selector")
 PUBLICATION_PREFIX = "finlake-publication: "
+RESOURCE_TYPE_FLAGS = (
+    "--resource-type",
+    "--resource-types",
+    "--exclude-resource-type",
+    "--exclude-resource-types",
+)
 
 
 def publishes_views(target: str) -> bool:
@@ -411,6 +417,20 @@ class Dbt:
     project: Path | None = None
     profiles: Path | None = None
 
+    def unit_tests_left_out(self, command: str, extra_args: list[str] | None) -> list[str]:
+        """`--exclude-resource-type unit_test` for a build on prod, as dbt advises: unit tests
+        prove the SQL's logic on fixed inputs, which CI does on dev and trino; on Athena each
+        would cost its own tables and queries every day. Nothing when the caller chose the
+        resource types (a flag, or DBT_EXCLUDE_RESOURCE_TYPES / DBT_RESOURCE_TYPES)."""
+        chosen = {a.split("=")[0] for a in extra_args or []} & set(RESOURCE_TYPE_FLAGS)
+        from_env = {"DBT_EXCLUDE_RESOURCE_TYPES", "DBT_RESOURCE_TYPES"} & {
+            *os.environ,
+            *self.env,
+        }
+        if self.target != "prod" or command.split()[0] != "build" or chosen or from_env:
+            return []
+        return ["--exclude-resource-type", "unit_test"]
+
     def invoke(
         self, command: str, extra_args: list[str] | None = None, heard: list[str] | None = None
     ) -> BuildResult:
@@ -420,6 +440,7 @@ class Dbt:
         from dbt.cli.main import dbtRunner
 
         root = self.project or project_root()
+        extra_args = [*(extra_args or []), *self.unit_tests_left_out(command, extra_args)]
         args = [
             *command.split(),  # "build", or a group and its command: "docs generate"
             "--project-dir",

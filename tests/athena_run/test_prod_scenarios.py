@@ -431,6 +431,9 @@ def test_a_killed_build_leaves_every_live_table_whole(account, second_build):
 
 def test_the_rerun_after_the_delivery_merges_the_new_rows_and_publishes(account, second_build):
     assert second_build["again"].returncode == 0, failures(second_build["again"].stdout)
+    # The runner's prod build audits with the data tests and leaves the unit tests to CI.
+    assert " START test " in second_build["again"].stdout
+    assert " START unit_test " not in second_build["again"].stdout
     assert published_slot(account) == "green"
     # The failed build created slot green's incremental tables before the delivery; the killed
     # build and the re-run merged the day into them.

@@ -99,3 +99,26 @@ def test_a_build_refuses_a_published_but_unrecorded_batch(tiny_warehouse, tmp_pa
     err = capsys.readouterr().err.strip()
     assert f"Bronze file {stray} belongs to batch accounts_20991231-0123456789ab" in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "command", "args", "env", "left_out"),
+    [
+        ("prod", "build", [], {}, ["--exclude-resource-type", "unit_test"]),
+        ("prod", "build", ["--full-refresh"], {}, ["--exclude-resource-type", "unit_test"]),
+        ("prod", "build", ["--exclude-resource-type", "test", "unit_test"], {}, []),
+        ("prod", "build", ["--resource-type=unit_test"], {}, []),
+        ("prod", "build", [], {"DBT_EXCLUDE_RESOURCE_TYPES": "seed"}, []),
+        ("prod", "run", [], {}, []),
+        ("prod", "run-operation finlake.publication_slot", [], {}, []),
+        ("trino", "build", [], {}, []),
+        ("dev", "build", [], {}, []),
+    ],
+)
+def test_a_build_on_prod_leaves_the_unit_tests_to_ci(target, command, args, env, left_out):
+    """dbt's advice: unit tests run in development and CI (dev, trino), not in every production
+    build, where each costs Athena its own tables and queries. A caller who chose the resource
+    types is left alone."""
+    from finlake.build import Dbt
+
+    assert Dbt(None, target, env).unit_tests_left_out(command, args) == left_out
