@@ -18,6 +18,7 @@ from pathlib import Path
 
 from finlake.contract import load_contract
 from tests.conftest import DEV_TARGET_PATH
+from tests.warehouse.warehouse import connect
 
 REPO = Path(__file__).resolve().parents[2]
 # What a folder of dbt_project.yml's `models:` block sets; a model repeating it inline hides
@@ -191,3 +192,62 @@ def test_the_final_select_casts_each_contract_column_to_its_type(tiny_warehouse)
     assert [(c, t) for c, t, alias in casts if c == alias] == [
         (c["name"], c["data_type"]) for c in node["columns"].values()
     ]
+
+
+# A model ending with `final as ({{ finlake.declared_select('<cte>') }})`.
+DECLARED_SELECT = re.compile(r"final as \(\{\{\s*finlake\.declared_select\('(\w+)'\)\s*\}\}\)")
+
+
+def undeclared_columns(models: dict[str, dict], con) -> dict[str, list[str]]:
+    """Per model ending with declared_select: the columns its CTE computes that its YAML does
+    not declare. The macro selects only the declared ones, so a column computed but never
+    declared would vanish from the table without a word; here DuckDB describes the CTE itself
+    (the compiled query with `final` reading every column of it)."""
+    import sqlglot
+
+    found = {}
+    for name, node in sorted(models.items()):
+        relation = DECLARED_SELECT.search(node["raw_code"])
+        if not relation:
+            continue
+        query = sqlglot.parse_one(node["compiled_code"], dialect="duckdb")
+        (final,) = [cte for cte in query.find_all(sqlglot.exp.CTE) if cte.alias == "final"]
+        final.set("this", sqlglot.select("*").from_(relation.group(1)))
+        described = con.execute(f"describe {query.sql(dialect='duckdb')}").fetchall()
+        declared = {column.lower() for column in node["columns"]}
+        extra = [column for column, *_ in described if column.lower() not in declared]
+        if extra:
+            found[name] = extra
+    return found
+
+
+# Columns a CTE carries on purpose to the last one (through `*`) and the mart leaves out.
+INTERMEDIATE = {
+    # the inputs of probability_of_default, probability_source, risk_band and reason_<n>: the
+    # mart publishes the resolved values, not the model's raw ones beside them
+    "customer_risk": [
+        "is_defaulted",
+        "model_probability",
+        "model_risk_band",
+        "model_reason_1",
+        "model_reason_2",
+        "model_reason_3",
+    ],
+}
+
+
+def test_no_model_computes_a_column_its_yaml_does_not_declare(tiny_warehouse):
+    models = manifest_models(tiny_warehouse)
+    assert sum(bool(DECLARED_SELECT.search(n["raw_code"])) for n in models.values()) >= 10
+    with connect(tiny_warehouse) as con:
+        assert undeclared_columns(models, con) == INTERMEDIATE
+
+
+def test_a_computed_column_left_out_of_the_yaml_is_named(tiny_warehouse):
+    """The check above fails when a YAML loses a column the SQL still computes."""
+    models = json.loads(json.dumps(manifest_models(tiny_warehouse)))
+    del models["dim_accounts"]["columns"]["opened_date"]
+    with connect(tiny_warehouse) as con:
+        assert undeclared_columns({"dim_accounts": models["dim_accounts"]}, con) == {
+            "dim_accounts": ["opened_date"]
+        }
