@@ -13,10 +13,26 @@ provider "aws" {
   }
 }
 
+# The account and the partition, looked up once here for every module (local.context).
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
 locals {
   environment = var.environment
-  # The start of every resource name (finlake-prod-…), built once here and given to every module.
+  # The start of every resource name (finlake-prod-…), built once here.
   name_prefix = "${var.project}-${local.environment}"
+  # What every module shares, built and validated once here and given to every module whole as
+  # var.context (each module's context.tf declares the same object; README: The context object).
+  context = {
+    name_prefix              = local.name_prefix
+    account_id               = data.aws_caller_identity.current.account_id
+    region                   = var.aws_region
+    partition                = data.aws_partition.current.partition
+    permissions_boundary_arn = var.permissions_boundary_arn
+    log_retention_days       = var.log_retention_days
+    kms_deletion_window_days = var.kms_deletion_window_days
+  }
   # dbt's incremental models (materialized='incremental'), the Iceberg tables that need
   # compaction and snapshot expiry: in silver the checked models (macros/cleaning/checked_rows.sql)
   # and the two event models; in gold the models incremental by affected dates and their
@@ -72,19 +88,18 @@ locals {
 module "lake_storage" {
   source = "./modules/lake_storage"
 
-  name_prefix                          = local.name_prefix
+  context                              = local.context
   landing_retention_days               = var.landing_retention_days
   noncurrent_version_retention_days    = var.noncurrent_version_retention_days
   rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
   athena_results_retention_days        = var.athena_results_retention_days
   access_log_retention_days            = var.access_log_retention_days
-  kms_deletion_window_days             = var.kms_deletion_window_days
 }
 
 module "catalog" {
   source = "./modules/catalog"
 
-  name_prefix                 = local.name_prefix
+  context                     = local.context
   lake                        = module.lake_storage.lake
   projection_start_date       = var.projection_start_date
   encrypt_data_catalog        = var.encrypt_data_catalog
@@ -100,7 +115,7 @@ module "workgroup" {
   source   = "./modules/query_workgroup"
   for_each = local.workgroup_scan_limit_gib
 
-  name_prefix                    = local.name_prefix
+  context                        = local.context
   purpose                        = each.key
   lake                           = module.lake_storage.lake
   bytes_scanned_cutoff_per_query = each.value * local.gib
@@ -119,7 +134,7 @@ moved {
 module "access_roles" {
   source = "./modules/access_roles"
 
-  name_prefix    = local.name_prefix
+  context        = local.context
   lake           = module.lake_storage.lake
   database_names = module.catalog.database_names
   # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
@@ -137,14 +152,13 @@ module "access_roles" {
     ml             = var.ml_principal_arns
     analyst        = var.analyst_principal_arns
   }
-  enable_crawler           = var.enable_crawler
-  permissions_boundary_arn = var.permissions_boundary_arn
+  enable_crawler = var.enable_crawler
 }
 
 module "ingestion_job" {
   source = "./modules/ingestion_job"
 
-  name_prefix       = local.name_prefix
+  context           = local.context
   lake              = module.lake_storage.lake
   role_arn          = module.access_roles.ingestion_role_arn
   role_name         = module.access_roles.ingestion_role_name
@@ -163,7 +177,7 @@ module "ingestion_job" {
 module "iceberg_maintenance" {
   source = "./modules/iceberg_maintenance"
 
-  name_prefix   = local.name_prefix
+  context       = local.context
   tables        = local.incremental_tables
   database_name = module.catalog.database_names.silver
   zone_prefixes = ["silver/", "gold/"]
@@ -171,7 +185,6 @@ module "iceberg_maintenance" {
   # The transformation role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
   lake                        = module.lake_storage.lake
-  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # Alerting (issue 19): the rules of alerts/rules.yml on Athena after each successful daily
@@ -179,8 +192,8 @@ module "iceberg_maintenance" {
 module "alerting" {
   source = "./modules/alerting"
 
-  name_prefix = local.name_prefix
-  workgroup   = module.workgroup["analyst"]
+  context   = local.context
+  workgroup = module.workgroup["analyst"]
   database_names = {
     silver = module.catalog.database_names["silver"]
     gold   = module.catalog.database_names["gold"]
@@ -189,8 +202,6 @@ module "alerting" {
   workgroup_query_policy_json = module.access_roles.analyst_workgroup_query_policy_json
   lake                        = module.lake_storage.lake
   subscription                = var.alerts_subscription
-  kms_deletion_window_days    = var.kms_deletion_window_days
-  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # The daily run (issue 19): ingestion -> dbt build (prod) -> scoring -> customer_risk -> alerts,
@@ -199,7 +210,7 @@ module "alerting" {
 module "daily_run" {
   source = "./modules/daily_run"
 
-  name_prefix             = local.name_prefix
+  context                 = local.context
   schedule_expression     = var.daily_run_schedule
   glue_job                = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
   dbt_environment         = local.dbt_environment
@@ -212,6 +223,5 @@ module "daily_run" {
     source      = module.alerting.build_succeeded_event.source
     detail_type = module.alerting.build_succeeded_event.detail_type
   }
-  lake                     = module.lake_storage.lake
-  permissions_boundary_arn = var.permissions_boundary_arn
+  lake = module.lake_storage.lake
 }

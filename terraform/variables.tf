@@ -75,6 +75,22 @@ variable "permissions_boundary_arn" {
   type        = string
   description = "IAM policy ARN attached as permissions boundary to every role, if the landing zone requires one; null for none."
   default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or the ARN of an IAM policy."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days every CloudWatch log group of the stack is kept (the Glue job's, the Lambda's, the state machines' and the builds'): at least a year, they are the run history auditors ask for."
+  default     = 365
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention of at least a year: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
 }
 
 variable "landing_retention_days" {
@@ -104,7 +120,12 @@ variable "access_log_retention_days" {
 
 variable "kms_deletion_window_days" {
   type        = number
-  description = "Waiting period, in days, before a scheduled deletion of the lake key takes effect."
+  description = "Waiting period, in days, before a scheduled deletion of a KMS key of the stack (the lake key, the alerts topic's key) takes effect."
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "kms_deletion_window_days must be a whole number of days between 7 and 30."
+  }
 }
 
 variable "projection_start_date" {

@@ -167,7 +167,7 @@ def test_bronze_is_read_from_the_lake_bucket(catalog):
 
 
 def test_database_names_are_lowercase_with_underscores(catalog):
-    assert catalog.locals["database_prefix"] == '${replace(var.name_prefix, "-", "_")}'
+    assert catalog.locals["database_prefix"] == '${replace(var.context.name_prefix, "-", "_")}'
     assert catalog.locals["layers"] == ["bronze", "silver", "gold", "reference"]
     assert (
         catalog.locals["database_names"]

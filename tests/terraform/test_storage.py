@@ -61,8 +61,8 @@ def test_key_policy_lets_only_this_account_and_two_log_services_use_the_key(modu
     statements = storage.statements(storage.resources[("aws_kms_key", "this")]["policy"])
     principals = {identifier for s in statements for _, ids in s.principals for identifier in ids}
     assert principals == {
-        "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root",
-        "logs.${data.aws_region.current.name}.amazonaws.com",
+        "arn:${var.context.partition}:iam::${var.context.account_id}:root",
+        "logs.${var.context.region}.amazonaws.com",
         "logging.s3.amazonaws.com",
     }
     services = [s for s in statements if any(kind == "Service" for kind, _ in s.principals)]
@@ -118,11 +118,11 @@ def test_lake_and_results_buckets_log_to_the_access_log_bucket(modules):
 def test_bucket_names_come_from_the_name_prefix_account_and_region(modules):
     bucket = modules["secure_bucket"]
     resolved = bucket.interpolate(bucket.locals["bucket_name"])
-    assert resolved.startswith("${var.name_prefix}-${var.purpose}-")
-    assert "${data.aws_caller_identity.current.account_id}" in resolved
-    assert "${data.aws_region.current.name}" in resolved
+    assert resolved.startswith("${var.context.name_prefix}-${var.purpose}-")
+    assert "${var.context.account_id}" in resolved
+    assert "${var.context.region}" in resolved
     for body in bucket_calls(modules["lake_storage"]).values():
-        assert body["name_prefix"] == "${var.name_prefix}"
+        assert body["context"] == "${var.context}"
 
 
 def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules):

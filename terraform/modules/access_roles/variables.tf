@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "lake" {
   type = object({
     bucket_arn         = string
@@ -91,16 +86,5 @@ variable "max_session_duration" {
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
     error_message = "max_session_duration must be a whole number of seconds between 3600 and 43200."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "ARN of an IAM policy to attach as permissions boundary to every role, if the bank's landing zone requires one; null for none."
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be null or the ARN of an IAM policy."
   }
 }

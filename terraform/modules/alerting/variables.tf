@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "workgroup" {
   type = object({
     name = string
@@ -45,17 +40,6 @@ variable "subscription" {
   }
 }
 
-variable "log_retention_days" {
-  type        = number
-  description = "Days the Lambda's logs are kept."
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
-}
-
 variable "dead_letter_retention_days" {
   type        = number
   description = "Days a failed run's record stays in the dead-letter queue (SQS allows 1 to 14)."
@@ -76,21 +60,4 @@ variable "timeout_seconds" {
     condition     = var.timeout_seconds >= 60 && var.timeout_seconds <= 900 && var.timeout_seconds == floor(var.timeout_seconds)
     error_message = "timeout_seconds must be a whole number from 60 to 900."
   }
-}
-
-variable "kms_deletion_window_days" {
-  type        = number
-  description = "Waiting period before the alerting key (SNS topic, dead-letter queue, logs) is deleted."
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && var.kms_deletion_window_days == floor(var.kms_deletion_window_days)
-    error_message = "kms_deletion_window_days must be a whole number from 7 to 30."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "Permissions boundary attached to the Lambda's role, or null."
-  default     = null
 }

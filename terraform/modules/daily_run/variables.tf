@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "schedule_expression" {
   type        = string
   description = "When EventBridge starts the daily run (UTC), e.g. cron(0 5 * * ? *); null for no schedule (start it by hand or from the delivery)."
@@ -94,21 +89,4 @@ variable "lake" {
     kms_key_arn = string
   })
   description = "The lake (lake_storage's output lake, checked there): the lake key encrypts the dbt image repository, the build's logs and the state machine."
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Days the state machine's and the builds' logs are kept."
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention CloudWatch Logs accepts."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "Permissions boundary attached to the roles this module creates, or null."
-  default     = null
 }

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "lake" {
   type = object({
     bucket_name = string
@@ -94,17 +89,6 @@ variable "schedule" {
   validation {
     condition     = var.schedule == null || can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.schedule))
     error_message = "schedule must be null or an AWS cron expression with six fields, for example cron(30 5 * * ? *)."
-  }
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Days the job's CloudWatch logs are kept (at least a year: they are the run history auditors ask for)."
-  default     = 365
-
-  validation {
-    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a CloudWatch Logs retention value of at least 365: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
   }
 }
 

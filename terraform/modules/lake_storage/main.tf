@@ -9,17 +9,7 @@
 # access fully blocked, ACLs disabled, TLS-only, uploads with another algorithm or key denied,
 # lifecycle rules. What differs between the three is below: retention, logging, events.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-
   zones             = ["landing", "bronze", "silver", "gold", "ml"]
   access_log_prefix = "s3-access"
   # Where dbt writes its Iceberg tables (silver/<schema>/<table>/<uuid>/, gold/...; reference
@@ -46,7 +36,7 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+      identifiers = ["arn:${var.context.partition}:iam::${var.context.account_id}:root"]
     }
   }
 
@@ -65,13 +55,13 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
+      identifiers = ["logs.${var.context.region}.amazonaws.com"]
     }
 
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
+      values   = ["arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:/aws-glue/*"]
     }
   }
 
@@ -90,20 +80,20 @@ data "aws_iam_policy_document" "kms_key" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
   }
 }
 
 resource "aws_kms_key" "this" {
-  description             = "${var.name_prefix}: encrypts the lake, Athena results, access logs, Glue logs and bookmarks"
+  description             = "${var.context.name_prefix}: encrypts the lake, Athena results, access logs, Glue logs and bookmarks"
   enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
+  deletion_window_in_days = var.context.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.kms_key.json
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${var.name_prefix}-lake"
+  name          = "alias/${var.context.name_prefix}-lake"
   target_key_id = aws_kms_key.this.key_id
 }
 
@@ -125,7 +115,7 @@ data "aws_iam_policy_document" "access_logs_delivery" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
 
     condition {
@@ -143,7 +133,7 @@ data "aws_iam_policy_document" "access_logs_delivery" {
 module "lake" {
   source = "../secure_bucket"
 
-  name_prefix                       = var.name_prefix
+  context                           = var.context
   purpose                           = "lake"
   data_classification               = "restricted"
   kms_key_arn                       = aws_kms_key.this.arn
@@ -167,7 +157,7 @@ module "lake" {
 module "athena_results" {
   source = "../secure_bucket"
 
-  name_prefix                       = var.name_prefix
+  context                           = var.context
   purpose                           = "athena-results"
   data_classification               = "restricted"
   kms_key_arn                       = aws_kms_key.this.arn
@@ -182,7 +172,7 @@ module "athena_results" {
 module "access_logs" {
   source = "../secure_bucket"
 
-  name_prefix                       = var.name_prefix
+  context                           = var.context
   purpose                           = "access-logs"
   data_classification               = "internal"
   kms_key_arn                       = aws_kms_key.this.arn

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "landing_retention_days" {
   type        = number
   description = "Days a landed extract stays under landing/ before it expires. Bronze keeps the loaded rows and their checksums, so this only bounds how far back a file can be re-ingested from its original bytes."
@@ -54,16 +49,5 @@ variable "access_log_retention_days" {
   validation {
     condition     = var.access_log_retention_days >= 90 && var.access_log_retention_days <= 3650 && floor(var.access_log_retention_days) == var.access_log_retention_days
     error_message = "access_log_retention_days must be a whole number of days between 90 and 3650; audit logs kept for less than a quarter are of little use."
-  }
-}
-
-variable "kms_deletion_window_days" {
-  type        = number
-  description = "Waiting period, in days, between scheduling the lake key for deletion and its deletion. Deleting the key makes every object in the lake unreadable, so keep the maximum unless there is a reason."
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
-    error_message = "kms_deletion_window_days must be a whole number between 7 and 30 (the range AWS KMS accepts)."
   }
 }

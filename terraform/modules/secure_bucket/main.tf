@@ -4,13 +4,9 @@
 # clean up noncurrent versions and incomplete multipart uploads. lake_storage uses it three
 # times (lake, Athena results, access logs); a new bucket should too.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
 locals {
   # Bucket names are global: the account id and region make them unique without typing either.
-  bucket_name = "${var.name_prefix}-${var.purpose}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}"
+  bucket_name = "${var.context.name_prefix}-${var.purpose}-${var.context.account_id}-${var.context.region}"
 }
 
 resource "aws_s3_bucket" "this" {

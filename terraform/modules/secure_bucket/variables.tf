@@ -1,13 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-
-  validation {
-    condition     = length(var.name_prefix) <= 20
-    error_message = "name_prefix must be at most 20 characters: with the purpose, account id and region the bucket name must stay under 63."
-  }
-}
-
 variable "purpose" {
   type        = string
   description = "What the bucket holds, in the name, the purpose tag and the access-log prefix: lake, athena-results, access-logs."
