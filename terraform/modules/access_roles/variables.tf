@@ -34,22 +34,12 @@ variable "query_workgroups" {
     transformation = object({ arn = string, results_prefix = string })
     analyst        = object({ arn = string, results_prefix = string })
   })
-  description = "The Athena workgroup each querying role runs in, dbt's for transformation and the analyst workgroup for analyst: its ARN and the key prefix of its results in the results bucket, such as dbt/ (the query_workgroup module's outputs)."
-
-  validation {
-    condition     = alltrue([for workgroup in values(var.query_workgroups) : can(regex("^arn:aws[a-z-]*:athena:", workgroup.arn)) && can(regex("^[a-z0-9-]+/$", workgroup.results_prefix))])
-    error_message = "query_workgroups needs, for transformation and analyst, an Athena workgroup ARN and a results_prefix such as dbt/ (lowercase, ending in a slash)."
-  }
+  description = "The Athena workgroup each querying role runs in, dbt's for transformation and the analyst workgroup for analyst: its ARN and the key prefix of its results in the results bucket, such as dbt/ (the query_workgroup module's outputs, made and checked there)."
 }
 
 variable "glue_security_configuration_name" {
   type        = string
-  description = "Name of the Glue security configuration of the ingestion job; Glue names the job's encrypted log groups after it."
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.glue_security_configuration_name))
-    error_message = "glue_security_configuration_name must be 1-255 letters, digits, hyphens or underscores."
-  }
+  description = "Name of the Glue security configuration of the ingestion job; Glue names the job's encrypted log groups after it (the ingestion_job module's output security_configuration_name, made there)."
 }
 
 variable "role_principals" {

@@ -8,22 +8,12 @@ variable "lake" {
 
 variable "role_arn" {
   type        = string
-  description = "ARN of the IAM role the job runs as (the ingestion role of the access_roles module)."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.role_arn))
-    error_message = "role_arn must be the ARN of an IAM role."
-  }
+  description = "ARN of the IAM role the job runs as (the access_roles module's output ingestion_role_arn; made by AWS there, so not re-checked here)."
 }
 
 variable "role_name" {
   type        = string
-  description = "Name of the job's IAM role; Glue puts it in the names of the encrypted log groups, which this module creates with a retention period."
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
-    error_message = "role_name must be an IAM role name (1-64 characters)."
-  }
+  description = "Name of the job's IAM role; Glue puts it in the names of the encrypted log groups, which this module creates with a retention period (the access_roles module's output ingestion_role_name)."
 }
 
 variable "worker_type" {
