@@ -88,12 +88,8 @@ locals {
 module "lake_storage" {
   source = "./modules/lake_storage"
 
-  context                              = local.context
-  landing_retention_days               = var.landing_retention_days
-  noncurrent_version_retention_days    = var.noncurrent_version_retention_days
-  rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
-  athena_results_retention_days        = var.athena_results_retention_days
-  access_log_retention_days            = var.access_log_retention_days
+  context        = local.context
+  retention_days = var.retention_days
 }
 
 module "catalog" {

@@ -93,29 +93,15 @@ variable "log_retention_days" {
   }
 }
 
-variable "landing_retention_days" {
-  type        = number
-  description = "Days landed extracts are kept under landing/ (bronze keeps the rows)."
-}
-
-variable "noncurrent_version_retention_days" {
-  type        = number
-  description = "Days overwritten or deleted object versions are kept in every bucket."
-}
-
-variable "rebuilt_table_version_retention_days" {
-  type        = number
-  description = "Days the replaced objects of rebuilt silver and gold tables (noncurrent versions) are kept, instead of noncurrent_version_retention_days: every build rewrites its tables, so this bounds the copies kept."
-}
-
-variable "athena_results_retention_days" {
-  type        = number
-  description = "Days Athena query results are kept."
-}
-
-variable "access_log_retention_days" {
-  type        = number
-  description = "Days S3 server access logs are kept."
+variable "retention_days" {
+  type = object({
+    landing                = number
+    noncurrent_versions    = number
+    rebuilt_table_versions = number
+    athena_results         = number
+    access_logs            = number
+  })
+  description = "Days each kind of object is kept (modules/lake_storage, which validates them): landing, extracts under landing/ (bronze keeps the rows); noncurrent_versions, overwritten or deleted object versions in every bucket; rebuilt_table_versions, the replaced objects of rebuilt silver and gold tables, instead of noncurrent_versions (every build rewrites its tables, so this bounds the copies kept); athena_results, query results; access_logs, S3 server access logs."
 }
 
 variable "kms_deletion_window_days" {

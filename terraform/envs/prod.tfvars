@@ -5,12 +5,14 @@
 
 environment = "prod"
 
-landing_retention_days               = 400
-noncurrent_version_retention_days    = 30
-rebuilt_table_version_retention_days = 3
-athena_results_retention_days        = 7
-access_log_retention_days            = 400
-kms_deletion_window_days             = 30
+retention_days = {
+  landing                = 400
+  noncurrent_versions    = 30
+  rebuilt_table_versions = 3
+  athena_results         = 7
+  access_logs            = 400
+}
+kms_deletion_window_days = 30
 
 dbt_query_scan_limit_gib     = 100
 analyst_query_scan_limit_gib = 50

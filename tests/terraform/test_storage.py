@@ -80,9 +80,12 @@ def test_landing_files_expire_after_the_retention_variable(modules):
     rules = bucket_calls(storage)["lake"]["prefix_rules"]  # concat() of a list and a for
     assert (
         '{id = "expire-landing-extracts", prefix = "landing/", '
-        "expiration_days = var.landing_retention_days}"
+        "expiration_days = var.retention_days.landing}"
     ) in rules
-    assert "validation" in storage.variables["landing_retention_days"]
+    assert (
+        "var.retention_days[name]"
+        in blocks(storage.variables["retention_days"], "validation")[0]["condition"]
+    )
 
 
 def test_secure_bucket_turns_prefix_rules_into_lifecycle_rules(modules):
@@ -149,24 +152,21 @@ def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules
 
 def test_replaced_table_objects_are_kept_days_not_a_month(modules, root, tfvars):
     """#13 defect 6: every build rewrites the silver and gold tables; with only the whole-bucket
-    window (noncurrent_version_retention_days, 30 in prod) the lake kept ~30 old copies of each.
+    window (retention_days.noncurrent_versions, 30 in prod) the lake kept ~30 old copies of each.
     Under silver/ and gold/ noncurrent versions now go after a few days, set per environment."""
     storage = modules["lake_storage"]
     comprehension = bucket_calls(storage)["lake"]["prefix_rules"]
     assert "for zone in local.rebuilt_table_zones" in comprehension
-    assert "noncurrent_days = var.rebuilt_table_version_retention_days" in comprehension
+    assert "noncurrent_days = var.retention_days.rebuilt_table_versions" in comprehension
     assert "${zone}/" in comprehension
     assert storage.locals["rebuilt_table_zones"] == ["silver", "gold"]
-    assert "validation" in storage.variables["rebuilt_table_version_retention_days"]
-    wiring = root.module_calls["lake_storage"]
-    assert (
-        wiring["rebuilt_table_version_retention_days"]
-        == "${var.rebuilt_table_version_retention_days}"
-    )
+    assert "rebuilt_table_versions" in storage.texts["variables.tf"]
+    assert root.module_calls["lake_storage"]["retention_days"] == "${var.retention_days}"
     for env, values in tfvars.items():
-        kept = values["rebuilt_table_version_retention_days"]  # one build a day: copies kept
+        days = values["retention_days"]
+        kept = days["rebuilt_table_versions"]  # one build a day: copies kept
         assert 1 <= kept <= 7, env
-        assert kept < values["noncurrent_version_retention_days"], env
+        assert kept < days["noncurrent_versions"], env
 
 
 def lake_attributes(module) -> set[str]:

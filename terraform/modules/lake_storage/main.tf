@@ -139,16 +139,16 @@ module "lake" {
   kms_key_arn                       = aws_kms_key.this.arn
   access_log_bucket                 = module.access_logs.id
   access_log_prefix                 = local.access_log_prefix
-  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  noncurrent_version_retention_days = var.retention_days.noncurrent_versions
   eventbridge                       = true
 
   prefix_rules = concat(
-    [{ id = "expire-landing-extracts", prefix = "landing/", expiration_days = var.landing_retention_days }],
+    [{ id = "expire-landing-extracts", prefix = "landing/", expiration_days = var.retention_days.landing }],
     [
       for zone in local.rebuilt_table_zones : {
         id              = "expire-replaced-${zone}-table-objects"
         prefix          = "${zone}/"
-        noncurrent_days = var.rebuilt_table_version_retention_days
+        noncurrent_days = var.retention_days.rebuilt_table_versions
       }
     ],
   )
@@ -166,7 +166,7 @@ module "athena_results" {
   noncurrent_version_retention_days = 1
   abort_multipart_upload_days       = 1
 
-  prefix_rules = [{ id = "expire-query-results", prefix = "", expiration_days = var.athena_results_retention_days }]
+  prefix_rules = [{ id = "expire-query-results", prefix = "", expiration_days = var.retention_days.athena_results }]
 }
 
 module "access_logs" {
@@ -178,9 +178,9 @@ module "access_logs" {
   kms_key_arn                       = aws_kms_key.this.arn
   access_log_bucket                 = null # the log destination does not log into itself
   policy_documents                  = [data.aws_iam_policy_document.access_logs_delivery.json]
-  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  noncurrent_version_retention_days = var.retention_days.noncurrent_versions
 
-  prefix_rules = [{ id = "expire-access-logs", prefix = "", expiration_days = var.access_log_retention_days }]
+  prefix_rules = [{ id = "expire-access-logs", prefix = "", expiration_days = var.retention_days.access_logs }]
 }
 
 # The buckets were resources of this module before secure_bucket: the same objects, moved.
