@@ -59,11 +59,6 @@ locals {
   )
   gib = 1024 * 1024 * 1024
 
-  workgroup_scan_limit_gib = {
-    dbt     = var.dbt_query_scan_limit_gib
-    analyst = var.analyst_query_scan_limit_gib
-  }
-
   # What the dbt prod profile reads (profiles.yml.example), with this environment's values: the
   # output dbt_environment and the daily run's builds take this one map.
   dbt_environment = {
@@ -109,7 +104,7 @@ module "catalog" {
 # dbt's queries read bronze, so its results can hold PII that analysts must not read.
 module "workgroup" {
   source   = "./modules/query_workgroup"
-  for_each = local.workgroup_scan_limit_gib
+  for_each = var.query_scan_limit_gib
 
   context                        = local.context
   purpose                        = each.key
@@ -154,16 +149,11 @@ module "access_roles" {
 module "ingestion_job" {
   source = "./modules/ingestion_job"
 
-  context           = local.context
-  lake              = module.lake_storage.lake
-  role_arn          = module.access_roles.ingestion_role_arn
-  role_name         = module.access_roles.ingestion_role_name
-  worker_type       = var.ingestion_worker_type
-  number_of_workers = var.ingestion_number_of_workers
-  execution_class   = var.ingestion_execution_class
-  schedule          = var.ingestion_schedule
-
-  additional_python_modules = var.ingestion_additional_python_modules
+  context   = local.context
+  lake      = module.lake_storage.lake
+  role_arn  = module.access_roles.ingestion_role_arn
+  role_name = module.access_roles.ingestion_role_name
+  job       = var.ingestion
 }
 
 # Iceberg maintenance of the incremental silver and gold tables (compaction and snapshot expiry),

@@ -138,51 +138,28 @@ variable "crawler_schedule" {
   default     = null
 }
 
-variable "dbt_query_scan_limit_gib" {
-  type        = number
-  description = "GiB one dbt query may scan before Athena cancels it (Athena bills 5 USD per TB scanned)."
+variable "query_scan_limit_gib" {
+  type = object({
+    dbt     = number
+    analyst = number
+  })
+  description = "GiB one query may scan before Athena cancels it, per workgroup: dbt's and the analysts' (Athena bills 5 USD per TB scanned)."
 
   validation {
-    condition     = var.dbt_query_scan_limit_gib >= 1 && var.dbt_query_scan_limit_gib <= 10240 && floor(var.dbt_query_scan_limit_gib) == var.dbt_query_scan_limit_gib
-    error_message = "dbt_query_scan_limit_gib must be a whole number between 1 and 10240 (10 TiB)."
+    condition     = alltrue([for gib in values(var.query_scan_limit_gib) : gib >= 1 && gib <= 10240 && floor(gib) == gib])
+    error_message = "query_scan_limit_gib.dbt and query_scan_limit_gib.analyst must be whole numbers between 1 and 10240 (10 TiB)."
   }
 }
 
-variable "analyst_query_scan_limit_gib" {
-  type        = number
-  description = "GiB one analyst query may scan before Athena cancels it."
-
-  validation {
-    condition     = var.analyst_query_scan_limit_gib >= 1 && var.analyst_query_scan_limit_gib <= 10240 && floor(var.analyst_query_scan_limit_gib) == var.analyst_query_scan_limit_gib
-    error_message = "analyst_query_scan_limit_gib must be a whole number between 1 and 10240 (10 TiB)."
-  }
-}
-
-variable "ingestion_worker_type" {
-  type        = string
-  description = "Glue worker type of the ingestion job (G.1X, G.2X, G.4X or G.8X)."
-  default     = "G.1X"
-}
-
-variable "ingestion_number_of_workers" {
-  type        = number
-  description = "Number of Glue workers of the ingestion job."
-}
-
-variable "ingestion_execution_class" {
-  type        = string
-  description = "STANDARD or FLEX (cheaper, may start later) for the ingestion job."
-}
-
-variable "ingestion_schedule" {
-  type        = string
-  description = "AWS cron expression (UTC) that starts the ingestion job, or null for no trigger."
-}
-
-variable "ingestion_additional_python_modules" {
-  type        = list(string)
-  description = "Pinned pip requirements the ingestion job needs beyond what Glue 5.0 ships (name==version)."
-  default     = []
+variable "ingestion" {
+  type = object({
+    worker_type               = optional(string, "G.1X")
+    number_of_workers         = number
+    execution_class           = string
+    schedule                  = string
+    additional_python_modules = optional(list(string), [])
+  })
+  description = "How the Glue ingestion job runs (modules/ingestion_job, variable job, which validates it): worker_type G.1X, G.2X, G.4X or G.8X; number_of_workers; execution_class STANDARD or FLEX (cheaper, may start later); schedule, an AWS cron expression (UTC) that starts the job alone, or null for no trigger; additional_python_modules, pinned pip requirements beyond what Glue 5.0 ships (name==version)."
 }
 
 variable "alerts_subscription" {
@@ -196,7 +173,7 @@ variable "alerts_subscription" {
 
 variable "daily_run_schedule" {
   type        = string
-  description = "When EventBridge starts the daily run (UTC cron or rate expression), or null to start it by hand. With the daily run on, set ingestion_schedule to null: the run starts the ingestion job itself."
+  description = "When EventBridge starts the daily run (UTC cron or rate expression), or null to start it by hand. With the daily run on, set ingestion.schedule to null: the run starts the ingestion job itself."
   default     = "cron(0 5 * * ? *)"
 }
 

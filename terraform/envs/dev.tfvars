@@ -14,9 +14,13 @@ retention_days = {
 }
 kms_deletion_window_days = 7
 
-dbt_query_scan_limit_gib     = 10
-analyst_query_scan_limit_gib = 10
+query_scan_limit_gib = {
+  dbt     = 10
+  analyst = 10
+}
 
-ingestion_number_of_workers = 2
-ingestion_execution_class   = "FLEX"
-ingestion_schedule          = null
+ingestion = {
+  number_of_workers = 2
+  execution_class   = "FLEX"
+  schedule          = null
+}

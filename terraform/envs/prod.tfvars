@@ -14,10 +14,14 @@ retention_days = {
 }
 kms_deletion_window_days = 30
 
-dbt_query_scan_limit_gib     = 100
-analyst_query_scan_limit_gib = 50
+query_scan_limit_gib = {
+  dbt     = 100
+  analyst = 50
+}
 
-ingestion_number_of_workers = 4
-ingestion_execution_class   = "STANDARD"
-# The daily run (daily_run_schedule) starts the ingestion job itself.
-ingestion_schedule = null
+ingestion = {
+  number_of_workers = 4
+  execution_class   = "STANDARD"
+  # The daily run (daily_run_schedule) starts the ingestion job itself.
+  schedule = null
+}

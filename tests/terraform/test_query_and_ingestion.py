@@ -56,10 +56,11 @@ def test_package_zip_holds_the_finlake_and_ingestion_packages(modules):
 
 def test_schedule_is_optional_and_validated(modules):
     job = modules["ingestion_job"]
-    schedule = job.variables["schedule"]
-    assert schedule["default"] is None
-    assert blocks(schedule, "validation")
-    assert job.resources[("aws_glue_trigger", "this")]["count"] == "${var.schedule == null ? 0 : 1}"
+    settings = job.variables["job"]
+    assert "schedule                  = optional(string)" in job.texts["variables.tf"]
+    assert any("var.job.schedule == null" in v["condition"] for v in blocks(settings, "validation"))
+    trigger = job.resources[("aws_glue_trigger", "this")]
+    assert trigger["count"] == "${var.job.schedule == null ? 0 : 1}"
 
 
 def test_job_logs_are_kept_a_year_and_encrypted(modules, root):

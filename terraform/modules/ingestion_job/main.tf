@@ -37,7 +37,7 @@ locals {
     "--enable-continuous-cloudwatch-log" = "true"
     "--pii_key_secret_id"                = aws_secretsmanager_secret.this.name
   }
-  optional_job_arguments = length(var.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.additional_python_modules) } : {}
+  optional_job_arguments = length(var.job.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.job.additional_python_modules) } : {}
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -122,11 +122,11 @@ resource "aws_glue_job" "this" {
   description            = "finlake ingestion: landing CSV extracts to bronze Parquet, with malformed-line capture and a load ledger."
   role_arn               = var.role_arn
   glue_version           = "5.0"
-  worker_type            = var.worker_type
-  number_of_workers      = var.number_of_workers
-  execution_class        = var.execution_class
-  timeout                = var.timeout_minutes
-  max_retries            = var.max_retries
+  worker_type            = var.job.worker_type
+  number_of_workers      = var.job.number_of_workers
+  execution_class        = var.job.execution_class
+  timeout                = var.job.timeout_minutes
+  max_retries            = var.job.max_retries
   security_configuration = aws_glue_security_configuration.this.name
 
   command {
@@ -147,12 +147,12 @@ resource "aws_glue_job" "this" {
 }
 
 resource "aws_glue_trigger" "this" {
-  count = var.schedule == null ? 0 : 1
+  count = var.job.schedule == null ? 0 : 1
 
   name              = "${var.context.name_prefix}-ingestion-schedule"
   description       = "Runs the ingestion job on its schedule."
   type              = "SCHEDULED"
-  schedule          = var.schedule
+  schedule          = var.job.schedule
   start_on_creation = true
 
   actions {
