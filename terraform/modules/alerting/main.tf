@@ -153,7 +153,7 @@ resource "aws_sns_topic_subscription" "this" {
 
 resource "aws_sqs_queue" "dead_letter" {
   name                      = "${var.context.name_prefix}-alerts-dead-letter"
-  message_retention_seconds = var.dead_letter_retention_days * 86400
+  message_retention_seconds = var.function.dead_letter_retention_days * 86400
   kms_master_key_id         = aws_kms_key.this.arn
 }
 
@@ -198,7 +198,7 @@ resource "aws_lambda_function" "this" {
   handler                        = local.lambda.handler
   filename                       = data.archive_file.this.output_path
   source_code_hash               = data.archive_file.this.output_base64sha256
-  timeout                        = var.timeout_seconds
+  timeout                        = var.function.timeout_seconds
   memory_size                    = 256
   reserved_concurrent_executions = 1
   kms_key_arn                    = aws_kms_key.this.arn

@@ -40,24 +40,20 @@ variable "subscription" {
   }
 }
 
-variable "dead_letter_retention_days" {
-  type        = number
-  description = "Days a failed run's record stays in the dead-letter queue (SQS allows 1 to 14)."
-  default     = 14
+variable "function" {
+  type = object({
+    timeout_seconds            = optional(number, 600)
+    dead_letter_retention_days = optional(number, 14)
+  })
+  description = "The alert rules' Lambda: timeout_seconds, its timeout (every rule's Athena query runs in it, one after another; Lambda allows 60 to 900 here); dead_letter_retention_days, how long a failed run's record stays in its dead-letter queue (SQS allows 1 to 14)."
+  default     = {}
 
   validation {
-    condition     = var.dead_letter_retention_days >= 1 && var.dead_letter_retention_days <= 14 && var.dead_letter_retention_days == floor(var.dead_letter_retention_days)
-    error_message = "dead_letter_retention_days must be a whole number from 1 to 14."
-  }
-}
-
-variable "timeout_seconds" {
-  type        = number
-  description = "The Lambda's timeout: every rule's Athena query runs in it, one after another."
-  default     = 600
-
-  validation {
-    condition     = var.timeout_seconds >= 60 && var.timeout_seconds <= 900 && var.timeout_seconds == floor(var.timeout_seconds)
-    error_message = "timeout_seconds must be a whole number from 60 to 900."
+    # The smallest and largest value of each, whole numbers.
+    condition = alltrue([
+      for name, bounds in { timeout_seconds = [60, 900], dead_letter_retention_days = [1, 14] } :
+      var.function[name] >= bounds[0] && var.function[name] <= bounds[1] && floor(var.function[name]) == var.function[name]
+    ])
+    error_message = "function.timeout_seconds must be a whole number from 60 to 900 and function.dead_letter_retention_days one from 1 to 14."
   }
 }

@@ -32,7 +32,7 @@ locals {
     databricks_host           = var.databricks.host
     databricks_job_id         = var.databricks.job_id
     databricks_connection_arn = var.databricks.connection_arn
-    scoring_poll_seconds      = var.scoring_poll_seconds
+    scoring_poll_seconds      = var.databricks.poll_seconds
     event_bus_name            = local.event_bus_name
     event_source              = var.alerts.source
     event_detail_type         = var.alerts.detail_type
@@ -80,7 +80,7 @@ resource "aws_codebuild_project" "this" {
   name           = local.project_name
   description    = "finlake: finlake build --target prod (dbt-athena) in the image of deploy/dbt/Dockerfile."
   service_role   = module.build_role.arn
-  build_timeout  = var.build_timeout_minutes
+  build_timeout  = var.dbt_build.timeout_minutes
   encryption_key = var.lake.kms_key_arn
 
   source {
@@ -95,7 +95,7 @@ resource "aws_codebuild_project" "this" {
   environment {
     type                        = "LINUX_CONTAINER"
     compute_type                = "BUILD_GENERAL1_SMALL"
-    image                       = "${aws_ecr_repository.this.repository_url}:${var.dbt_image_tag}"
+    image                       = "${aws_ecr_repository.this.repository_url}:${var.dbt_build.image_tag}"
     image_pull_credentials_type = "SERVICE_ROLE"
     privileged_mode             = false
 
