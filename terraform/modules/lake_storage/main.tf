@@ -133,14 +133,14 @@ data "aws_iam_policy_document" "access_logs_delivery" {
 module "lake" {
   source = "../secure_bucket"
 
-  context                           = var.context
-  purpose                           = "lake"
-  data_classification               = "restricted"
-  kms_key_arn                       = aws_kms_key.this.arn
-  access_log_bucket                 = module.access_logs.id
-  access_log_prefix                 = local.access_log_prefix
-  noncurrent_version_retention_days = var.retention_days.noncurrent_versions
-  eventbridge                       = true
+  context             = var.context
+  purpose             = "lake"
+  data_classification = "restricted"
+  kms_key_arn         = aws_kms_key.this.arn
+  access_log_bucket   = module.access_logs.id
+  access_log_prefix   = local.access_log_prefix
+  retention_days      = { noncurrent_versions = var.retention_days.noncurrent_versions }
+  eventbridge         = true
 
   prefix_rules = concat(
     [{ id = "expire-landing-extracts", prefix = "landing/", expiration_days = var.retention_days.landing }],
@@ -157,14 +157,13 @@ module "lake" {
 module "athena_results" {
   source = "../secure_bucket"
 
-  context                           = var.context
-  purpose                           = "athena-results"
-  data_classification               = "restricted"
-  kms_key_arn                       = aws_kms_key.this.arn
-  access_log_bucket                 = module.access_logs.id
-  access_log_prefix                 = local.access_log_prefix
-  noncurrent_version_retention_days = 1
-  abort_multipart_upload_days       = 1
+  context             = var.context
+  purpose             = "athena-results"
+  data_classification = "restricted"
+  kms_key_arn         = aws_kms_key.this.arn
+  access_log_bucket   = module.access_logs.id
+  access_log_prefix   = local.access_log_prefix
+  retention_days      = { noncurrent_versions = 1, incomplete_multipart_uploads = 1 }
 
   prefix_rules = [{ id = "expire-query-results", prefix = "", expiration_days = var.retention_days.athena_results }]
 }
@@ -172,13 +171,13 @@ module "athena_results" {
 module "access_logs" {
   source = "../secure_bucket"
 
-  context                           = var.context
-  purpose                           = "access-logs"
-  data_classification               = "internal"
-  kms_key_arn                       = aws_kms_key.this.arn
-  access_log_bucket                 = null # the log destination does not log into itself
-  policy_documents                  = [data.aws_iam_policy_document.access_logs_delivery.json]
-  noncurrent_version_retention_days = var.retention_days.noncurrent_versions
+  context             = var.context
+  purpose             = "access-logs"
+  data_classification = "internal"
+  kms_key_arn         = aws_kms_key.this.arn
+  access_log_bucket   = null # the log destination does not log into itself
+  policy_documents    = [data.aws_iam_policy_document.access_logs_delivery.json]
+  retention_days      = { noncurrent_versions = var.retention_days.noncurrent_versions }
 
   prefix_rules = [{ id = "expire-access-logs", prefix = "", expiration_days = var.retention_days.access_logs }]
 }

@@ -207,7 +207,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
 
     noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
+      noncurrent_days = var.retention_days.noncurrent_versions
     }
 
     expiration {
@@ -222,7 +222,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
 
     abort_incomplete_multipart_upload {
-      days_after_initiation = var.abort_multipart_upload_days
+      days_after_initiation = var.retention_days.incomplete_multipart_uploads
     }
   }
 
