@@ -112,16 +112,6 @@ module "workgroup" {
   bytes_scanned_cutoff_per_query = each.value * local.gib
 }
 
-moved {
-  from = module.dbt_workgroup
-  to   = module.workgroup["dbt"]
-}
-
-moved {
-  from = module.analyst_workgroup
-  to   = module.workgroup["analyst"]
-}
-
 module "access_roles" {
   source = "./modules/access_roles"
 

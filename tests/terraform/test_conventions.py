@@ -135,6 +135,21 @@ def test_every_module_takes_the_roots_context_whole(modules, root):
             assert body.get("context") == "${var.context}", f"{name}: module {call}"
 
 
+def test_moved_blocks_live_in_the_roots_moved_tf_only(modules, root):
+    """The stack's state migrations are one file, terraform/moved.tf; a module holds none
+    (they address its resources through module.<call>. from the root)."""
+    assert {
+        name for name, module in modules.items() if "moved {" in "".join(module.texts.values())
+    } == set()
+    assert [name for name, text in root.texts.items() if "moved {" in text] == ["moved.tf"]
+    sources = {"module." + call for call in root.module_calls}
+    for move in parse_file(TERRAFORM / "moved.tf")["moved"]:
+        # Every move stays within one module call (or renames a call), as Terraform requires.
+        assert move["from"][2:].split(".")[0:2] == move["to"][2:].split(".")[0:2] or (
+            move["to"][2:-1].split("[")[0] in sources
+        ), move
+
+
 def test_names_come_from_the_name_prefix(modules):
     assert [f for module in modules.values() for f in naming_findings(module)] == []
 

@@ -128,10 +128,11 @@ def test_bucket_names_come_from_the_name_prefix_account_and_region(modules):
         assert body["context"] == "${var.context}"
 
 
-def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules):
+def test_existing_buckets_move_into_the_module_instead_of_being_replaced(root):
     """Without a moved block per resource, the first apply after the refactor would destroy
-    the lake bucket (and every object in it) and create an empty one."""
-    text = modules["lake_storage"].texts["main.tf"]
+    the lake bucket (and every object in it) and create an empty one. The blocks live in the
+    root's moved.tf, addressed through module.lake_storage."""
+    text = root.texts["moved.tf"].replace("module.lake_storage.", "")
     moves = dict(re.findall(r"moved \{\s*from = (\S+)\s*to\s*= (\S+)\s*\}", text))
     for name in ("lake", "athena_results", "access_logs"):
         for rtype in (

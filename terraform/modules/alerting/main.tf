@@ -333,17 +333,6 @@ module "role" {
   policy_json = data.aws_iam_policy_document.this.json
 }
 
-# Into modules/service_role without replacing anything.
-moved {
-  from = aws_iam_role.this
-  to   = module.role.aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.this
-  to   = module.role.aws_iam_role_policy.this
-}
-
 # ---------------------------------------------------------------------------------------------
 # When it runs, and what says it failed
 # ---------------------------------------------------------------------------------------------

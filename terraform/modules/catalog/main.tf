@@ -163,22 +163,6 @@ resource "aws_glue_catalog_table" "bronze" {
   }
 }
 
-# The three table blocks (entity tables, _malformed, _load_log) became the one above.
-moved {
-  from = aws_glue_catalog_table.entity
-  to   = aws_glue_catalog_table.bronze
-}
-
-moved {
-  from = aws_glue_catalog_table.malformed
-  to   = aws_glue_catalog_table.bronze["_malformed"]
-}
-
-moved {
-  from = aws_glue_catalog_table.load_log
-  to   = aws_glue_catalog_table.bronze["_load_log"]
-}
-
 # ---------------------------------------------------------------------------------------------
 # Optional: a crawler that registers bronze partitions for engines without partition projection
 # ---------------------------------------------------------------------------------------------
