@@ -13,10 +13,26 @@ provider "aws" {
   }
 }
 
+# The account and the partition, looked up once here for every module (local.context).
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
 locals {
   environment = var.environment
-  # The start of every resource name (finlake-prod-…), built once here and given to every module.
+  # The start of every resource name (finlake-prod-…), built once here.
   name_prefix = "${var.project}-${local.environment}"
+  # What every module shares, built and validated once here and given to every module whole as
+  # var.context (each module's context.tf declares the same object; README: The context object).
+  context = {
+    name_prefix              = local.name_prefix
+    account_id               = data.aws_caller_identity.current.account_id
+    region                   = var.aws_region
+    partition                = data.aws_partition.current.partition
+    permissions_boundary_arn = var.permissions_boundary_arn
+    log_retention_days       = var.log_retention_days
+    kms_deletion_window_days = var.kms_deletion_window_days
+  }
   # dbt's incremental models (materialized='incremental'), the Iceberg tables that need
   # compaction and snapshot expiry: in silver the checked models (macros/cleaning/checked_rows.sql)
   # and the two event models; in gold the models incremental by affected dates and their
@@ -43,11 +59,6 @@ locals {
   )
   gib = 1024 * 1024 * 1024
 
-  workgroup_scan_limit_gib = {
-    dbt     = var.dbt_query_scan_limit_gib
-    analyst = var.analyst_query_scan_limit_gib
-  }
-
   # What the dbt prod profile reads (profiles.yml.example), with this environment's values: the
   # output dbt_environment and the daily run's builds take this one map.
   dbt_environment = {
@@ -72,19 +83,14 @@ locals {
 module "lake_storage" {
   source = "./modules/lake_storage"
 
-  name_prefix                          = local.name_prefix
-  landing_retention_days               = var.landing_retention_days
-  noncurrent_version_retention_days    = var.noncurrent_version_retention_days
-  rebuilt_table_version_retention_days = var.rebuilt_table_version_retention_days
-  athena_results_retention_days        = var.athena_results_retention_days
-  access_log_retention_days            = var.access_log_retention_days
-  kms_deletion_window_days             = var.kms_deletion_window_days
+  context        = local.context
+  retention_days = var.retention_days
 }
 
 module "catalog" {
   source = "./modules/catalog"
 
-  name_prefix                 = local.name_prefix
+  context                     = local.context
   lake                        = module.lake_storage.lake
   projection_start_date       = var.projection_start_date
   encrypt_data_catalog        = var.encrypt_data_catalog
@@ -98,28 +104,18 @@ module "catalog" {
 # dbt's queries read bronze, so its results can hold PII that analysts must not read.
 module "workgroup" {
   source   = "./modules/query_workgroup"
-  for_each = local.workgroup_scan_limit_gib
+  for_each = var.query_scan_limit_gib
 
-  name_prefix                    = local.name_prefix
+  context                        = local.context
   purpose                        = each.key
   lake                           = module.lake_storage.lake
   bytes_scanned_cutoff_per_query = each.value * local.gib
 }
 
-moved {
-  from = module.dbt_workgroup
-  to   = module.workgroup["dbt"]
-}
-
-moved {
-  from = module.analyst_workgroup
-  to   = module.workgroup["analyst"]
-}
-
 module "access_roles" {
   source = "./modules/access_roles"
 
-  name_prefix    = local.name_prefix
+  context        = local.context
   lake           = module.lake_storage.lake
   database_names = module.catalog.database_names
   # Write-audit-publish: dbt builds into these, gold's readers read them through its views.
@@ -137,23 +133,17 @@ module "access_roles" {
     ml             = var.ml_principal_arns
     analyst        = var.analyst_principal_arns
   }
-  enable_crawler           = var.enable_crawler
-  permissions_boundary_arn = var.permissions_boundary_arn
+  enable_crawler = var.enable_crawler
 }
 
 module "ingestion_job" {
   source = "./modules/ingestion_job"
 
-  name_prefix       = local.name_prefix
-  lake              = module.lake_storage.lake
-  role_arn          = module.access_roles.ingestion_role_arn
-  role_name         = module.access_roles.ingestion_role_name
-  worker_type       = var.ingestion_worker_type
-  number_of_workers = var.ingestion_number_of_workers
-  execution_class   = var.ingestion_execution_class
-  schedule          = var.ingestion_schedule
-
-  additional_python_modules = var.ingestion_additional_python_modules
+  context   = local.context
+  lake      = module.lake_storage.lake
+  role_arn  = module.access_roles.ingestion_role_arn
+  role_name = module.access_roles.ingestion_role_name
+  job       = var.ingestion
 }
 
 # Iceberg maintenance of the incremental silver and gold tables (compaction and snapshot expiry),
@@ -163,7 +153,7 @@ module "ingestion_job" {
 module "iceberg_maintenance" {
   source = "./modules/iceberg_maintenance"
 
-  name_prefix   = local.name_prefix
+  context       = local.context
   tables        = local.incremental_tables
   database_name = module.catalog.database_names.silver
   zone_prefixes = ["silver/", "gold/"]
@@ -171,7 +161,6 @@ module "iceberg_maintenance" {
   # The transformation role's query statements, defined once in access_roles.
   workgroup_query_policy_json = module.access_roles.dbt_workgroup_query_policy_json
   lake                        = module.lake_storage.lake
-  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # Alerting (issue 19): the rules of alerts/rules.yml on Athena after each successful daily
@@ -179,8 +168,8 @@ module "iceberg_maintenance" {
 module "alerting" {
   source = "./modules/alerting"
 
-  name_prefix = local.name_prefix
-  workgroup   = module.workgroup["analyst"]
+  context   = local.context
+  workgroup = module.workgroup["analyst"]
   database_names = {
     silver = module.catalog.database_names["silver"]
     gold   = module.catalog.database_names["gold"]
@@ -189,8 +178,6 @@ module "alerting" {
   workgroup_query_policy_json = module.access_roles.analyst_workgroup_query_policy_json
   lake                        = module.lake_storage.lake
   subscription                = var.alerts_subscription
-  kms_deletion_window_days    = var.kms_deletion_window_days
-  permissions_boundary_arn    = var.permissions_boundary_arn
 }
 
 # The daily run (issue 19): ingestion -> dbt build (prod) -> scoring -> customer_risk -> alerts,
@@ -199,7 +186,7 @@ module "alerting" {
 module "daily_run" {
   source = "./modules/daily_run"
 
-  name_prefix             = local.name_prefix
+  context                 = local.context
   schedule_expression     = var.daily_run_schedule
   glue_job                = { name = module.ingestion_job.job_name, arn = module.ingestion_job.job_arn }
   dbt_environment         = local.dbt_environment
@@ -212,6 +199,5 @@ module "daily_run" {
     source      = module.alerting.build_succeeded_event.source
     detail_type = module.alerting.build_succeeded_event.detail_type
   }
-  lake                     = module.lake_storage.lake
-  permissions_boundary_arn = var.permissions_boundary_arn
+  lake = module.lake_storage.lake
 }

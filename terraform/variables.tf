@@ -75,36 +75,43 @@ variable "permissions_boundary_arn" {
   type        = string
   description = "IAM policy ARN attached as permissions boundary to every role, if the landing zone requires one; null for none."
   default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or the ARN of an IAM policy."
+  }
 }
 
-variable "landing_retention_days" {
+variable "log_retention_days" {
   type        = number
-  description = "Days landed extracts are kept under landing/ (bronze keeps the rows)."
+  description = "Days every CloudWatch log group of the stack is kept (the Glue job's, the Lambda's, the state machines' and the builds'): at least a year, they are the run history auditors ask for."
+  default     = 365
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention of at least a year: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
 }
 
-variable "noncurrent_version_retention_days" {
-  type        = number
-  description = "Days overwritten or deleted object versions are kept in every bucket."
-}
-
-variable "rebuilt_table_version_retention_days" {
-  type        = number
-  description = "Days the replaced objects of rebuilt silver and gold tables (noncurrent versions) are kept, instead of noncurrent_version_retention_days: every build rewrites its tables, so this bounds the copies kept."
-}
-
-variable "athena_results_retention_days" {
-  type        = number
-  description = "Days Athena query results are kept."
-}
-
-variable "access_log_retention_days" {
-  type        = number
-  description = "Days S3 server access logs are kept."
+variable "retention_days" {
+  type = object({
+    landing                = number
+    noncurrent_versions    = number
+    rebuilt_table_versions = number
+    athena_results         = number
+    access_logs            = number
+  })
+  description = "Days each kind of object is kept (modules/lake_storage, which validates them): landing, extracts under landing/ (bronze keeps the rows); noncurrent_versions, overwritten or deleted object versions in every bucket; rebuilt_table_versions, the replaced objects of rebuilt silver and gold tables, instead of noncurrent_versions (every build rewrites its tables, so this bounds the copies kept); athena_results, query results; access_logs, S3 server access logs."
 }
 
 variable "kms_deletion_window_days" {
   type        = number
-  description = "Waiting period, in days, before a scheduled deletion of the lake key takes effect."
+  description = "Waiting period, in days, before a scheduled deletion of a KMS key of the stack (the lake key, the alerts topic's key) takes effect."
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "kms_deletion_window_days must be a whole number of days between 7 and 30."
+  }
 }
 
 variable "projection_start_date" {
@@ -131,51 +138,28 @@ variable "crawler_schedule" {
   default     = null
 }
 
-variable "dbt_query_scan_limit_gib" {
-  type        = number
-  description = "GiB one dbt query may scan before Athena cancels it (Athena bills 5 USD per TB scanned)."
+variable "query_scan_limit_gib" {
+  type = object({
+    dbt     = number
+    analyst = number
+  })
+  description = "GiB one query may scan before Athena cancels it, per workgroup: dbt's and the analysts' (Athena bills 5 USD per TB scanned)."
 
   validation {
-    condition     = var.dbt_query_scan_limit_gib >= 1 && var.dbt_query_scan_limit_gib <= 10240 && floor(var.dbt_query_scan_limit_gib) == var.dbt_query_scan_limit_gib
-    error_message = "dbt_query_scan_limit_gib must be a whole number between 1 and 10240 (10 TiB)."
+    condition     = alltrue([for gib in values(var.query_scan_limit_gib) : gib >= 1 && gib <= 10240 && floor(gib) == gib])
+    error_message = "query_scan_limit_gib.dbt and query_scan_limit_gib.analyst must be whole numbers between 1 and 10240 (10 TiB)."
   }
 }
 
-variable "analyst_query_scan_limit_gib" {
-  type        = number
-  description = "GiB one analyst query may scan before Athena cancels it."
-
-  validation {
-    condition     = var.analyst_query_scan_limit_gib >= 1 && var.analyst_query_scan_limit_gib <= 10240 && floor(var.analyst_query_scan_limit_gib) == var.analyst_query_scan_limit_gib
-    error_message = "analyst_query_scan_limit_gib must be a whole number between 1 and 10240 (10 TiB)."
-  }
-}
-
-variable "ingestion_worker_type" {
-  type        = string
-  description = "Glue worker type of the ingestion job (G.1X, G.2X, G.4X or G.8X)."
-  default     = "G.1X"
-}
-
-variable "ingestion_number_of_workers" {
-  type        = number
-  description = "Number of Glue workers of the ingestion job."
-}
-
-variable "ingestion_execution_class" {
-  type        = string
-  description = "STANDARD or FLEX (cheaper, may start later) for the ingestion job."
-}
-
-variable "ingestion_schedule" {
-  type        = string
-  description = "AWS cron expression (UTC) that starts the ingestion job, or null for no trigger."
-}
-
-variable "ingestion_additional_python_modules" {
-  type        = list(string)
-  description = "Pinned pip requirements the ingestion job needs beyond what Glue 5.0 ships (name==version)."
-  default     = []
+variable "ingestion" {
+  type = object({
+    worker_type               = optional(string, "G.1X")
+    number_of_workers         = number
+    execution_class           = string
+    schedule                  = string
+    additional_python_modules = optional(list(string), [])
+  })
+  description = "How the Glue ingestion job runs (modules/ingestion_job, variable job, which validates it): worker_type G.1X, G.2X, G.4X or G.8X; number_of_workers; execution_class STANDARD or FLEX (cheaper, may start later); schedule, an AWS cron expression (UTC) that starts the job alone, or null for no trigger; additional_python_modules, pinned pip requirements beyond what Glue 5.0 ships (name==version)."
 }
 
 variable "alerts_subscription" {
@@ -189,7 +173,7 @@ variable "alerts_subscription" {
 
 variable "daily_run_schedule" {
   type        = string
-  description = "When EventBridge starts the daily run (UTC cron or rate expression), or null to start it by hand. With the daily run on, set ingestion_schedule to null: the run starts the ingestion job itself."
+  description = "When EventBridge starts the daily run (UTC cron or rate expression), or null to start it by hand. With the daily run on, set ingestion.schedule to null: the run starts the ingestion job itself."
   default     = "cron(0 5 * * ? *)"
 }
 

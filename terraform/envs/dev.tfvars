@@ -5,16 +5,22 @@
 
 environment = "dev"
 
-landing_retention_days               = 30
-noncurrent_version_retention_days    = 7
-rebuilt_table_version_retention_days = 1
-athena_results_retention_days        = 3
-access_log_retention_days            = 90
-kms_deletion_window_days             = 7
+retention_days = {
+  landing                = 30
+  noncurrent_versions    = 7
+  rebuilt_table_versions = 1
+  athena_results         = 3
+  access_logs            = 90
+}
+kms_deletion_window_days = 7
 
-dbt_query_scan_limit_gib     = 10
-analyst_query_scan_limit_gib = 10
+query_scan_limit_gib = {
+  dbt     = 10
+  analyst = 10
+}
 
-ingestion_number_of_workers = 2
-ingestion_execution_class   = "FLEX"
-ingestion_schedule          = null
+ingestion = {
+  number_of_workers = 2
+  execution_class   = "FLEX"
+  schedule          = null
+}

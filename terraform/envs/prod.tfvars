@@ -5,17 +5,23 @@
 
 environment = "prod"
 
-landing_retention_days               = 400
-noncurrent_version_retention_days    = 30
-rebuilt_table_version_retention_days = 3
-athena_results_retention_days        = 7
-access_log_retention_days            = 400
-kms_deletion_window_days             = 30
+retention_days = {
+  landing                = 400
+  noncurrent_versions    = 30
+  rebuilt_table_versions = 3
+  athena_results         = 7
+  access_logs            = 400
+}
+kms_deletion_window_days = 30
 
-dbt_query_scan_limit_gib     = 100
-analyst_query_scan_limit_gib = 50
+query_scan_limit_gib = {
+  dbt     = 100
+  analyst = 50
+}
 
-ingestion_number_of_workers = 4
-ingestion_execution_class   = "STANDARD"
-# The daily run (daily_run_schedule) starts the ingestion job itself.
-ingestion_schedule = null
+ingestion = {
+  number_of_workers = 4
+  execution_class   = "STANDARD"
+  # The daily run (daily_run_schedule) starts the ingestion job itself.
+  schedule = null
+}

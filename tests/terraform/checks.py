@@ -732,19 +732,21 @@ NAMED_TYPES = (
 
 
 def naming_findings(module: Module) -> list[str]:
-    """The module takes var.name_prefix (the root's project-environment), and named resources
-    start from it."""
+    """The module takes var.context (whose name_prefix is the root's project-environment), and
+    named resources start from var.context.name_prefix."""
     findings = []
-    if "name_prefix" not in module.variables:
-        findings.append(f"{module.name}: has no variable name_prefix.")
+    if "context" not in module.variables:
+        findings.append(f"{module.name}: has no variable context.")
     if "name_prefix" in module.locals:
-        findings.append(f"{module.name}: builds its own local.name_prefix; take var.name_prefix.")
+        findings.append(
+            f"{module.name}: builds its own local.name_prefix; take var.context.name_prefix."
+        )
     for rtype in NAMED_TYPES:
         for name, body in module.resources_of(rtype).items():
             value = module.interpolate(str(body.get("name", "")))
-            if "${var.name_prefix}" not in value:
+            if "${var.context.name_prefix}" not in value:
                 findings.append(
-                    f"{module.name}: {rtype}.{name} is not named from var.name_prefix ({value!r})."
+                    f"{module.name}: {rtype}.{name} is not named from var.context.name_prefix ({value!r})."
                 )
     return findings
 
@@ -783,7 +785,7 @@ def hardcoding_findings(files: list[Path]) -> list[str]:
                     findings.append(f"{where} holds {what}: {line.strip()}")
             if file.suffix == ".tf" and _PARTITION_LITERAL.search(line) and "regex(" not in line:
                 findings.append(
-                    f"{where} writes the ARN partition literally; use data.aws_partition."
+                    f"{where} writes the ARN partition literally; use var.context.partition."
                 )
     return findings
 

@@ -107,7 +107,7 @@ def test_the_topic_and_queue_are_encrypted_and_the_logs_kept(modules):
     (queue,) = alerting.resources_of("aws_sqs_queue").values()
     assert queue["kms_master_key_id"] == "${aws_kms_key.this.arn}"
     (logs,) = alerting.resources_of("aws_cloudwatch_log_group").values()
-    assert logs["retention_in_days"] == "${var.log_retention_days}"
+    assert logs["retention_in_days"] == "${var.context.log_retention_days}"
     (subscription,) = alerting.resources_of("aws_sns_topic_subscription").values()
     assert subscription["protocol"] == "${var.subscription.protocol}"
     assert subscription["endpoint"] == "${var.subscription.endpoint}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from finlake.contract import bronze, load_contract
-from tests.terraform.tfconfig import blocks, parse_file
+from tests.terraform.tfconfig import ROOT, blocks, parse_file
 from tools.athena_run.terraform_catalog import bronze_tables
 
 # The load metadata the ingestion job appends, in order (tests/contract/test_render.py checks
@@ -67,7 +67,12 @@ def test_every_bronze_table_is_one_resource_that_only_data_tells_apart(catalog):
     assert catalog.locals["bronze_tables"] == (
         "${merge(local.bronze_entity_tables, local.bronze_ingestion_tables)}"
     )
-    moved = {(m["from"], m["to"]) for m in parse_file(catalog.path / "main.tf").get("moved", [])}
+    # The moves live in the root's moved.tf, addressed through module.catalog.
+    moved = {
+        (m["from"].replace("module.catalog.", ""), m["to"].replace("module.catalog.", ""))
+        for m in parse_file(ROOT / "moved.tf").get("moved", [])
+        if "module.catalog." in m["from"]
+    }
     assert moved == {
         ("${aws_glue_catalog_table.entity}", "${aws_glue_catalog_table.bronze}"),
         ("${aws_glue_catalog_table.malformed}", '${aws_glue_catalog_table.bronze["_malformed"]}'),
@@ -167,7 +172,7 @@ def test_bronze_is_read_from_the_lake_bucket(catalog):
 
 
 def test_database_names_are_lowercase_with_underscores(catalog):
-    assert catalog.locals["database_prefix"] == '${replace(var.name_prefix, "-", "_")}'
+    assert catalog.locals["database_prefix"] == '${replace(var.context.name_prefix, "-", "_")}'
     assert catalog.locals["layers"] == ["bronze", "silver", "gold", "reference"]
     assert (
         catalog.locals["database_names"]

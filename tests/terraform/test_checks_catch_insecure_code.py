@@ -237,10 +237,10 @@ ONE_LINE_BREAKS = [
     ),
     pytest.param(
         "query_workgroup",
-        'name        = "${var.name_prefix}-${var.purpose}"',
+        'name        = "${var.context.name_prefix}-${var.purpose}"',
         'name        = "analytics"',
         naming_findings,
-        "is not named from var.name_prefix",
+        "is not named from var.context.name_prefix",
         id="names-not-built-from-the-prefix",
     ),
 ]
@@ -256,7 +256,7 @@ def test_a_bucket_without_encryption_is_flagged(tmp_path):
         tmp_path,
         """
 resource "aws_s3_bucket" "raw" {
-  bucket = "${var.name_prefix}-raw"
+  bucket = "${var.context.name_prefix}-raw"
 }
 
 resource "aws_s3_bucket_public_access_block" "raw" {

@@ -1,5 +1,5 @@
 """Layout and conventions of terraform/: files, pinned providers, typed and described inputs,
-names from local.name_prefix, nothing account-specific typed in, one root that every
+names from local.name_prefix, one context object shared by every module, nothing account-specific typed in, one root that every
 environment applies with its own tfvars and backend."""
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from tests.terraform.checks import (
     output_findings,
     variable_findings,
 )
-from tests.terraform.tfconfig import ENVIRONMENTS, ENVS, MODULES, TERRAFORM, blocks, parse_file
+from tests.terraform.tfconfig import (
+    ENVIRONMENTS,
+    ENVS,
+    META_KEYS,
+    MODULES,
+    TERRAFORM,
+    blocks,
+    parse_file,
+)
 
 EXPECTED_MODULES = {
     "lake_storage",
@@ -110,6 +118,38 @@ def test_every_output_is_described(configurations):
     assert [f for module in configurations.values() for f in output_findings(module)] == []
 
 
+def test_every_module_takes_the_roots_context_whole(modules, root):
+    """One declaration of the shared settings (name prefix, account, region, partition,
+    permissions boundary, log retention, key deletion window), the same in every module's
+    context.tf, holding what the root's local.context builds; every module call passes it on
+    whole, so no module re-declares or re-validates one of them."""
+    declarations = {name: module.texts["context.tf"] for name, module in modules.items()}
+    first = declarations["lake_storage"]
+    assert {name for name, text in declarations.items() if text != first} == set()
+    (declared,) = re.findall(r"type = object\(\{(.*?)\}\)", first, re.S)
+    fields = set(re.findall(r"^\s*(\w+)\s*=", declared, re.M))
+    assert fields == set(root.locals["context"]) - set(META_KEYS)
+    for name, module in modules.items():
+        assert not fields & set(module.variables), name
+        for call, body in module.module_calls.items():
+            assert body.get("context") == "${var.context}", f"{name}: module {call}"
+
+
+def test_moved_blocks_live_in_the_roots_moved_tf_only(modules, root):
+    """The stack's state migrations are one file, terraform/moved.tf; a module holds none
+    (they address its resources through module.<call>. from the root)."""
+    assert {
+        name for name, module in modules.items() if "moved {" in "".join(module.texts.values())
+    } == set()
+    assert [name for name, text in root.texts.items() if "moved {" in text] == ["moved.tf"]
+    sources = {"module." + call for call in root.module_calls}
+    for move in parse_file(TERRAFORM / "moved.tf")["moved"]:
+        # Every move stays within one module call (or renames a call), as Terraform requires.
+        assert move["from"][2:].split(".")[0:2] == move["to"][2:].split(".")[0:2] or (
+            move["to"][2:-1].split("[")[0] in sources
+        ), move
+
+
 def test_names_come_from_the_name_prefix(modules):
     assert [f for module in modules.values() for f in naming_findings(module)] == []
 
@@ -148,10 +188,11 @@ def test_the_root_wires_every_module_once_for_any_environment(root):
     sources = {body["source"] for body in root.module_calls.values()}
     assert sources == {f"./modules/{name}" for name in ROOT_MODULES}
     assert root.locals["environment"] == "${var.environment}"
-    # The naming rule is written once, here; every module takes the prefix.
+    # The naming rule is written once, here; every module takes the prefix in local.context.
     assert root.locals["name_prefix"] == "${var.project}-${local.environment}"
+    assert root.locals["context"]["name_prefix"] == "${local.name_prefix}"
     for name, body in root.module_calls.items():
-        assert body["name_prefix"] == "${local.name_prefix}", name
+        assert body["context"] == "${local.context}", name
     assert not re.search(r'"(dev|prod)"', "".join(root.texts.values()))
 
 

@@ -68,10 +68,7 @@ def grants(access, role: str) -> dict[str, set[str]]:
 
 def slot_resources(layer: str, slot: str) -> tuple[str, str]:
     name = f"${{var.slot_database_names.{layer}__{slot}}}"
-    prefix = (
-        "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.name}"
-        ":${data.aws_caller_identity.current.account_id}"
-    )
+    prefix = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
     return f"{prefix}:database/{name}", f"{prefix}:table/{name}/*"
 
 

@@ -56,17 +56,20 @@ def test_package_zip_holds_the_finlake_and_ingestion_packages(modules):
 
 def test_schedule_is_optional_and_validated(modules):
     job = modules["ingestion_job"]
-    schedule = job.variables["schedule"]
-    assert schedule["default"] is None
-    assert blocks(schedule, "validation")
-    assert job.resources[("aws_glue_trigger", "this")]["count"] == "${var.schedule == null ? 0 : 1}"
+    settings = job.variables["job"]
+    assert "schedule                  = optional(string)" in job.texts["variables.tf"]
+    assert any("var.job.schedule == null" in v["condition"] for v in blocks(settings, "validation"))
+    trigger = job.resources[("aws_glue_trigger", "this")]
+    assert trigger["count"] == "${var.job.schedule == null ? 0 : 1}"
 
 
-def test_job_logs_are_kept_a_year_and_encrypted(modules):
+def test_job_logs_are_kept_a_year_and_encrypted(modules, root):
     job = modules["ingestion_job"]
     groups = job.resources[("aws_cloudwatch_log_group", "this")]
     assert groups["kms_key_id"] == "${var.lake.kms_key_arn}"
-    assert groups["retention_in_days"] == "${var.log_retention_days}"
-    condition = blocks(job.variables["log_retention_days"], "validation")[0]["condition"]
+    assert groups["retention_in_days"] == "${var.context.log_retention_days}"
+    # The retention of every log group is the root's log_retention_days, validated there.
+    assert root.locals["context"]["log_retention_days"] == "${var.log_retention_days}"
+    condition = blocks(root.variables["log_retention_days"], "validation")[0]["condition"]
     allowed = [int(days) for days in re.findall(r"\b\d+\b", condition)]
     assert allowed and min(allowed) >= 365

@@ -38,12 +38,10 @@ def test_a_service_role_trusts_its_service_from_this_account_only(modules):
     (trust,) = role.document_statements("trust")
     assert trust.actions == ("sts:AssumeRole",)
     assert trust.principals == (("Service", ("${var.service}",)),)
-    assert trust.condition_values("aws:SourceAccount") == (
-        "${data.aws_caller_identity.current.account_id}",
-    )
+    assert trust.condition_values("aws:SourceAccount") == ("${var.context.account_id}",)
     (body,) = role.resources_of("aws_iam_role").values()
-    assert body["permissions_boundary"] == "${var.permissions_boundary_arn}"
-    assert body["name"] == "${var.name_prefix}-${var.name}"
+    assert body["permissions_boundary"] == "${var.context.permissions_boundary_arn}"
+    assert body["name"] == "${var.context.name_prefix}-${var.name}"
 
 
 def test_state_machines_come_from_state_machine(modules, root):

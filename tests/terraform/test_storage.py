@@ -61,8 +61,8 @@ def test_key_policy_lets_only_this_account_and_two_log_services_use_the_key(modu
     statements = storage.statements(storage.resources[("aws_kms_key", "this")]["policy"])
     principals = {identifier for s in statements for _, ids in s.principals for identifier in ids}
     assert principals == {
-        "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root",
-        "logs.${data.aws_region.current.name}.amazonaws.com",
+        "arn:${var.context.partition}:iam::${var.context.account_id}:root",
+        "logs.${var.context.region}.amazonaws.com",
         "logging.s3.amazonaws.com",
     }
     services = [s for s in statements if any(kind == "Service" for kind, _ in s.principals)]
@@ -80,9 +80,12 @@ def test_landing_files_expire_after_the_retention_variable(modules):
     rules = bucket_calls(storage)["lake"]["prefix_rules"]  # concat() of a list and a for
     assert (
         '{id = "expire-landing-extracts", prefix = "landing/", '
-        "expiration_days = var.landing_retention_days}"
+        "expiration_days = var.retention_days.landing}"
     ) in rules
-    assert "validation" in storage.variables["landing_retention_days"]
+    assert (
+        "var.retention_days[name]"
+        in blocks(storage.variables["retention_days"], "validation")[0]["condition"]
+    )
 
 
 def test_secure_bucket_turns_prefix_rules_into_lifecycle_rules(modules):
@@ -118,17 +121,18 @@ def test_lake_and_results_buckets_log_to_the_access_log_bucket(modules):
 def test_bucket_names_come_from_the_name_prefix_account_and_region(modules):
     bucket = modules["secure_bucket"]
     resolved = bucket.interpolate(bucket.locals["bucket_name"])
-    assert resolved.startswith("${var.name_prefix}-${var.purpose}-")
-    assert "${data.aws_caller_identity.current.account_id}" in resolved
-    assert "${data.aws_region.current.name}" in resolved
+    assert resolved.startswith("${var.context.name_prefix}-${var.purpose}-")
+    assert "${var.context.account_id}" in resolved
+    assert "${var.context.region}" in resolved
     for body in bucket_calls(modules["lake_storage"]).values():
-        assert body["name_prefix"] == "${var.name_prefix}"
+        assert body["context"] == "${var.context}"
 
 
-def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules):
+def test_existing_buckets_move_into_the_module_instead_of_being_replaced(root):
     """Without a moved block per resource, the first apply after the refactor would destroy
-    the lake bucket (and every object in it) and create an empty one."""
-    text = modules["lake_storage"].texts["main.tf"]
+    the lake bucket (and every object in it) and create an empty one. The blocks live in the
+    root's moved.tf, addressed through module.lake_storage."""
+    text = root.texts["moved.tf"].replace("module.lake_storage.", "")
     moves = dict(re.findall(r"moved \{\s*from = (\S+)\s*to\s*= (\S+)\s*\}", text))
     for name in ("lake", "athena_results", "access_logs"):
         for rtype in (
@@ -149,24 +153,21 @@ def test_existing_buckets_move_into_the_module_instead_of_being_replaced(modules
 
 def test_replaced_table_objects_are_kept_days_not_a_month(modules, root, tfvars):
     """#13 defect 6: every build rewrites the silver and gold tables; with only the whole-bucket
-    window (noncurrent_version_retention_days, 30 in prod) the lake kept ~30 old copies of each.
+    window (retention_days.noncurrent_versions, 30 in prod) the lake kept ~30 old copies of each.
     Under silver/ and gold/ noncurrent versions now go after a few days, set per environment."""
     storage = modules["lake_storage"]
     comprehension = bucket_calls(storage)["lake"]["prefix_rules"]
     assert "for zone in local.rebuilt_table_zones" in comprehension
-    assert "noncurrent_days = var.rebuilt_table_version_retention_days" in comprehension
+    assert "noncurrent_days = var.retention_days.rebuilt_table_versions" in comprehension
     assert "${zone}/" in comprehension
     assert storage.locals["rebuilt_table_zones"] == ["silver", "gold"]
-    assert "validation" in storage.variables["rebuilt_table_version_retention_days"]
-    wiring = root.module_calls["lake_storage"]
-    assert (
-        wiring["rebuilt_table_version_retention_days"]
-        == "${var.rebuilt_table_version_retention_days}"
-    )
+    assert "rebuilt_table_versions" in storage.texts["variables.tf"]
+    assert root.module_calls["lake_storage"]["retention_days"] == "${var.retention_days}"
     for env, values in tfvars.items():
-        kept = values["rebuilt_table_version_retention_days"]  # one build a day: copies kept
+        days = values["retention_days"]
+        kept = days["rebuilt_table_versions"]  # one build a day: copies kept
         assert 1 <= kept <= 7, env
-        assert kept < values["noncurrent_version_retention_days"], env
+        assert kept < days["noncurrent_versions"], env
 
 
 def lake_attributes(module) -> set[str]:

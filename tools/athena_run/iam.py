@@ -153,9 +153,9 @@ def recorded_calls(
 def role_statements(role: str, names: Names) -> list[Any]:
     module = load_module(MODULES / "access_roles")
     values = {
-        "${data.aws_partition.current.partition}": "aws",
-        "${data.aws_region.current.name}": names.region,
-        "${data.aws_caller_identity.current.account_id}": names.account,
+        "${var.context.partition}": "aws",
+        "${var.context.region}": names.region,
+        "${var.context.account_id}": names.account,
         "${var.lake.bucket_arn}": f"arn:aws:s3:::{names.lake_bucket}",
         "${var.lake.results_bucket_arn}": f"arn:aws:s3:::{names.results_bucket}",
         **{f"${{var.database_names.{layer}}}": names.database(layer) for layer in LAYERS},

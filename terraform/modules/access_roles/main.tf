@@ -15,34 +15,24 @@
 # `__green`): gold's published views are run with the caller's rights.
 # tests/terraform/test_access.py parses this file and fails if a statement reaches further.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-
   role_names = {
-    delivery       = "${var.name_prefix}-delivery"
-    ingestion      = "${var.name_prefix}-ingestion"
-    transformation = "${var.name_prefix}-transformation"
-    ml             = "${var.name_prefix}-ml"
-    analyst        = "${var.name_prefix}-analyst"
-    crawler        = "${var.name_prefix}-crawler"
+    delivery       = "${var.context.name_prefix}-delivery"
+    ingestion      = "${var.context.name_prefix}-ingestion"
+    transformation = "${var.context.name_prefix}-transformation"
+    ml             = "${var.context.name_prefix}-ml"
+    analyst        = "${var.context.name_prefix}-analyst"
+    crawler        = "${var.context.name_prefix}-crawler"
   }
 
-  glue_arn_prefix         = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+  glue_arn_prefix         = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
   glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
-  athena_data_catalog_arn = "arn:${local.partition}:athena:${local.region}:${local.account_id}:datacatalog/AwsDataCatalog"
-  log_group_arn_prefix    = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:"
+  athena_data_catalog_arn = "arn:${var.context.partition}:athena:${var.context.region}:${var.context.account_id}:datacatalog/AwsDataCatalog"
+  log_group_arn_prefix    = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:"
 
   # People and tools may use the lake key only through S3 (SSE-KMS objects) and Glue (encrypted
   # catalog), never to encrypt or decrypt arbitrary data directly.
-  kms_via_services = ["s3.${local.region}.amazonaws.com", "glue.${local.region}.amazonaws.com"]
+  kms_via_services = ["s3.${var.context.region}.amazonaws.com", "glue.${var.context.region}.amazonaws.com"]
 
   s3_object_write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
   # Using the lake key for data: every role that reads or writes the lake's encrypted objects.
@@ -111,7 +101,7 @@ data "aws_iam_policy_document" "glue_trust" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
   }
 }
@@ -256,7 +246,7 @@ data "aws_iam_policy_document" "delivery" {
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com"]
+      values   = ["s3.${var.context.region}.amazonaws.com"]
     }
   }
 }
@@ -268,7 +258,7 @@ resource "aws_iam_role" "delivery" {
   description          = "finlake extract delivery: puts files under landing/ only."
   assume_role_policy   = data.aws_iam_policy_document.principals_trust["delivery"].json
   max_session_duration = var.max_session_duration
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "delivery" {
@@ -364,7 +354,7 @@ resource "aws_iam_role" "ingestion" {
   name                 = local.role_names.ingestion
   description          = "finlake ingestion Glue job: reads landing/, writes bronze/."
   assume_role_policy   = data.aws_iam_policy_document.glue_trust.json
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "ingestion" {
@@ -513,7 +503,7 @@ resource "aws_iam_role" "transformation" {
   description          = "finlake dbt (target prod) on Athena: reads bronze, builds silver and gold."
   assume_role_policy   = data.aws_iam_policy_document.principals_trust["transformation"].json
   max_session_duration = var.max_session_duration
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "transformation" {
@@ -584,7 +574,7 @@ resource "aws_iam_role" "ml" {
   description          = "finlake default-model notebook: reads gold, writes ml/ and gold.customer_default_scores."
   assume_role_policy   = data.aws_iam_policy_document.principals_trust["ml"].json
   max_session_duration = var.max_session_duration
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "ml" {
@@ -636,7 +626,7 @@ resource "aws_iam_role" "analyst" {
   description          = "finlake analysts: read gold through the analyst Athena workgroup."
   assume_role_policy   = data.aws_iam_policy_document.principals_trust["analyst"].json
   max_session_duration = var.max_session_duration
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "analyst" {
@@ -699,7 +689,7 @@ resource "aws_iam_role" "crawler" {
   name                 = local.role_names.crawler
   description          = "finlake bronze partition crawler: reads bronze/, registers partitions."
   assume_role_policy   = data.aws_iam_policy_document.glue_trust.json
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "crawler" {

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "lake" {
   type = object({
     bucket_arn         = string
@@ -39,22 +34,12 @@ variable "query_workgroups" {
     transformation = object({ arn = string, results_prefix = string })
     analyst        = object({ arn = string, results_prefix = string })
   })
-  description = "The Athena workgroup each querying role runs in, dbt's for transformation and the analyst workgroup for analyst: its ARN and the key prefix of its results in the results bucket, such as dbt/ (the query_workgroup module's outputs)."
-
-  validation {
-    condition     = alltrue([for workgroup in values(var.query_workgroups) : can(regex("^arn:aws[a-z-]*:athena:", workgroup.arn)) && can(regex("^[a-z0-9-]+/$", workgroup.results_prefix))])
-    error_message = "query_workgroups needs, for transformation and analyst, an Athena workgroup ARN and a results_prefix such as dbt/ (lowercase, ending in a slash)."
-  }
+  description = "The Athena workgroup each querying role runs in, dbt's for transformation and the analyst workgroup for analyst: its ARN and the key prefix of its results in the results bucket, such as dbt/ (the query_workgroup module's outputs, made and checked there)."
 }
 
 variable "glue_security_configuration_name" {
   type        = string
-  description = "Name of the Glue security configuration of the ingestion job; Glue names the job's encrypted log groups after it."
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.glue_security_configuration_name))
-    error_message = "glue_security_configuration_name must be 1-255 letters, digits, hyphens or underscores."
-  }
+  description = "Name of the Glue security configuration of the ingestion job; Glue names the job's encrypted log groups after it (the ingestion_job module's output security_configuration_name, made there)."
 }
 
 variable "role_principals" {
@@ -91,16 +76,5 @@ variable "max_session_duration" {
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
     error_message = "max_session_duration must be a whole number of seconds between 3600 and 43200."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "ARN of an IAM policy to attach as permissions boundary to every role, if the bank's landing zone requires one; null for none."
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be null or the ARN of an IAM policy."
   }
 }

@@ -6,20 +6,11 @@
 # the same topic. Dedup state: s3://<lake>/alerts/state.json. One run at a time (reserved
 # concurrency 1), so two runs never read the same state.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-  repo_root  = abspath("${path.module}/../../..")
+  repo_root = abspath("${path.module}/../../..")
 
-  glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
-  function_name   = "${var.name_prefix}-alerts"
+  glue_arn_prefix = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
+  function_name   = "${var.context.name_prefix}-alerts"
   state_key       = "alerts/state.json"
 
   # What the zip holds and its handler: finlake/alerts/lambda.json, which finlake/alerts/package.py
@@ -54,7 +45,7 @@ data "aws_iam_policy_document" "key" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+      identifiers = ["arn:${var.context.partition}:iam::${var.context.account_id}:root"]
     }
   }
 
@@ -67,26 +58,26 @@ data "aws_iam_policy_document" "key" {
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "logs.${local.region}.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com", "logs.${var.context.region}.amazonaws.com"]
     }
 
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
   }
 }
 
 resource "aws_kms_key" "this" {
-  description             = "${var.name_prefix}: alert notifications, their dead-letter queue and logs."
+  description             = "${var.context.name_prefix}: alert notifications, their dead-letter queue and logs."
   enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
+  deletion_window_in_days = var.context.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.key.json
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${var.name_prefix}-alerts"
+  name          = "alias/${var.context.name_prefix}-alerts"
   target_key_id = aws_kms_key.this.key_id
 }
 
@@ -95,7 +86,7 @@ resource "aws_kms_alias" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_sns_topic" "this" {
-  name              = "${var.name_prefix}-alerts"
+  name              = "${var.context.name_prefix}-alerts"
   kms_master_key_id = aws_kms_key.this.arn
 }
 
@@ -107,7 +98,7 @@ data "aws_iam_policy_document" "topic" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+      identifiers = ["arn:${var.context.partition}:iam::${var.context.account_id}:root"]
     }
   }
 
@@ -124,7 +115,7 @@ data "aws_iam_policy_document" "topic" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
   }
 
@@ -161,8 +152,8 @@ resource "aws_sns_topic_subscription" "this" {
 }
 
 resource "aws_sqs_queue" "dead_letter" {
-  name                      = "${var.name_prefix}-alerts-dead-letter"
-  message_retention_seconds = var.dead_letter_retention_days * 86400
+  name                      = "${var.context.name_prefix}-alerts-dead-letter"
+  message_retention_seconds = var.function.dead_letter_retention_days * 86400
   kms_master_key_id         = aws_kms_key.this.arn
 }
 
@@ -193,7 +184,7 @@ data "archive_file" "this" {
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${local.function_name}"
-  retention_in_days = var.log_retention_days
+  retention_in_days = var.context.log_retention_days
   kms_key_id        = aws_kms_key.this.arn
 }
 
@@ -207,7 +198,7 @@ resource "aws_lambda_function" "this" {
   handler                        = local.lambda.handler
   filename                       = data.archive_file.this.output_path
   source_code_hash               = data.archive_file.this.output_base64sha256
-  timeout                        = var.timeout_seconds
+  timeout                        = var.function.timeout_seconds
   memory_size                    = 256
   reserved_concurrent_executions = 1
   kms_key_arn                    = aws_kms_key.this.arn
@@ -334,24 +325,12 @@ data "aws_iam_policy_document" "this" {
 module "role" {
   source = "../service_role"
 
-  name_prefix              = var.name_prefix
-  name                     = "alerts"
-  description              = "finlake alerting Lambda: reads gold and silver through Athena, publishes to the alerts topic."
-  service                  = "lambda.amazonaws.com"
-  policy_name              = "alerts"
-  policy_json              = data.aws_iam_policy_document.this.json
-  permissions_boundary_arn = var.permissions_boundary_arn
-}
-
-# Into modules/service_role without replacing anything.
-moved {
-  from = aws_iam_role.this
-  to   = module.role.aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.this
-  to   = module.role.aws_iam_role_policy.this
+  context     = var.context
+  name        = "alerts"
+  description = "finlake alerting Lambda: reads gold and silver through Athena, publishes to the alerts topic."
+  service     = "lambda.amazonaws.com"
+  policy_name = "alerts"
+  policy_json = data.aws_iam_policy_document.this.json
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +338,7 @@ moved {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "this" {
-  name        = "${var.name_prefix}-alerts-after-build"
+  name        = "${var.context.name_prefix}-alerts-after-build"
   description = "Runs the alert rules after the daily build succeeds (the daily run's event)."
   event_pattern = jsonencode({
     source        = [local.build_succeeded.source]
@@ -381,7 +360,7 @@ resource "aws_lambda_permission" "this" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letter" {
-  alarm_name          = "${var.name_prefix}-alerts-failed"
+  alarm_name          = "${var.context.name_prefix}-alerts-failed"
   alarm_description   = "An alerting run failed after its retries: its record is in the dead-letter queue (docs/operations.md)."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "workgroup" {
   type = object({
     name = string
@@ -45,52 +40,20 @@ variable "subscription" {
   }
 }
 
-variable "log_retention_days" {
-  type        = number
-  description = "Days the Lambda's logs are kept."
-  default     = 365
+variable "function" {
+  type = object({
+    timeout_seconds            = optional(number, 600)
+    dead_letter_retention_days = optional(number, 14)
+  })
+  description = "The alert rules' Lambda: timeout_seconds, its timeout (every rule's Athena query runs in it, one after another; Lambda allows 60 to 900 here); dead_letter_retention_days, how long a failed run's record stays in its dead-letter queue (SQS allows 1 to 14)."
+  default     = {}
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+    # The smallest and largest value of each, whole numbers.
+    condition = alltrue([
+      for name, bounds in { timeout_seconds = [60, 900], dead_letter_retention_days = [1, 14] } :
+      var.function[name] >= bounds[0] && var.function[name] <= bounds[1] && floor(var.function[name]) == var.function[name]
+    ])
+    error_message = "function.timeout_seconds must be a whole number from 60 to 900 and function.dead_letter_retention_days one from 1 to 14."
   }
-}
-
-variable "dead_letter_retention_days" {
-  type        = number
-  description = "Days a failed run's record stays in the dead-letter queue (SQS allows 1 to 14)."
-  default     = 14
-
-  validation {
-    condition     = var.dead_letter_retention_days >= 1 && var.dead_letter_retention_days <= 14 && var.dead_letter_retention_days == floor(var.dead_letter_retention_days)
-    error_message = "dead_letter_retention_days must be a whole number from 1 to 14."
-  }
-}
-
-variable "timeout_seconds" {
-  type        = number
-  description = "The Lambda's timeout: every rule's Athena query runs in it, one after another."
-  default     = 600
-
-  validation {
-    condition     = var.timeout_seconds >= 60 && var.timeout_seconds <= 900 && var.timeout_seconds == floor(var.timeout_seconds)
-    error_message = "timeout_seconds must be a whole number from 60 to 900."
-  }
-}
-
-variable "kms_deletion_window_days" {
-  type        = number
-  description = "Waiting period before the alerting key (SNS topic, dead-letter queue, logs) is deleted."
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && var.kms_deletion_window_days == floor(var.kms_deletion_window_days)
-    error_message = "kms_deletion_window_days must be a whole number from 7 to 30."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "Permissions boundary attached to the Lambda's role, or null."
-  default     = null
 }

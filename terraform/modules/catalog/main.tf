@@ -11,7 +11,7 @@
 
 locals {
   # Athena and Glue database names: lowercase, underscores only.
-  database_prefix = replace(var.name_prefix, "-", "_")
+  database_prefix = replace(var.context.name_prefix, "-", "_")
   layers          = ["bronze", "silver", "gold", "reference"]
   database_names  = { for layer in local.layers : layer => "${local.database_prefix}_${layer}" }
 
@@ -96,7 +96,7 @@ resource "aws_glue_catalog_database" "this" {
   for_each = local.database_names
 
   name         = each.value
-  description  = "finlake ${each.key} layer (${var.name_prefix})."
+  description  = "finlake ${each.key} layer (${var.context.name_prefix})."
   location_uri = "s3://${var.lake.bucket_name}/${local.database_zones[each.key]}/"
 }
 
@@ -105,7 +105,7 @@ resource "aws_glue_catalog_database" "slot" {
   for_each = local.slot_database_names
 
   name         = each.value
-  description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${var.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
+  description  = "finlake ${split("__", each.key)[0]} layer, write-audit-publish slot ${split("__", each.key)[1]} (${var.context.name_prefix}): dbt builds here; consumers read the views in ${local.database_names[split("__", each.key)[0]]}."
   location_uri = "s3://${var.lake.bucket_name}/${local.database_zones[split("__", each.key)[0]]}/"
 }
 
@@ -163,22 +163,6 @@ resource "aws_glue_catalog_table" "bronze" {
   }
 }
 
-# The three table blocks (entity tables, _malformed, _load_log) became the one above.
-moved {
-  from = aws_glue_catalog_table.entity
-  to   = aws_glue_catalog_table.bronze
-}
-
-moved {
-  from = aws_glue_catalog_table.malformed
-  to   = aws_glue_catalog_table.bronze["_malformed"]
-}
-
-moved {
-  from = aws_glue_catalog_table.load_log
-  to   = aws_glue_catalog_table.bronze["_load_log"]
-}
-
 # ---------------------------------------------------------------------------------------------
 # Optional: a crawler that registers bronze partitions for engines without partition projection
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +170,7 @@ moved {
 resource "aws_glue_crawler" "this" {
   count = var.enable_crawler ? 1 : 0
 
-  name                   = "${var.name_prefix}-bronze-partitions"
+  name                   = "${var.context.name_prefix}-bronze-partitions"
   description            = "Registers new bronze partitions in the Terraform-managed tables; never changes their schema."
   role                   = var.crawler_role_arn
   database_name          = aws_glue_catalog_database.this["bronze"].name

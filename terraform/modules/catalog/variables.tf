@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "lake" {
   type = object({
     bucket_name = string
@@ -35,13 +30,8 @@ variable "enable_crawler" {
 
 variable "crawler_role_arn" {
   type        = string
-  description = "ARN of the IAM role the crawler runs as; required when enable_crawler is true (the access_roles module creates it)."
+  description = "ARN of the IAM role the crawler runs as; required when enable_crawler is true (the access_roles module's output crawler_role_arn, made there)."
   default     = null
-
-  validation {
-    condition     = var.crawler_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.crawler_role_arn))
-    error_message = "crawler_role_arn must be the ARN of an IAM role."
-  }
 }
 
 variable "crawler_schedule" {

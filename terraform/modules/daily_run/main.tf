@@ -12,36 +12,27 @@
 # running executions and stops a second one before it does anything. The definition is
 # definition.asl.json, rendered here by templatefile().
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-  repo_root  = abspath("${path.module}/../../..")
+  repo_root = abspath("${path.module}/../../..")
 
-  state_machine_name = "${var.name_prefix}-daily-run"
+  state_machine_name = "${var.context.name_prefix}-daily-run"
   # Built from its name, not read from the resource: the role's policy names the machine, and the
   # machine names the role.
-  state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
-  project_name      = "${var.name_prefix}-dbt"
+  state_machine_arn = "arn:${var.context.partition}:states:${var.context.region}:${var.context.account_id}:stateMachine:${local.state_machine_name}"
+  project_name      = "${var.context.name_prefix}-dbt"
   event_bus_name    = "default"
-  event_bus_arn     = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.event_bus_name}"
+  event_bus_arn     = "arn:${var.context.partition}:events:${var.context.region}:${var.context.account_id}:event-bus/${local.event_bus_name}"
   # Secrets Manager appends six random characters to a secret's name in its ARN.
-  pii_key_secret_arn = "arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${var.pii_key_secret_name}-??????"
+  pii_key_secret_arn = "arn:${var.context.partition}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:${var.pii_key_secret_name}-??????"
 
   definition = templatefile("${path.module}/definition.asl.json", {
-    partition                 = local.partition
+    partition                 = var.context.partition
     glue_job_name             = var.glue_job.name
     dbt_project_name          = local.project_name
     databricks_host           = var.databricks.host
     databricks_job_id         = var.databricks.job_id
     databricks_connection_arn = var.databricks.connection_arn
-    scoring_poll_seconds      = var.scoring_poll_seconds
+    scoring_poll_seconds      = var.databricks.poll_seconds
     event_bus_name            = local.event_bus_name
     event_source              = var.alerts.source
     event_detail_type         = var.alerts.detail_type
@@ -81,7 +72,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
 
 resource "aws_cloudwatch_log_group" "build" {
   name              = "/aws/codebuild/${local.project_name}"
-  retention_in_days = var.log_retention_days
+  retention_in_days = var.context.log_retention_days
   kms_key_id        = var.lake.kms_key_arn
 }
 
@@ -89,7 +80,7 @@ resource "aws_codebuild_project" "this" {
   name           = local.project_name
   description    = "finlake: finlake build --target prod (dbt-athena) in the image of deploy/dbt/Dockerfile."
   service_role   = module.build_role.arn
-  build_timeout  = var.build_timeout_minutes
+  build_timeout  = var.dbt_build.timeout_minutes
   encryption_key = var.lake.kms_key_arn
 
   source {
@@ -104,7 +95,7 @@ resource "aws_codebuild_project" "this" {
   environment {
     type                        = "LINUX_CONTAINER"
     compute_type                = "BUILD_GENERAL1_SMALL"
-    image                       = "${aws_ecr_repository.this.repository_url}:${var.dbt_image_tag}"
+    image                       = "${aws_ecr_repository.this.repository_url}:${var.dbt_build.image_tag}"
     image_pull_credentials_type = "SERVICE_ROLE"
     privileged_mode             = false
 
@@ -179,13 +170,12 @@ data "aws_iam_policy_document" "build" {
 module "build_role" {
   source = "../service_role"
 
-  name_prefix              = var.name_prefix
-  name                     = "dbt"
-  description              = "finlake daily run: starts the dbt container, which assumes the transformation role."
-  service                  = "codebuild.amazonaws.com"
-  policy_name              = "dbt-build"
-  policy_json              = data.aws_iam_policy_document.build.json
-  permissions_boundary_arn = var.permissions_boundary_arn
+  context     = var.context
+  name        = "dbt"
+  description = "finlake daily run: starts the dbt container, which assumes the transformation role."
+  service     = "codebuild.amazonaws.com"
+  policy_name = "dbt-build"
+  policy_json = data.aws_iam_policy_document.build.json
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +185,7 @@ module "build_role" {
 module "state_machine" {
   source = "../state_machine"
 
-  name_prefix = var.name_prefix
+  context     = var.context
   name        = "daily-run"
   description = "finlake daily run: ingestion, dbt builds, scoring, the build event, failure notices."
   definition  = local.definition
@@ -204,9 +194,7 @@ module "state_machine" {
     expression  = var.schedule_expression
     description = "Starts the finlake daily run."
   }
-  kms_key_arn              = var.lake.kms_key_arn
-  log_retention_days       = var.log_retention_days
-  permissions_boundary_arn = var.permissions_boundary_arn
+  kms_key_arn = var.lake.kms_key_arn
 }
 
 # What the executions' tasks do; the module adds the key, log and trace permissions.
@@ -233,7 +221,7 @@ data "aws_iam_policy_document" "state_machine" {
     # The .sync integration with CodeBuild waits through a rule Step Functions manages.
     sid       = "WaitForTheBuilds"
     actions   = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
-    resources = ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/StepFunctionsGetEventForCodeBuildStartBuildRule"]
+    resources = ["arn:${var.context.partition}:events:${var.context.region}:${var.context.account_id}:rule/StepFunctionsGetEventForCodeBuildStartBuildRule"]
   }
 
   statement {
@@ -258,7 +246,7 @@ data "aws_iam_policy_document" "state_machine" {
     # An EventBridge connection keeps its credentials in a secret it names events!connection/...
     sid       = "ReadTheConnectionSecret"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:events!connection/*"]
+    resources = ["arn:${var.context.partition}:secretsmanager:${var.context.region}:${var.context.account_id}:secret:events!connection/*"]
   }
 
   statement {
@@ -278,55 +266,4 @@ data "aws_iam_policy_document" "state_machine" {
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.alerts.kms_key_arn]
   }
-}
-
-# Into modules/state_machine and modules/service_role without replacing anything.
-moved {
-  from = aws_iam_role.build
-  to   = module.build_role.aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.build
-  to   = module.build_role.aws_iam_role_policy.this
-}
-
-moved {
-  from = aws_cloudwatch_log_group.this
-  to   = module.state_machine.aws_cloudwatch_log_group.this
-}
-
-moved {
-  from = aws_sfn_state_machine.this
-  to   = module.state_machine.aws_sfn_state_machine.this
-}
-
-moved {
-  from = aws_iam_role.state_machine
-  to   = module.state_machine.module.role.aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.state_machine
-  to   = module.state_machine.module.role.aws_iam_role_policy.this
-}
-
-moved {
-  from = aws_cloudwatch_event_rule.this
-  to   = module.state_machine.aws_cloudwatch_event_rule.this
-}
-
-moved {
-  from = aws_cloudwatch_event_target.this
-  to   = module.state_machine.aws_cloudwatch_event_target.this
-}
-
-moved {
-  from = aws_iam_role.schedule
-  to   = module.state_machine.module.schedule_role[0].aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.schedule
-  to   = module.state_machine.module.schedule_role[0].aws_iam_role_policy.this
 }

@@ -4,7 +4,7 @@ output "state_machine_arn" {
 }
 
 output "dbt_image_repository" {
-  description = "ECR repository the dbt image (deploy/dbt/Dockerfile) is pushed to, tagged var.dbt_image_tag."
+  description = "ECR repository the dbt image (deploy/dbt/Dockerfile) is pushed to, tagged var.dbt_build.image_tag."
   value       = aws_ecr_repository.this.repository_url
 }
 

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "schedule_expression" {
   type        = string
   description = "When EventBridge starts the daily run (UTC), e.g. cron(0 5 * * ? *); null for no schedule (start it by hand or from the delivery)."
@@ -22,25 +17,22 @@ variable "dbt_environment" {
   description = "The variables the dbt prod profile reads (the root output dbt_environment: FINLAKE_ATHENA_WORKGROUP, FINLAKE_ATHENA_STAGING_DIR, FINLAKE_S3_DATA_DIR, FINLAKE_*_SCHEMA, AWS_REGION), set in the dbt build's environment."
 }
 
-variable "dbt_image_tag" {
-  type        = string
-  description = "Tag of the dbt image (deploy/dbt/Dockerfile) in this module's ECR repository that the builds run; tags are immutable, so a new image is a new tag."
-  default     = "0.1.0"
+variable "dbt_build" {
+  type = object({
+    image_tag       = optional(string, "0.1.0")
+    timeout_minutes = optional(number, 120)
+  })
+  description = "The dbt builds (CodeBuild): image_tag, the tag of the dbt image (deploy/dbt/Dockerfile) in this module's ECR repository that they run (tags are immutable, so a new image is a new tag); timeout_minutes, the CodeBuild timeout of one build."
+  default     = {}
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.dbt_image_tag))
-    error_message = "dbt_image_tag must be a Docker image tag."
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.dbt_build.image_tag))
+    error_message = "dbt_build.image_tag must be a Docker image tag."
   }
-}
-
-variable "build_timeout_minutes" {
-  type        = number
-  description = "CodeBuild timeout of one dbt build."
-  default     = 120
 
   validation {
-    condition     = var.build_timeout_minutes >= 5 && var.build_timeout_minutes <= 480 && var.build_timeout_minutes == floor(var.build_timeout_minutes)
-    error_message = "build_timeout_minutes must be a whole number from 5 to 480."
+    condition     = var.dbt_build.timeout_minutes >= 5 && var.dbt_build.timeout_minutes <= 480 && var.dbt_build.timeout_minutes == floor(var.dbt_build.timeout_minutes)
+    error_message = "dbt_build.timeout_minutes must be a whole number from 5 to 480."
   }
 }
 
@@ -59,23 +51,18 @@ variable "databricks" {
     host           = string
     job_id         = number
     connection_arn = string
+    poll_seconds   = optional(number, 60)
   })
-  description = "The scoring job: the workspace URL (https://<workspace>.cloud.databricks.com), the id of the job that runs ml/default_model.py, and an EventBridge connection (API key auth, header Authorization = Bearer <token>) created outside Terraform so the token never is in state."
+  description = "The scoring job: the workspace URL (https://<workspace>.cloud.databricks.com), the id of the job that runs ml/default_model.py, an EventBridge connection (API key auth, header Authorization = Bearer <token>) created outside Terraform so the token never is in state, and the seconds between two checks of a scoring run (60 unless set)."
 
   validation {
     condition     = can(regex("^https://[^/]+$", var.databricks.host)) && var.databricks.job_id > 0
     error_message = "databricks.host must be https://<workspace host> without a trailing slash and databricks.job_id a positive job id."
   }
-}
-
-variable "scoring_poll_seconds" {
-  type        = number
-  description = "Seconds between two checks of the scoring run."
-  default     = 60
 
   validation {
-    condition     = var.scoring_poll_seconds >= 10 && var.scoring_poll_seconds == floor(var.scoring_poll_seconds)
-    error_message = "scoring_poll_seconds must be a whole number of at least 10."
+    condition     = var.databricks.poll_seconds >= 10 && var.databricks.poll_seconds == floor(var.databricks.poll_seconds)
+    error_message = "databricks.poll_seconds must be a whole number of at least 10."
   }
 }
 
@@ -94,21 +81,4 @@ variable "lake" {
     kms_key_arn = string
   })
   description = "The lake (lake_storage's output lake, checked there): the lake key encrypts the dbt image repository, the build's logs and the state machine."
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Days the state machine's and the builds' logs are kept."
-  default     = 365
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a retention CloudWatch Logs accepts."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "Permissions boundary attached to the roles this module creates, or null."
-  default     = null
 }

@@ -13,18 +13,8 @@
 # files' noncurrent versions then go with the lake bucket's lifecycle. The root (terraform/main.tf)
 # calls it for the incremental silver tables.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-
-  glue_arn_prefix = "arn:${local.partition}:glue:${local.region}:${local.account_id}"
+  glue_arn_prefix = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
 
   snapshot_age_seconds = var.snapshot_age_days * 86400
 
@@ -41,7 +31,7 @@ locals {
     for index, step in local.steps : step.name => merge(
       {
         Type     = "Task"
-        Resource = "arn:${local.partition}:states:::athena:startQueryExecution.sync"
+        Resource = "arn:${var.context.partition}:states:::athena:startQueryExecution.sync"
         Parameters = {
           QueryString           = step.sql
           WorkGroup             = var.workgroup.name
@@ -68,7 +58,7 @@ locals {
 module "state_machine" {
   source = "../state_machine"
 
-  name_prefix = var.name_prefix
+  context     = var.context
   name        = "iceberg-maintenance"
   description = "finlake Iceberg maintenance: OPTIMIZE and VACUUM of the incremental tables through Athena."
   definition = jsonencode({
@@ -81,9 +71,7 @@ module "state_machine" {
     expression  = var.schedule_expression
     description = "Starts the Iceberg maintenance of the incremental tables."
   }
-  kms_key_arn              = var.lake.kms_key_arn
-  log_retention_days       = var.log_retention_days
-  permissions_boundary_arn = var.permissions_boundary_arn
+  kms_key_arn = var.lake.kms_key_arn
 }
 
 # What the executions' tasks do; the module adds the key, log and trace permissions.
@@ -126,45 +114,4 @@ data "aws_iam_policy_document" "state_machine" {
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = [for prefix in var.zone_prefixes : "${var.lake.bucket_arn}/${prefix}*"]
   }
-}
-
-# Into modules/state_machine without replacing anything.
-moved {
-  from = aws_cloudwatch_log_group.this
-  to   = module.state_machine.aws_cloudwatch_log_group.this
-}
-
-moved {
-  from = aws_sfn_state_machine.this
-  to   = module.state_machine.aws_sfn_state_machine.this
-}
-
-moved {
-  from = aws_iam_role.state_machine
-  to   = module.state_machine.module.role.aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.state_machine
-  to   = module.state_machine.module.role.aws_iam_role_policy.this
-}
-
-moved {
-  from = aws_cloudwatch_event_rule.this
-  to   = module.state_machine.aws_cloudwatch_event_rule.this[0]
-}
-
-moved {
-  from = aws_cloudwatch_event_target.this
-  to   = module.state_machine.aws_cloudwatch_event_target.this[0]
-}
-
-moved {
-  from = aws_iam_role.schedule
-  to   = module.state_machine.module.schedule_role[0].aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.schedule
-  to   = module.state_machine.module.schedule_role[0].aws_iam_role_policy.this
 }

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "tables" {
   type        = list(string)
   description = "The incremental Iceberg tables to maintain, as <glue database>.<table>: the models dbt builds with materialized='incremental' (the root's local.incremental_tables, silver's and gold's, in both write-audit-publish slots of their layer: <silver>__blue, <silver>__green, <gold>__blue, <gold>__green). macros/maintenance/iceberg_maintenance.sql finds the same list in dbt's graph."
@@ -58,23 +53,6 @@ variable "lake" {
     kms_key_arn = string
   })
   description = "The lake (lake_storage's output lake, checked there): the maintained zone is a prefix of the lake bucket; the lake key encrypts the state machine and its logs."
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Days the state machine's execution log is kept."
-  default     = 365
-
-  validation {
-    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a CloudWatch retention of at least one year (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "ARN of a permissions boundary for the two roles this module creates, or null."
-  default     = null
 }
 
 variable "workgroup_query_policy_json" {

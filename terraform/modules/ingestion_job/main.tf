@@ -17,7 +17,7 @@ locals {
   # a re-upload when no source changed.
   package_hash = sha256(join("\n", [for file in local.package_files : "${file} ${filesha256("${local.repo_root}/${file}")}"]))
 
-  security_configuration_name = "${var.name_prefix}-ingestion"
+  security_configuration_name = "${var.context.name_prefix}-ingestion"
 
   # With a security configuration attached, Glue writes to these log groups (and encrypts them
   # with its key). Creating them here sets their retention; Glue would create them without one.
@@ -37,7 +37,7 @@ locals {
     "--enable-continuous-cloudwatch-log" = "true"
     "--pii_key_secret_id"                = aws_secretsmanager_secret.this.name
   }
-  optional_job_arguments = length(var.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.additional_python_modules) } : {}
+  optional_job_arguments = length(var.job.additional_python_modules) > 0 ? { "--additional-python-modules" = join(",", var.job.additional_python_modules) } : {}
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ locals {
 data "archive_file" "package" {
   type = "zip"
   # Inside .terraform/ (git-ignored, per working directory) so the build never dirties the tree.
-  output_path      = "${path.root}/.terraform/build/${var.name_prefix}-ingestion-packages.zip"
+  output_path      = "${path.root}/.terraform/build/${var.context.name_prefix}-ingestion-packages.zip"
   output_file_mode = "0644"
 
   dynamic "source" {
@@ -109,7 +109,7 @@ resource "aws_cloudwatch_log_group" "this" {
   for_each = local.log_group_names
 
   name              = each.value
-  retention_in_days = var.log_retention_days
+  retention_in_days = var.context.log_retention_days
   kms_key_id        = var.lake.kms_key_arn
 }
 
@@ -118,15 +118,15 @@ resource "aws_cloudwatch_log_group" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_glue_job" "this" {
-  name                   = "${var.name_prefix}-ingestion"
+  name                   = "${var.context.name_prefix}-ingestion"
   description            = "finlake ingestion: landing CSV extracts to bronze Parquet, with malformed-line capture and a load ledger."
   role_arn               = var.role_arn
   glue_version           = "5.0"
-  worker_type            = var.worker_type
-  number_of_workers      = var.number_of_workers
-  execution_class        = var.execution_class
-  timeout                = var.timeout_minutes
-  max_retries            = var.max_retries
+  worker_type            = var.job.worker_type
+  number_of_workers      = var.job.number_of_workers
+  execution_class        = var.job.execution_class
+  timeout                = var.job.timeout_minutes
+  max_retries            = var.job.max_retries
   security_configuration = aws_glue_security_configuration.this.name
 
   command {
@@ -147,12 +147,12 @@ resource "aws_glue_job" "this" {
 }
 
 resource "aws_glue_trigger" "this" {
-  count = var.schedule == null ? 0 : 1
+  count = var.job.schedule == null ? 0 : 1
 
-  name              = "${var.name_prefix}-ingestion-schedule"
+  name              = "${var.context.name_prefix}-ingestion-schedule"
   description       = "Runs the ingestion job on its schedule."
   type              = "SCHEDULED"
-  schedule          = var.schedule
+  schedule          = var.job.schedule
   start_on_creation = true
 
   actions {
@@ -171,7 +171,7 @@ resource "aws_glue_trigger" "this" {
 
 resource "aws_secretsmanager_secret" "this" {
   #checkov:skip=CKV2_AWS_57:Rotating an HMAC tokenisation key changes every token (joins across loads break); rotation is a planned re-tokenisation, not a schedule.
-  name        = "${var.name_prefix}-pii-key"
+  name        = "${var.context.name_prefix}-pii-key"
   description = "Tokenisation key (hex, 32 bytes) for personal data; read only by the ingestion job."
   kms_key_id  = var.lake.kms_key_arn
 }
@@ -193,15 +193,13 @@ data "aws_iam_policy_document" "pii_key" {
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"]
+      values   = ["secretsmanager.${var.context.region}.amazonaws.com"]
     }
   }
 }
 
 resource "aws_iam_role_policy" "this" {
-  name   = "${var.name_prefix}-ingestion-pii-key"
+  name   = "${var.context.name_prefix}-ingestion-pii-key"
   role   = var.role_name
   policy = data.aws_iam_policy_document.pii_key.json
 }
-
-data "aws_region" "current" {}

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "lake" {
   type = object({
     bucket_name = string
@@ -13,108 +8,51 @@ variable "lake" {
 
 variable "role_arn" {
   type        = string
-  description = "ARN of the IAM role the job runs as (the ingestion role of the access_roles module)."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.role_arn))
-    error_message = "role_arn must be the ARN of an IAM role."
-  }
+  description = "ARN of the IAM role the job runs as (the access_roles module's output ingestion_role_arn; made by AWS there, so not re-checked here)."
 }
 
 variable "role_name" {
   type        = string
-  description = "Name of the job's IAM role; Glue puts it in the names of the encrypted log groups, which this module creates with a retention period."
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
-    error_message = "role_name must be an IAM role name (1-64 characters)."
-  }
+  description = "Name of the job's IAM role; Glue puts it in the names of the encrypted log groups, which this module creates with a retention period (the access_roles module's output ingestion_role_name)."
 }
 
-variable "worker_type" {
-  type        = string
-  description = "Glue worker type: G.1X (4 vCPU, 16 GB), G.2X, G.4X or G.8X. Ingestion is I/O-bound; G.1X suits most banks."
-  default     = "G.1X"
+variable "job" {
+  type = object({
+    worker_type               = optional(string, "G.1X")
+    number_of_workers         = optional(number, 2)
+    execution_class           = optional(string, "STANDARD")
+    timeout_minutes           = optional(number, 120)
+    max_retries               = optional(number, 1)
+    schedule                  = optional(string)
+    additional_python_modules = optional(list(string), [])
+  })
+  description = "How the Glue job runs. worker_type: G.1X (4 vCPU, 16 GB), G.2X, G.4X or G.8X; ingestion is I/O-bound, G.1X suits most banks. number_of_workers: one is the driver; cost is workers x DPU per worker x hours. execution_class: STANDARD starts at once; FLEX runs on spare capacity, cheaper per DPU-hour but may start later (a nightly load can usually take FLEX). timeout_minutes: after which a run is stopped (and billed no further). max_retries: times Glue retries a failed run; safe, the job keeps its own load ledger and skips files already loaded. schedule: when the job runs, an AWS cron expression in UTC such as cron(30 5 * * ? *); null creates no trigger (run it on demand or from an orchestrator such as the daily run). additional_python_modules: extra pip requirements beyond what Glue 5.0 ships, pinned, for example [\"pyyaml==6.0.2\"]; passed as --additional-python-modules."
+  default     = {}
 
   validation {
-    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X"], var.worker_type)
-    error_message = "worker_type must be one of G.1X, G.2X, G.4X, G.8X (the Spark worker types of Glue 5.0)."
+    condition     = contains(["G.1X", "G.2X", "G.4X", "G.8X"], var.job.worker_type) && contains(["STANDARD", "FLEX"], var.job.execution_class)
+    error_message = "job.worker_type must be one of G.1X, G.2X, G.4X, G.8X (the Spark worker types of Glue 5.0), and job.execution_class STANDARD or FLEX."
   }
-}
-
-variable "number_of_workers" {
-  type        = number
-  description = "Number of Glue workers (one is the driver). Cost is workers x DPU per worker x hours."
-  default     = 2
 
   validation {
-    condition     = var.number_of_workers >= 2 && var.number_of_workers <= 100 && floor(var.number_of_workers) == var.number_of_workers
-    error_message = "number_of_workers must be a whole number between 2 (Glue's minimum) and 100 (a guard against a costly typo; raise it here if a bank really needs more)."
+    # The smallest and largest value of each, whole numbers.
+    condition = alltrue([
+      for name, bounds in {
+        number_of_workers = [2, 100]
+        timeout_minutes   = [5, 2880]
+        max_retries       = [0, 3]
+      } : var.job[name] >= bounds[0] && var.job[name] <= bounds[1] && floor(var.job[name]) == var.job[name]
+    ])
+    error_message = "job.number_of_workers must be a whole number between 2 (Glue's minimum) and 100 (a guard against a costly typo; raise it here if a bank really needs more), job.timeout_minutes between 5 and 2880 (Glue's maximum, 48 hours), job.max_retries between 0 and 3."
   }
-}
-
-variable "execution_class" {
-  type        = string
-  description = "STANDARD starts at once; FLEX runs on spare capacity, cheaper per DPU-hour but may start later. A nightly load can usually take FLEX."
-  default     = "STANDARD"
 
   validation {
-    condition     = contains(["STANDARD", "FLEX"], var.execution_class)
-    error_message = "execution_class must be STANDARD or FLEX."
+    condition     = var.job.schedule == null || can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.job.schedule))
+    error_message = "job.schedule must be null or an AWS cron expression with six fields, for example cron(30 5 * * ? *)."
   }
-}
-
-variable "timeout_minutes" {
-  type        = number
-  description = "Minutes after which a run is stopped (and billed no further)."
-  default     = 120
 
   validation {
-    condition     = var.timeout_minutes >= 5 && var.timeout_minutes <= 2880 && floor(var.timeout_minutes) == var.timeout_minutes
-    error_message = "timeout_minutes must be a whole number between 5 and 2880 (Glue's maximum, 48 hours)."
-  }
-}
-
-variable "max_retries" {
-  type        = number
-  description = "Times Glue retries a failed run. Safe to retry: the job keeps its own load ledger and skips files already loaded."
-  default     = 1
-
-  validation {
-    condition     = var.max_retries >= 0 && var.max_retries <= 3 && floor(var.max_retries) == var.max_retries
-    error_message = "max_retries must be a whole number between 0 and 3."
-  }
-}
-
-variable "schedule" {
-  type        = string
-  description = "When the job runs, as an AWS cron expression in UTC such as cron(30 5 * * ? *); null creates no trigger (run it on demand or from an orchestrator)."
-  default     = null
-
-  validation {
-    condition     = var.schedule == null || can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.schedule))
-    error_message = "schedule must be null or an AWS cron expression with six fields, for example cron(30 5 * * ? *)."
-  }
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Days the job's CloudWatch logs are kept (at least a year: they are the run history auditors ask for)."
-  default     = 365
-
-  validation {
-    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a CloudWatch Logs retention value of at least 365: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
-  }
-}
-
-variable "additional_python_modules" {
-  type        = list(string)
-  description = "Extra pip requirements for the job beyond what Glue 5.0 ships, pinned, for example [\"pyyaml==6.0.2\"]; passed as --additional-python-modules."
-  default     = []
-
-  validation {
-    condition     = alltrue([for requirement in var.additional_python_modules : can(regex("^[A-Za-z0-9._-]+(\\[[A-Za-z0-9,._-]+\\])?==[A-Za-z0-9.+!_-]+$", requirement))])
-    error_message = "Each additional_python_modules entry must be pinned as name==version."
+    condition     = alltrue([for requirement in var.job.additional_python_modules : can(regex("^[A-Za-z0-9._-]+(\\[[A-Za-z0-9,._-]+\\])?==[A-Za-z0-9.+!_-]+$", requirement))])
+    error_message = "Each job.additional_python_modules entry must be pinned as name==version."
   }
 }

@@ -9,17 +9,7 @@
 # access fully blocked, ACLs disabled, TLS-only, uploads with another algorithm or key denied,
 # lifecycle rules. What differs between the three is below: retention, logging, events.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-
   zones             = ["landing", "bronze", "silver", "gold", "ml"]
   access_log_prefix = "s3-access"
   # Where dbt writes its Iceberg tables (silver/<schema>/<table>/<uuid>/, gold/...; reference
@@ -46,7 +36,7 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+      identifiers = ["arn:${var.context.partition}:iam::${var.context.account_id}:root"]
     }
   }
 
@@ -65,13 +55,13 @@ data "aws_iam_policy_document" "kms_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
+      identifiers = ["logs.${var.context.region}.amazonaws.com"]
     }
 
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
+      values   = ["arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:/aws-glue/*"]
     }
   }
 
@@ -90,20 +80,20 @@ data "aws_iam_policy_document" "kms_key" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
   }
 }
 
 resource "aws_kms_key" "this" {
-  description             = "${var.name_prefix}: encrypts the lake, Athena results, access logs, Glue logs and bookmarks"
+  description             = "${var.context.name_prefix}: encrypts the lake, Athena results, access logs, Glue logs and bookmarks"
   enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
+  deletion_window_in_days = var.context.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.kms_key.json
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${var.name_prefix}-lake"
+  name          = "alias/${var.context.name_prefix}-lake"
   target_key_id = aws_kms_key.this.key_id
 }
 
@@ -125,7 +115,7 @@ data "aws_iam_policy_document" "access_logs_delivery" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [local.account_id]
+      values   = [var.context.account_id]
     }
 
     condition {
@@ -143,22 +133,22 @@ data "aws_iam_policy_document" "access_logs_delivery" {
 module "lake" {
   source = "../secure_bucket"
 
-  name_prefix                       = var.name_prefix
-  purpose                           = "lake"
-  data_classification               = "restricted"
-  kms_key_arn                       = aws_kms_key.this.arn
-  access_log_bucket                 = module.access_logs.id
-  access_log_prefix                 = local.access_log_prefix
-  noncurrent_version_retention_days = var.noncurrent_version_retention_days
-  eventbridge                       = true
+  context             = var.context
+  purpose             = "lake"
+  data_classification = "restricted"
+  kms_key_arn         = aws_kms_key.this.arn
+  access_log_bucket   = module.access_logs.id
+  access_log_prefix   = local.access_log_prefix
+  retention_days      = { noncurrent_versions = var.retention_days.noncurrent_versions }
+  eventbridge         = true
 
   prefix_rules = concat(
-    [{ id = "expire-landing-extracts", prefix = "landing/", expiration_days = var.landing_retention_days }],
+    [{ id = "expire-landing-extracts", prefix = "landing/", expiration_days = var.retention_days.landing }],
     [
       for zone in local.rebuilt_table_zones : {
         id              = "expire-replaced-${zone}-table-objects"
         prefix          = "${zone}/"
-        noncurrent_days = var.rebuilt_table_version_retention_days
+        noncurrent_days = var.retention_days.rebuilt_table_versions
       }
     ],
   )
@@ -167,148 +157,27 @@ module "lake" {
 module "athena_results" {
   source = "../secure_bucket"
 
-  name_prefix                       = var.name_prefix
-  purpose                           = "athena-results"
-  data_classification               = "restricted"
-  kms_key_arn                       = aws_kms_key.this.arn
-  access_log_bucket                 = module.access_logs.id
-  access_log_prefix                 = local.access_log_prefix
-  noncurrent_version_retention_days = 1
-  abort_multipart_upload_days       = 1
+  context             = var.context
+  purpose             = "athena-results"
+  data_classification = "restricted"
+  kms_key_arn         = aws_kms_key.this.arn
+  access_log_bucket   = module.access_logs.id
+  access_log_prefix   = local.access_log_prefix
+  retention_days      = { noncurrent_versions = 1, incomplete_multipart_uploads = 1 }
 
-  prefix_rules = [{ id = "expire-query-results", prefix = "", expiration_days = var.athena_results_retention_days }]
+  prefix_rules = [{ id = "expire-query-results", prefix = "", expiration_days = var.retention_days.athena_results }]
 }
 
 module "access_logs" {
   source = "../secure_bucket"
 
-  name_prefix                       = var.name_prefix
-  purpose                           = "access-logs"
-  data_classification               = "internal"
-  kms_key_arn                       = aws_kms_key.this.arn
-  access_log_bucket                 = null # the log destination does not log into itself
-  policy_documents                  = [data.aws_iam_policy_document.access_logs_delivery.json]
-  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  context             = var.context
+  purpose             = "access-logs"
+  data_classification = "internal"
+  kms_key_arn         = aws_kms_key.this.arn
+  access_log_bucket   = null # the log destination does not log into itself
+  policy_documents    = [data.aws_iam_policy_document.access_logs_delivery.json]
+  retention_days      = { noncurrent_versions = var.retention_days.noncurrent_versions }
 
-  prefix_rules = [{ id = "expire-access-logs", prefix = "", expiration_days = var.access_log_retention_days }]
-}
-
-# The buckets were resources of this module before secure_bucket: the same objects, moved.
-moved {
-  from = aws_s3_bucket.lake
-  to   = module.lake.aws_s3_bucket.this
-}
-moved {
-  from = aws_s3_bucket.athena_results
-  to   = module.athena_results.aws_s3_bucket.this
-}
-
-moved {
-  from = aws_s3_bucket.access_logs
-  to   = module.access_logs.aws_s3_bucket.this
-}
-
-moved {
-  from = aws_s3_bucket_ownership_controls.lake
-  to   = module.lake.aws_s3_bucket_ownership_controls.this
-}
-
-moved {
-  from = aws_s3_bucket_ownership_controls.athena_results
-  to   = module.athena_results.aws_s3_bucket_ownership_controls.this
-}
-
-moved {
-  from = aws_s3_bucket_ownership_controls.access_logs
-  to   = module.access_logs.aws_s3_bucket_ownership_controls.this
-}
-
-moved {
-  from = aws_s3_bucket_public_access_block.lake
-  to   = module.lake.aws_s3_bucket_public_access_block.this
-}
-
-moved {
-  from = aws_s3_bucket_public_access_block.athena_results
-  to   = module.athena_results.aws_s3_bucket_public_access_block.this
-}
-
-moved {
-  from = aws_s3_bucket_public_access_block.access_logs
-  to   = module.access_logs.aws_s3_bucket_public_access_block.this
-}
-
-moved {
-  from = aws_s3_bucket_versioning.lake
-  to   = module.lake.aws_s3_bucket_versioning.this
-}
-
-moved {
-  from = aws_s3_bucket_versioning.athena_results
-  to   = module.athena_results.aws_s3_bucket_versioning.this
-}
-
-moved {
-  from = aws_s3_bucket_versioning.access_logs
-  to   = module.access_logs.aws_s3_bucket_versioning.this
-}
-
-moved {
-  from = aws_s3_bucket_server_side_encryption_configuration.lake
-  to   = module.lake.aws_s3_bucket_server_side_encryption_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_server_side_encryption_configuration.athena_results
-  to   = module.athena_results.aws_s3_bucket_server_side_encryption_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_server_side_encryption_configuration.access_logs
-  to   = module.access_logs.aws_s3_bucket_server_side_encryption_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_policy.lake
-  to   = module.lake.aws_s3_bucket_policy.this
-}
-
-moved {
-  from = aws_s3_bucket_policy.athena_results
-  to   = module.athena_results.aws_s3_bucket_policy.this
-}
-
-moved {
-  from = aws_s3_bucket_policy.access_logs
-  to   = module.access_logs.aws_s3_bucket_policy.this
-}
-
-moved {
-  from = aws_s3_bucket_lifecycle_configuration.lake
-  to   = module.lake.aws_s3_bucket_lifecycle_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_lifecycle_configuration.athena_results
-  to   = module.athena_results.aws_s3_bucket_lifecycle_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_lifecycle_configuration.access_logs
-  to   = module.access_logs.aws_s3_bucket_lifecycle_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_logging.lake
-  to   = module.lake.aws_s3_bucket_logging.this[0]
-}
-
-moved {
-  from = aws_s3_bucket_logging.athena_results
-  to   = module.athena_results.aws_s3_bucket_logging.this[0]
-}
-
-moved {
-  from = aws_s3_bucket_notification.lake
-  to   = module.lake.aws_s3_bucket_notification.this[0]
+  prefix_rules = [{ id = "expire-access-logs", prefix = "", expiration_days = var.retention_days.access_logs }]
 }

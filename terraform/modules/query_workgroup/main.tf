@@ -2,16 +2,14 @@
 # results go to the workgroup's own prefix of the results bucket, encrypted with the lake key,
 # and a query that would scan more than the cutoff is cancelled.
 
-data "aws_caller_identity" "current" {}
-
 locals {
   results_prefix  = "${var.purpose}/"
   output_location = "s3://${var.lake.results_bucket_name}/${local.results_prefix}"
 }
 
 resource "aws_athena_workgroup" "this" {
-  name        = "${var.name_prefix}-${var.purpose}"
-  description = "${var.name_prefix}: queries of ${var.purpose}."
+  name        = "${var.context.name_prefix}-${var.purpose}"
+  description = "${var.context.name_prefix}: queries of ${var.purpose}."
   state       = "ENABLED"
 
   configuration {
@@ -26,7 +24,7 @@ resource "aws_athena_workgroup" "this" {
 
     result_configuration {
       output_location       = local.output_location
-      expected_bucket_owner = data.aws_caller_identity.current.account_id
+      expected_bucket_owner = var.context.account_id
 
       encryption_configuration {
         encryption_option = "SSE_KMS"

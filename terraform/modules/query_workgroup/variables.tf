@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "purpose" {
   type        = string
   description = "Who queries through this workgroup, for example dbt or analyst. Names the workgroup (<project>-<environment>-<purpose>) and its results prefix (<purpose>/), so each workload's results stay apart."

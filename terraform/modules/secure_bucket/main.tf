@@ -4,13 +4,9 @@
 # clean up noncurrent versions and incomplete multipart uploads. lake_storage uses it three
 # times (lake, Athena results, access logs); a new bucket should too.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
 locals {
   # Bucket names are global: the account id and region make them unique without typing either.
-  bucket_name = "${var.name_prefix}-${var.purpose}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}"
+  bucket_name = "${var.context.name_prefix}-${var.purpose}-${var.context.account_id}-${var.context.region}"
 }
 
 resource "aws_s3_bucket" "this" {
@@ -211,7 +207,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
 
     noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
+      noncurrent_days = var.retention_days.noncurrent_versions
     }
 
     expiration {
@@ -226,7 +222,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
 
     abort_incomplete_multipart_upload {
-      days_after_initiation = var.abort_multipart_upload_days
+      days_after_initiation = var.retention_days.incomplete_multipart_uploads
     }
   }
 

@@ -1,13 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-
-  validation {
-    condition     = length(var.name_prefix) <= 20
-    error_message = "name_prefix must be at most 20 characters: with the purpose, account id and region the bucket name must stay under 63."
-  }
-}
-
 variable "purpose" {
   type        = string
   description = "What the bucket holds, in the name, the purpose tag and the access-log prefix: lake, athena-results, access-logs."
@@ -71,24 +61,19 @@ variable "prefix_rules" {
   }
 }
 
-variable "noncurrent_version_retention_days" {
-  type        = number
-  description = "Days an overwritten or deleted object version is kept (the undo window for accidental deletes and overwrites) before it is removed."
+variable "retention_days" {
+  type = object({
+    noncurrent_versions          = number
+    incomplete_multipart_uploads = optional(number, 7)
+  })
+  description = "The two lifecycle rules every bucket has, beyond prefix_rules: noncurrent_versions, days an overwritten or deleted object version is kept (the undo window for accidental deletes and overwrites) before it is removed; incomplete_multipart_uploads, days after which an incomplete multipart upload is aborted and its parts deleted."
 
   validation {
-    condition     = var.noncurrent_version_retention_days >= 1 && var.noncurrent_version_retention_days <= 3650 && floor(var.noncurrent_version_retention_days) == var.noncurrent_version_retention_days
-    error_message = "noncurrent_version_retention_days must be a whole number of days between 1 and 3650."
-  }
-}
-
-variable "abort_multipart_upload_days" {
-  type        = number
-  description = "Days after which an incomplete multipart upload is aborted and its parts deleted."
-  default     = 7
-
-  validation {
-    condition     = var.abort_multipart_upload_days >= 1 && var.abort_multipart_upload_days <= 30 && floor(var.abort_multipart_upload_days) == var.abort_multipart_upload_days
-    error_message = "abort_multipart_upload_days must be a whole number of days between 1 and 30."
+    condition = (
+      var.retention_days.noncurrent_versions >= 1 && var.retention_days.noncurrent_versions <= 3650 && floor(var.retention_days.noncurrent_versions) == var.retention_days.noncurrent_versions
+      && var.retention_days.incomplete_multipart_uploads >= 1 && var.retention_days.incomplete_multipart_uploads <= 30 && floor(var.retention_days.incomplete_multipart_uploads) == var.retention_days.incomplete_multipart_uploads
+    )
+    error_message = "retention_days.noncurrent_versions must be a whole number of days between 1 and 3650, and retention_days.incomplete_multipart_uploads one between 1 and 30."
   }
 }
 

@@ -4,8 +4,6 @@
 # that starts it). The caller keeps the policy document, so its permissions are read beside the
 # resources they name.
 
-data "aws_caller_identity" "current" {}
-
 data "aws_iam_policy_document" "trust" {
   statement {
     sid     = "ServiceInThisAccount"
@@ -19,7 +17,7 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+      values   = [var.context.account_id]
     }
   }
 }
@@ -30,10 +28,10 @@ data "aws_iam_policy_document" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  name                 = "${var.name_prefix}-${var.name}"
+  name                 = "${var.context.name_prefix}-${var.name}"
   description          = var.description
   assume_role_policy   = data.aws_iam_policy_document.trust.json
-  permissions_boundary = var.permissions_boundary_arn
+  permissions_boundary = var.context.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "this" {

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "name" {
   type        = string
   description = "What the role is for; the role is named <name_prefix>-<name>."
@@ -31,10 +26,4 @@ variable "policy_name" {
 variable "policy_json" {
   type        = string
   description = "The role's permissions: the JSON of the caller's aws_iam_policy_document."
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "Permissions boundary attached to the role, or null."
-  default     = null
 }

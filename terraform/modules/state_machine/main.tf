@@ -1,18 +1,16 @@
 # One Step Functions state machine as this project runs them, written once for daily_run and
 # iceberg_maintenance: the definition encrypted with the lake key, every execution logged
-# (encrypted, kept var.log_retention_days) and traced, a role (modules/service_role) with the
+# (encrypted, kept var.context.log_retention_days) and traced, a role (modules/service_role) with the
 # caller's task permissions plus what the key, the logs and the traces need, and, when
 # var.schedule is set, the EventBridge rule that starts it and that rule's own role.
 
-data "aws_region" "current" {}
-
 locals {
-  name = "${var.name_prefix}-${var.name}"
+  name = "${var.context.name_prefix}-${var.name}"
 }
 
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/vendedlogs/states/${local.name}"
-  retention_in_days = var.log_retention_days
+  retention_in_days = var.context.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
@@ -51,7 +49,7 @@ data "aws_iam_policy_document" "role" {
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["states.${data.aws_region.current.name}.amazonaws.com"]
+      values   = ["states.${var.context.region}.amazonaws.com"]
     }
   }
 
@@ -79,13 +77,12 @@ data "aws_iam_policy_document" "role" {
 module "role" {
   source = "../service_role"
 
-  name_prefix              = var.name_prefix
-  name                     = var.name
-  description              = var.description
-  service                  = "states.amazonaws.com"
-  policy_name              = var.name
-  policy_json              = data.aws_iam_policy_document.role.json
-  permissions_boundary_arn = var.permissions_boundary_arn
+  context     = var.context
+  name        = var.name
+  description = var.description
+  service     = "states.amazonaws.com"
+  policy_name = var.name
+  policy_json = data.aws_iam_policy_document.role.json
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -120,11 +117,10 @@ module "schedule_role" {
   source = "../service_role"
   count  = var.schedule == null ? 0 : 1
 
-  name_prefix              = var.name_prefix
-  name                     = "${var.name}-schedule"
-  description              = "finlake: lets EventBridge start ${local.name}."
-  service                  = "events.amazonaws.com"
-  policy_name              = "start-${var.name}"
-  policy_json              = data.aws_iam_policy_document.schedule.json
-  permissions_boundary_arn = var.permissions_boundary_arn
+  context     = var.context
+  name        = "${var.name}-schedule"
+  description = "finlake: lets EventBridge start ${local.name}."
+  service     = "events.amazonaws.com"
+  policy_name = "start-${var.name}"
+  policy_json = data.aws_iam_policy_document.schedule.json
 }

@@ -1,8 +1,3 @@
-variable "name_prefix" {
-  type        = string
-  description = "The start of every resource name, <project>-<environment> (finlake-prod); the root builds and validates it once."
-}
-
 variable "name" {
   type        = string
   description = "What the state machine does, for example daily-run: it, its role, log group and schedule are named <name_prefix>-<name>."
@@ -40,20 +35,4 @@ variable "schedule" {
 variable "kms_key_arn" {
   type        = string
   description = "ARN of the lake KMS key, which encrypts the definition, the execution history and the log group."
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Days the execution log is kept (a CloudWatch retention of at least a year)."
-
-  validation {
-    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a CloudWatch retention of at least one year (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  type        = string
-  description = "Permissions boundary attached to the roles this module creates, or null."
-  default     = null
 }
