@@ -18,19 +18,28 @@ purchases as (
         and enriched.transaction_type = 'purchase'
 ),
 
-baseline as (
+windowed as (
     select
         *,
-        -- in double: Trino and Athena average a decimal to its own scale, DuckDB does not
-        avg(cast(amount as double)) over (
+        -- summed exactly (decimal): a sum of doubles depends on the order the rows reach it in,
+        -- which differs between an incremental and a full build
+        sum(amount) over (
             partition by customer_id order by epoch_seconds
             range between {{ var('fraud_baseline_days') }} * 86400 preceding and 1 preceding  -- noqa: PRS
-        ) as baseline_amount,
+        ) as baseline_total,
         count(*) over (
             partition by customer_id order by epoch_seconds
             range between {{ var('fraud_baseline_days') }} * 86400 preceding and 1 preceding  -- noqa: PRS
         ) as baseline_purchases
     from purchases
+),
+
+baseline as (
+    select
+        *,
+        -- in double: Trino and Athena average a decimal to its own scale, DuckDB does not
+        {{ finlake.safe_divide('baseline_total', 'baseline_purchases') }} as baseline_amount
+    from windowed
 ),
 
 final as (

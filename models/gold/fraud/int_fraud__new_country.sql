@@ -51,7 +51,8 @@ episodes as (
         min(new_country.transaction_ts) as first_transaction_ts,
         count(*) as transaction_count,
         sum(new_country.amount) as total_amount,
-        sum(new_country.amount_usd) as total_amount_usd,
+        -- summed exactly (decimal), so the order rows reach the sum in cannot change the total
+        sum(cast(new_country.amount_usd as decimal(38, 6))) as total_amount_usd,
         sum(case when new_country.channel in ('online', 'mobile') then 1 else 0 end) as remote_count,
         {{ finlake.list_agg(
             'new_country.transaction_id', ',', 'new_country.epoch_seconds, new_country.transaction_id'
