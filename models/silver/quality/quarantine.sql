@@ -1,5 +1,11 @@
-{#- Every bronze row that breaks the contract, with the reasons and the raw record. Rebuilt on
-    each run, so a row held back only for an unknown parent leaves when the parent arrives. -#}
+{#- Every bronze row that breaks the contract, with the reasons and the raw record. Incremental
+    (macros/incremental/quarantine_scope.sql): a run replaces only the extract dates of each
+    entity where the checked table's quarantined rows and this table differ, so a row held
+    back only for an unknown parent leaves when the parent arrives, and the raw records of the
+    history are not read again. -#}
+
+{{ finlake.incremental_quarantine() }}
+{%- set scope = finlake.quarantine_scope() %}
 
 with
 
@@ -17,6 +23,7 @@ with
         _loaded_at
     from {{ ref('int_' ~ entity.name ~ '__checked') }}
     where _disposition = 'quarantined'
+        and {{ finlake.quarantine_scope_predicate(scope, entity.name, 'extract_date') }}
 ),
 
 {% endfor %}
