@@ -1,7 +1,7 @@
 """Incremental quarantine (models/README.md, Incremental silver;
-macros/incremental/quarantine_scope.sql): an incremental run replaces only the extract dates
-where the checked tables' quarantined rows and the quarantine differ, so it reads the raw
-records of the new rows, not of the history, and the result still equals a full rebuild after
+macros/incremental/quarantine_scope.sql): an incremental run deletes, updates and inserts only
+the rows where the checked tables' quarantined rows and the quarantine differ, so it reads the
+raw records of the new rows, not of the history, and the result still equals a full rebuild after
 rows leave the quarantine (a late parent arrives, a late earlier copy makes a row a duplicate),
 change their reasons (a missing parent arrives invalid) and enter it in an old date.
 
