@@ -16,9 +16,13 @@ the profile's scans are added to the model named by the statement's dbt query co
 - silver_bytes: for each scan of a warehouse table, the rows scanned times the width of the
   columns it projects (uncompressed; DuckDB reports no bytes for its own tables), an estimate
   of what the same scan reads from Iceberg on Athena; silver_rows: those rows;
-- row_groups: Parquet and table row groups scanned (pruned ones are not counted).
+- row_groups: Parquet and table row groups scanned (pruned ones are not counted);
+- raw_record_rows: of silver_rows, those of scans that project a raw record column
+  (`_raw_record`, `raw_record`: the delivered record as JSON, by far the widest column), the
+  wide reads, told apart from narrow scans of the same table (a key or a date list).
 
-`reads.rows_by_table(node)` splits silver_rows by table (`{"silver.stg_transactions": 52}`).
+`reads.rows_by_table(node)` splits silver_rows by table (`{"silver.stg_transactions": 52}`),
+`reads.rows_by_table(node, raw_record=True)` raw_record_rows.
 
 Statements outside a model (hooks, dbt's own catalogue queries) count under "(none)".
 The bytes are DuckDB's, not Athena's; on the trino target Trino's query statistics are the
@@ -39,7 +43,15 @@ from pathlib import Path
 
 NODE = re.compile(r'"node_id"\s*:\s*"([^"]+)"')
 NO_MODEL = "(none)"
-FIELDS = ("bronze_bytes", "silver_bytes", "silver_rows", "row_groups", "statements")
+FIELDS = (
+    "bronze_bytes",
+    "silver_bytes",
+    "silver_rows",
+    "row_groups",
+    "statements",
+    "raw_record_rows",
+)
+RAW_RECORD = {"_raw_record", "raw_record"}
 
 
 class ReadCounter:
@@ -50,15 +62,17 @@ class ReadCounter:
         self.lock = threading.Lock()
         self.counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
         self.tables: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.raw_tables: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.files = 0
         self.connections: list[_Profiled] = []
 
     def per_model(self) -> dict[str, dict[str, int]]:
         return {node: dict(values) for node, values in sorted(self.counts.items())}
 
-    def rows_by_table(self, node: str) -> dict[str, int]:
-        """The rows each warehouse table scan of `node` read, by table (`schema.table`)."""
-        return dict(self.tables.get(node, {}))
+    def rows_by_table(self, node: str, raw_record: bool = False) -> dict[str, int]:
+        """The rows each warehouse table scan of `node` read, by table (`schema.table`); only
+        the scans that project a raw record column with `raw_record`."""
+        return dict((self.raw_tables if raw_record else self.tables).get(node, {}))
 
     def total(self, field: str) -> int:
         return sum(values[field] for values in self.counts.values())
@@ -69,6 +83,7 @@ class ReadCounter:
         found = dict.fromkeys(FIELDS, 0)
         found["statements"] = 1
         tables: dict[str, int] = defaultdict(int)
+        raw_tables: dict[str, int] = defaultdict(int)
         for op in _operators(profile):
             if op.get("type") != "TABLE_SCAN":
                 continue
@@ -81,14 +96,23 @@ class ReadCounter:
                 out_rows = int(op.get("intermediate_rows") or 0)
                 width = (op.get("intermediate_size_bytes") or 0) / out_rows if out_rows else 0
                 found["silver_rows"] += rows
+                projected = info.get("Projections") or ()
+                if isinstance(projected, str):  # one name a line in some DuckDB versions
+                    projected = projected.split("\n")
+                table = ".".join(str(info["Table"]).split(".")[-2:])
+                if RAW_RECORD & {name.strip() for name in projected}:
+                    found["raw_record_rows"] += rows
+                    raw_tables[table] += rows
                 found["silver_bytes"] += round(rows * width)
-                tables[".".join(str(info["Table"]).split(".")[-2:])] += rows
+                tables[table] += rows
         with self.lock:
             totals = self.counts[node]
             for field, value in found.items():
                 totals[field] += value
             for table, rows in tables.items():
                 self.tables[node][table] += rows
+            for table, rows in raw_tables.items():
+                self.raw_tables[node][table] += rows
 
 
 class _Profiled:

@@ -44,6 +44,7 @@ locals {
     "int_loan_payments__checked",
     "int_loans__checked",
     "int_transactions__checked",
+    "quarantine",
     "stg_loan_payments",
     "stg_transactions",
   ]
