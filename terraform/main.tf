@@ -34,8 +34,8 @@ locals {
     kms_deletion_window_days = var.kms_deletion_window_days
   }
   # dbt's incremental models (materialized='incremental'), the Iceberg tables that need
-  # compaction and snapshot expiry: in silver the checked models (macros/cleaning/checked_rows.sql)
-  # and the two event models; in gold the models incremental by affected dates and their
+  # compaction and snapshot expiry: in silver the checked models (macros/cleaning/checked_rows.sql),
+  # the two event models and the quarantine (macros/incremental/quarantine_scope.sql); in gold the models incremental by affected dates and their
   # watermark (macros/incremental/gold_affected_dates.sql). tests/athena_run checks both lists
   # against the tables `dbt run-operation iceberg_maintenance` finds in dbt's graph.
   incremental_silver_tables = [
