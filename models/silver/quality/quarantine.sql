@@ -6,6 +6,11 @@
 
 {{ finlake.incremental_quarantine() }}
 {%- set scope = finlake.quarantine_scope() %}
+{#- What a quarantined row carries from its checked table, after its entity and key (and
+    last, _loaded_at). #}
+{%- set row_columns = [
+    '_reason_codes', '_raw_record', 'extract_date', '_batch_id', '_source_file', '_line_number',
+] %}
 
 with
 
@@ -15,12 +20,9 @@ with
     select
         '{{ entity.name }}' as entity,
         {{ entity.key }} as business_key,
-        _reason_codes,
-        _raw_record,
-        extract_date,
-        _batch_id,
-        _source_file,
-        _line_number,
+        {%- for column in row_columns %}
+        {{ column }},
+        {%- endfor %}
         _loaded_at
     from {{ ref('int_' ~ entity.name ~ '__checked') }}
     where _disposition = 'quarantined'
@@ -67,12 +69,9 @@ with
     select
         entered.entity,
         entered.business_key,
-        entered._reason_codes,
-        entered._raw_record,
-        entered.extract_date,
-        entered._batch_id,
-        entered._source_file,
-        entered._line_number,
+        {%- for column in row_columns %}
+        entered.{{ column }},
+        {%- endfor %}
         entered._loaded_at
     from {{ entity.name }}_entered as entered
     left join {{ entity.name }}_kept as kept
@@ -84,12 +83,9 @@ with
     select
         entity,
         business_key,
-        _reason_codes,
-        _raw_record,
-        extract_date,
-        _batch_id,
-        _source_file,
-        _line_number,
+        {%- for column in row_columns %}
+        {{ column }},
+        {%- endfor %}
         _loaded_at
     from {{ entity.name }}_changed
 ),
