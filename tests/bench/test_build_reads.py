@@ -84,6 +84,7 @@ def test_a_scan_of_one_partition_counts_its_bytes_not_the_others(partitions, tmp
         "bronze_bytes": 0,
         "silver_bytes": 0,
         "silver_rows": 0,
+        "raw_record_rows": 0,
         "row_groups": 0,
         "statements": 1,
     }
