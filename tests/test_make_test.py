@@ -46,7 +46,7 @@ def test_in_turn_steps_run_in_order_and_beside_logs_come_after(tmp_path):
     out = done.stdout
     order = [out.index(s) for s in ("a-ran", "== make ok-a: ok", "b-ran", "side-ran")]
     assert order == sorted(order)
-    assert re.search(r"== make slow-side: ok in [12]s", out)
+    assert re.search(r"== make slow-side: ok in [12]s, \d+s of CPU", out)
 
 
 def test_a_failing_step_stops_the_others_in_turn_and_fails_the_run(tmp_path):

@@ -35,18 +35,35 @@ class Step:
     started: float = field(default_factory=time.monotonic)
     log: Path | None = None
     finished: float | None = None
+    cpu: float = 0.0  # seconds of CPU (user + system) the step and the processes it waited for used
+    ended: threading.Event = field(default_factory=threading.Event)
 
     def elapsed(self) -> int:
         return round((self.finished or time.monotonic()) - self.started)
 
+    def outcome(self) -> str:
+        return f"{self.elapsed()}s, {round(self.cpu)}s of CPU"
+
     def watch(self) -> None:
-        """Note when the step ends (a beside step's time is its own, not the wait for it)."""
+        """Note when the step ends and what CPU it used (a beside step's time is its own, not the
+        wait for it). All steps share the machine's cores: the CPU figure says which to cut."""
 
         def wait() -> None:
-            self.process.wait()
+            try:
+                _, status, usage = os.wait4(self.process.pid, 0)
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                self.cpu = usage.ru_utime + usage.ru_stime
+            except ChildProcessError:  # reaped elsewhere: the exit status is what Popen saw
+                self.process.wait()
             self.finished = time.monotonic()
+            self.ended.set()
 
         threading.Thread(target=wait, daemon=True).start()
+
+    def wait(self) -> int:
+        while not self.ended.wait(0.5):  # a timeout, so a signal handler gets to run
+            pass
+        return self.process.returncode
 
 
 def parse_plan(words: list[str]) -> list[Step]:
@@ -104,16 +121,16 @@ def run(steps: list[Step], logs: Path) -> int:
             break
         print(f"== make {step.target}", flush=True)
         running.append(step)
-        if make(step).wait() != 0:
+        make(step)
+        step.watch()
+        if step.wait() != 0:
             print(f"finlake: 'make {step.target}' failed.", file=sys.stderr, flush=True)
             status = 1
             break
-        print(f"== make {step.target}: ok in {step.elapsed()}s", flush=True)
+        print(f"== make {step.target}: ok in {step.outcome()}", flush=True)
     for step in beside:
-        code = step.process.wait()
-        while step.finished is None:  # the watcher notes the end a moment after wait()
-            time.sleep(0.01)
-        outcome = f"ok in {step.elapsed()}s" if code == 0 else f"FAILED after {step.elapsed()}s"
+        code = step.wait()
+        outcome = f"ok in {step.outcome()}" if code == 0 else f"FAILED after {step.outcome()}"
         print(f"== make {step.target} (ran beside the others):", flush=True)
         sys.stdout.buffer.write(step.log.read_bytes())
         print(f"== make {step.target}: {outcome}", flush=True)
