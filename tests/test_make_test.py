@@ -29,6 +29,8 @@ side-fails:
 \t@echo side-broke; exit 1
 sleeper:
 \t@echo $$$$ > sleeper.pid; exec sleep 60
+busy-server:
+\t@(setsid python3 -c "import time; t = time.process_time(); exec('while time.process_time() - t < 3: pass')" &); sleep 4
 """
 
 
@@ -153,3 +155,13 @@ def test_a_pytest_step_that_collects_nothing_fails_and_says_so():
     )
     assert ran.returncode != 0
     assert "finlake: pytest collected no tests; that is a failure here." in ran.stderr
+
+
+def test_the_cpu_of_a_step_counts_the_servers_it_detached(tmp_path):
+    """A server a step starts in the background and never waits for (Trino's launcher) is still
+    the step's: its environment names the step."""
+    done = runner(tmp_path, "busy-server", "in-turn")
+    assert done.returncode == 0, done.stdout + done.stderr
+    seconds = int(re.search(r"== make busy-server: ok in \d+s, (\d+)s of CPU", done.stdout)[1])
+    assert seconds >= 2, done.stdout
+    assert re.search(r"== CPU by step .*\n +busy-server +\d+s", done.stdout), done.stdout

@@ -25,6 +25,72 @@ MODES = ("in-turn", "beside")
 SHARED_DIR_ENV = "FINLAKE_TEST_SHARED_DIR"  # tests/lake_copy.py reads it
 TRINO_JVM_OPTIONS_ENV = "FINLAKE_TRINO_JVM_OPTIONS"  # tools/trino/server.py reads it
 SPARK_JVM_OPTIONS_ENV = "FINLAKE_SPARK_JVM_OPTIONS"  # finlake/spark.py reads it
+STEP_ENV = "FINLAKE_TEST_STEP"  # names the step in the environment of every process it starts
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class CpuSampler:
+    """The CPU each step's processes use, servers and JVMs included: every `interval` seconds
+    /proc is read, each process counted for the step named by FINLAKE_TEST_STEP in its
+    environment (or in a parent's: some tools start processes with an environment of their own).
+    A process that lives less than one interval can be missed; the figure is a floor."""
+
+    def __init__(self, interval: float = 2.0) -> None:
+        self.interval = interval
+        self.ticks: dict[tuple[int, str], tuple[str, int]] = {}  # (pid, start) -> (step, ticks)
+        self.steps: dict[tuple[int, str], str | None] = {}
+        self.stop = threading.Event()
+        self.machine_start = self.machine_ticks()
+
+    @staticmethod
+    def machine_ticks() -> int:
+        try:
+            fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        except OSError:
+            return 0
+        return sum(int(f) for f in fields[:3]) + sum(int(f) for f in fields[5:8])  # not idle
+
+    def step_of(self, pid: int, start: str, parent: int, depth: int = 0) -> str | None:
+        key = (pid, start)
+        if key in self.steps:
+            return self.steps[key]
+        step = None
+        with contextlib.suppress(OSError):
+            for item in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
+                if item.startswith(STEP_ENV.encode() + b"="):
+                    step = item.split(b"=", 1)[1].decode()
+        if step is None and parent > 1 and depth < 20:
+            with contextlib.suppress(OSError, IndexError):
+                fields = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()
+                step = self.step_of(parent, fields[19], int(fields[1]), depth + 1)
+        self.steps[key] = step
+        return step
+
+    def sample(self) -> None:
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            pid, start = int(entry.name), fields[19]
+            step = self.step_of(pid, start, int(fields[1]))
+            if step:
+                self.ticks[(pid, start)] = (step, int(fields[11]) + int(fields[12]))
+
+    def run(self) -> None:
+        while not self.stop.wait(self.interval):
+            self.sample()
+
+    def start(self) -> None:
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def cpu(self, step: str) -> float:
+        return sum(t for s, t in self.ticks.values() if s == step) / CLOCK_TICKS
+
+    def machine_cpu(self) -> float:
+        return (self.machine_ticks() - self.machine_start) / CLOCK_TICKS
 
 
 @dataclass
@@ -36,13 +102,15 @@ class Step:
     log: Path | None = None
     finished: float | None = None
     cpu: float = 0.0  # seconds of CPU (user + system) the step and the processes it waited for used
+    sampled: float = 0.0  # seconds of CPU of all its processes, as CpuSampler saw them
     ended: threading.Event = field(default_factory=threading.Event)
+    sampler: CpuSampler | None = None
 
     def elapsed(self) -> int:
         return round((self.finished or time.monotonic()) - self.started)
 
     def outcome(self) -> str:
-        return f"{self.elapsed()}s, {round(self.cpu)}s of CPU"
+        return f"{self.elapsed()}s, {round(max(self.cpu, self.sampled))}s of CPU"
 
     def watch(self) -> None:
         """Note when the step ends and what CPU it used (a beside step's time is its own, not the
@@ -56,6 +124,9 @@ class Step:
             except ChildProcessError:  # reaped elsewhere: the exit status is what Popen saw
                 self.process.wait()
             self.finished = time.monotonic()
+            if self.sampler is not None:
+                self.sampler.sample()  # its last processes' final figures, where still readable
+                self.sampled = self.sampler.cpu(self.target)
             self.ended.set()
 
         threading.Thread(target=wait, daemon=True).start()
@@ -87,14 +158,37 @@ def make(step: Step, log: Path | None = None) -> subprocess.Popen:
     out = open(log, "wb") if log else None  # noqa: SIM115 (closed when the step is reaped)
     step.started, step.log = time.monotonic(), log
     step.process = subprocess.Popen(
-        command, stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True
+        command,
+        stdout=out,
+        stderr=subprocess.STDOUT if out else None,
+        start_new_session=True,
+        env={**os.environ, STEP_ENV: step.target},
     )
     if out:
         out.close()  # the child holds its own descriptor
     return step.process
 
 
+def cpu_table(steps: list[Step], sampler: CpuSampler, wall: float) -> str:
+    """Where the machine's CPU went: each step's share, most first."""
+    rows = sorted(steps, key=lambda s: -max(s.cpu, s.sampled))
+    machine = sampler.machine_cpu()
+    lines = [
+        f"== CPU by step (sampled every {sampler.interval:g}s; the machine used {machine:.0f}s of "
+        f"CPU in {wall:.0f}s on {os.cpu_count()} cores):"
+    ]
+    lines += [
+        f"   {s.target:<16} {max(s.cpu, s.sampled):6.0f}s  (wall {s.elapsed()}s)" for s in rows
+    ]
+    return "\n".join(lines)
+
+
 def run(steps: list[Step], logs: Path) -> int:
+    sampler = CpuSampler()
+    sampler.start()
+    began = time.monotonic()
+    for step in steps:  # each step's figure, once its processes are counted
+        step.sampler = sampler
     running: list[Step] = []
     stopped: list[int] = []  # the signal that stopped the run
 
@@ -137,6 +231,10 @@ def run(steps: list[Step], logs: Path) -> int:
         if code != 0:
             print(f"finlake: 'make {step.target}' failed.", file=sys.stderr, flush=True)
             status = 1
+    sampler.stop.set()
+    print(
+        cpu_table([s for s in steps if s.finished], sampler, time.monotonic() - began), flush=True
+    )
     return 128 + stopped[0] if stopped else status
 
 
