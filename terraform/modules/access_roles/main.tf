@@ -34,6 +34,30 @@ locals {
   # catalog), never to encrypt or decrypt arbitrary data directly.
   kms_via_services = ["s3.${var.context.region}.amazonaws.com", "glue.${var.context.region}.amazonaws.com"]
 
+  # The lake columns of the matrix above, as data: the zones each role lists, the keys it reads,
+  # the keys it reads and writes. Each kind of grant is one document below (list_lake_zones,
+  # read_lake_keys, write_lake_keys) with an instance per role, which the role's policy includes.
+  lake_zones_listed = {
+    delivery       = ["landing"] # `aws s3 sync` compares against what is already there
+    ingestion      = ["landing", "bronze"]
+    transformation = ["bronze", "silver", "gold"]
+    ml             = ["gold", "ml"]
+    analyst        = ["gold"]
+    crawler        = ["bronze"]
+  }
+  lake_keys_read = {
+    ingestion      = ["landing/*", "scripts/ingestion/*"]
+    transformation = ["bronze/*"]
+    ml             = ["gold/*"]
+    analyst        = ["gold/*"]
+    crawler        = ["bronze/*"]
+  }
+  lake_keys_written = {
+    ingestion      = ["bronze/*"] # its ledger (bronze/_load_log) and the bronze partitions
+    transformation = ["silver/*", "gold/*"]
+    ml             = ["ml/*", "gold/customer_default_scores/*", "gold/model_monitoring/*"]
+  }
+
   s3_object_write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
   # Using the lake key for data: every role that reads or writes the lake's encrypted objects.
   kms_use_key = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
@@ -205,11 +229,11 @@ data "aws_iam_policy_document" "bronze_partitions" {
   }
 }
 
-# ---------------------------------------------------------------------------------------------
-# Delivery (optional): the core-banking export puts extracts under landing/. Nothing else.
-# ---------------------------------------------------------------------------------------------
+# The lake's zones, one document per kind of grant and an instance per role (the locals above).
+# Listing is allowed only with an s3:prefix condition on the role's zones, never the whole bucket.
+data "aws_iam_policy_document" "list_lake_zones" {
+  for_each = local.lake_zones_listed
 
-data "aws_iam_policy_document" "delivery" {
   statement {
     sid       = "LocateLakeBucket"
     actions   = ["s3:GetBucketLocation"]
@@ -217,17 +241,50 @@ data "aws_iam_policy_document" "delivery" {
   }
 
   statement {
-    # `aws s3 sync` compares against what is already there.
-    sid       = "ListLanding"
+    sid       = "ListLakeZones"
     actions   = ["s3:ListBucket"]
     resources = [var.lake.bucket_arn]
 
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = ["landing", "landing/*"]
+      values   = concat(each.value, formatlist("%s/*", each.value))
     }
   }
+}
+
+data "aws_iam_policy_document" "read_lake_keys" {
+  for_each = local.lake_keys_read
+
+  statement {
+    sid       = "ReadLakeKeys"
+    actions   = ["s3:GetObject"]
+    resources = formatlist("${var.lake.bucket_arn}/%s", each.value)
+  }
+}
+
+data "aws_iam_policy_document" "write_lake_keys" {
+  for_each = local.lake_keys_written
+
+  statement {
+    sid       = "ListLakeMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
+    resources = [var.lake.bucket_arn]
+  }
+
+  statement {
+    sid       = "ReadWriteLakeKeys"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = formatlist("${var.lake.bucket_arn}/%s", each.value)
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Delivery (optional): the core-banking export puts extracts under landing/. Nothing else.
+# ---------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "delivery" {
+  source_policy_documents = [data.aws_iam_policy_document.list_lake_zones["delivery"].json]
 
   statement {
     # Put only: a delivery can add or replace an extract, never read one back or delete it.
@@ -277,41 +334,10 @@ data "aws_iam_policy_document" "ingestion" {
   source_policy_documents = [
     data.aws_iam_policy_document.lake_lease.json,
     data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.list_lake_zones["ingestion"].json,
+    data.aws_iam_policy_document.read_lake_keys["ingestion"].json,
+    data.aws_iam_policy_document.write_lake_keys["ingestion"].json,
   ]
-
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    sid       = "ListLandingAndBronze"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["landing", "landing/*", "bronze", "bronze/*"]
-    }
-  }
-
-  statement {
-    sid     = "ReadLandingAndCode"
-    actions = ["s3:GetObject"]
-    resources = [
-      "${var.lake.bucket_arn}/landing/*",
-      "${var.lake.bucket_arn}/scripts/ingestion/*",
-    ]
-  }
-
-  statement {
-    # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
-    sid       = "ReadWriteBronze"
-    actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.lake.bucket_arn}/bronze/*"]
-  }
 
   statement {
     # Client-side encryption of bookmarks (CSE-KMS) calls KMS directly, so no kms:ViaService.
@@ -413,6 +439,9 @@ data "aws_iam_policy_document" "transformation" {
     data.aws_iam_policy_document.workgroup_query["transformation"].json,
     data.aws_iam_policy_document.athena_catalog.json,
     data.aws_iam_policy_document.lake_lease.json,
+    data.aws_iam_policy_document.list_lake_zones["transformation"].json,
+    data.aws_iam_policy_document.read_lake_keys["transformation"].json,
+    data.aws_iam_policy_document.write_lake_keys["transformation"].json,
   ]
 
   statement {
@@ -465,36 +494,10 @@ data "aws_iam_policy_document" "transformation" {
   }
 
   statement {
-    sid       = "ListMultipartUploads"
+    # The results bucket's; the lake's come with write_lake_keys.
+    sid       = "ListResultsMultipartUploads"
     actions   = ["s3:ListBucketMultipartUploads"]
-    resources = [var.lake.bucket_arn, var.lake.results_bucket_arn]
-  }
-
-  statement {
-    sid       = "ListBronzeSilverGold"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["bronze", "bronze/*", "silver", "silver/*", "gold", "gold/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadBronze"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/bronze/*"]
-  }
-
-  statement {
-    sid     = "ReadWriteSilverAndGold"
-    actions = concat(["s3:GetObject"], local.s3_object_write)
-    resources = [
-      "${var.lake.bucket_arn}/silver/*",
-      "${var.lake.bucket_arn}/gold/*",
-    ]
+    resources = [var.lake.results_bucket_arn]
   }
 }
 
@@ -521,6 +524,9 @@ data "aws_iam_policy_document" "ml" {
   source_policy_documents = [
     data.aws_iam_policy_document.read_gold_catalog.json,
     data.aws_iam_policy_document.use_lake_key.json,
+    data.aws_iam_policy_document.list_lake_zones["ml"].json,
+    data.aws_iam_policy_document.read_lake_keys["ml"].json,
+    data.aws_iam_policy_document.write_lake_keys["ml"].json,
   ]
 
   statement {
@@ -534,39 +540,6 @@ data "aws_iam_policy_document" "ml" {
     ]
   }
 
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    sid       = "ListGoldAndMl"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["gold", "gold/*", "ml", "ml/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadGold"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/gold/*"]
-  }
-
-  statement {
-    sid     = "ReadWriteModelAndScores"
-    actions = concat(["s3:GetObject"], local.s3_object_write)
-    resources = [
-      "${var.lake.bucket_arn}/ml/*",
-      "${var.lake.bucket_arn}/gold/customer_default_scores/*",
-      "${var.lake.bucket_arn}/gold/model_monitoring/*",
-    ]
-  }
 }
 
 resource "aws_iam_role" "ml" {
@@ -592,6 +565,8 @@ data "aws_iam_policy_document" "analyst" {
     data.aws_iam_policy_document.workgroup_query["analyst"].json,
     data.aws_iam_policy_document.athena_catalog.json,
     data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.list_lake_zones["analyst"].json,
+    data.aws_iam_policy_document.read_lake_keys["analyst"].json,
   ]
 
   statement {
@@ -600,24 +575,6 @@ data "aws_iam_policy_document" "analyst" {
     sid       = "AthenaConsoleLists"
     actions   = ["athena:ListWorkGroups", "athena:ListDataCatalogs", "athena:ListEngineVersions"]
     resources = ["*"]
-  }
-
-  statement {
-    sid       = "ListGold"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["gold", "gold/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadGold"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/gold/*"]
   }
 }
 
@@ -643,31 +600,9 @@ data "aws_iam_policy_document" "crawler" {
   source_policy_documents = [
     data.aws_iam_policy_document.bronze_partitions.json,
     data.aws_iam_policy_document.use_lake_key.json,
+    data.aws_iam_policy_document.list_lake_zones["crawler"].json,
+    data.aws_iam_policy_document.read_lake_keys["crawler"].json,
   ]
-
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    sid       = "ListBronze"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["bronze", "bronze/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadBronze"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/bronze/*"]
-  }
 
   statement {
     # Crawler log groups are named by Glue (/aws-glue/crawlers, or a security-configuration
