@@ -141,8 +141,8 @@ ONE_LINE_BREAKS = [
     ),
     pytest.param(
         "secure_bucket",
-        'variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"\n      values   = [var.kms_key_arn]',
-        'variable = "s3:x-amz-server-side-encryption-context"\n      values   = [var.kms_key_arn]',
+        'variable = "s3:x-amz-server-side-encryption-aws-kms-key-id", values = [var.kms_key_arn]',
+        'variable = "s3:x-amz-server-side-encryption-context", values = [var.kms_key_arn]',
         bucket_findings,
         "does not deny uploads with another KMS key",
         id="a-bucket-policy-that-accepts-any-kms-key",

@@ -120,3 +120,81 @@ def test_formatlist_it_cannot_evaluate_is_refused(tmp_path, expression):
     module = module_of(tmp_path, 'locals {\n  keys = ["a"]\n  name = "a"\n}\n')
     with pytest.raises(UnsupportedExpression):
         module.value("${" + expression + "}")
+
+
+DENIED_UPLOADS = """
+locals {
+  denied_uploads = {
+    DenyOtherKmsKeys = [
+      { test = "StringNotEqualsIfExists", variable = "s3:x-amz-server-side-encryption-aws-kms-key-id", values = [var.kms_key_arn] },
+    ]
+    DenyKmsWithoutTheKey = [
+      { test = "StringEquals", variable = "s3:x-amz-server-side-encryption", values = ["aws:kms"] },
+      { test = "Null", variable = "s3:x-amz-server-side-encryption-aws-kms-key-id", values = ["true"] },
+    ]
+  }
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.this.arn]
+  }
+
+  dynamic "statement" {
+    for_each = local.denied_uploads
+
+    content {
+      sid       = statement.key
+      effect    = "Deny"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      dynamic "condition" {
+        for_each = statement.value
+
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_dynamic_statements_and_conditions_are_expanded(tmp_path):
+    module = module_of(tmp_path, DENIED_UPLOADS)
+    statements = {s.sid: s for s in module.document_statements("this")}
+    assert list(statements) == ["DenyInsecureTransport", "DenyOtherKmsKeys", "DenyKmsWithoutTheKey"]
+    other_keys = statements["DenyOtherKmsKeys"]
+    assert other_keys.effect == "Deny"
+    assert other_keys.resources == ("${aws_s3_bucket.this.arn}/*",)
+    assert other_keys.principals == (("*", ("*",)),)
+    assert other_keys.conditions == (
+        (
+            "StringNotEqualsIfExists",
+            "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            ("${var.kms_key_arn}",),
+        ),
+    )
+    assert statements["DenyKmsWithoutTheKey"].conditions == (
+        ("StringEquals", "s3:x-amz-server-side-encryption", ("aws:kms",)),
+        ("Null", "s3:x-amz-server-side-encryption-aws-kms-key-id", ("true",)),
+    )
+
+
+def test_a_dynamic_block_over_something_unknown_is_refused(tmp_path):
+    text = DENIED_UPLOADS.replace("for_each = local.denied_uploads", "for_each = var.denials")
+    module = module_of(tmp_path, text)
+    with pytest.raises(UnsupportedExpression, match="not a known map or list"):
+        module.document_statements("this")

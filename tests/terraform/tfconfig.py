@@ -233,11 +233,37 @@ class Module:
                 # sources of the caller's module and are checked there.
                 continue
             statements.extend(self.statements(source))
-        for raw in body.get("statement", []):
+        for raw in self.blocks_of(body, "statement"):
             statements.append(
                 self._statement(name if key is None else f"{name}[{key}]", raw, each_value)
             )
         return statements
+
+    def blocks_of(self, body: dict, name: str) -> list[dict]:
+        """The nested blocks `name` of a body: those written out, then those of each
+        `dynamic "<name>"` block, one per element of its for_each (a map or list, from a local or
+        an enclosing dynamic block), with `<name>.key` and `<name>.value` bound in its content."""
+        expanded = list(blocks(body, name))
+        for dynamic in blocks(body, "dynamic"):
+            if name not in dynamic:
+                continue
+            spec = dynamic[name]
+            if "iterator" in spec or "labels" in spec:
+                raise UnsupportedExpression(f"{self.name}: dynamic {name} with iterator or labels")
+            (content,) = blocks(spec, "content")
+            elements = spec["for_each"]
+            if isinstance(elements, str):
+                elements = self.value(elements)
+            if isinstance(elements, dict):
+                pairs = [(k, v) for k, v in elements.items() if k not in META_KEYS]
+            elif isinstance(elements, list):
+                pairs = list(enumerate(elements))
+            else:
+                raise UnsupportedExpression(
+                    f"{self.name}: dynamic {name} over {spec['for_each']!r}, not a known map or list"
+                )
+            expanded.extend(_bind_iterator(content, name, k, v) for k, v in pairs)
+        return expanded
 
     def _statement(self, doc: str, raw: dict, each_value: str | None) -> Statement:
         if each_value is not None:
@@ -251,11 +277,11 @@ class Module:
 
         principals = tuple(
             (self.value(p["type"]), strings(p["identifiers"], "principals"))
-            for p in raw.get("principals", [])
+            for p in self.blocks_of(raw, "principals")
         )
         conditions = tuple(
             (self.value(c["test"]), self.value(c["variable"]), strings(c["values"], "condition"))
-            for c in raw.get("condition", [])
+            for c in self.blocks_of(raw, "condition")
         )
         return Statement(
             doc=doc,
@@ -277,6 +303,43 @@ def _substitute_each_value(raw: Any, inner: str) -> Any:
         return [_substitute_each_value(item, inner) for item in raw]
     if isinstance(raw, dict):
         return {k: _substitute_each_value(v, inner) for k, v in raw.items()}
+    return raw
+
+
+_ITERATOR_REF = re.compile(r"\$\{(\w+)\.(key|value)((?:\.\w+)*)\}")
+
+
+def _bind_iterator(raw: Any, iterator: str, key: Any, value: Any) -> Any:
+    """A dynamic block's content with `${<iterator>.key}`, `${<iterator>.value}` and
+    `${<iterator>.value.attribute}` replaced by what they are for one element: the element itself
+    where the reference is the whole expression, its text inside a template."""
+
+    def resolve(match: re.Match) -> Any:
+        found: Any = key if match.group(2) == "key" else value
+        for attribute in match.group(3).split(".")[1:]:
+            if not isinstance(found, dict) or attribute not in found:
+                raise UnsupportedExpression(f"no {attribute!r} in the element of {match.group(0)}")
+            found = found[attribute]
+        return found
+
+    if isinstance(raw, str):
+        whole = _ITERATOR_REF.fullmatch(raw)
+        if whole and whole.group(1) == iterator:
+            return resolve(whole)
+
+        def in_text(match: re.Match) -> str:
+            if match.group(1) != iterator:
+                return match.group(0)
+            found = resolve(match)
+            if not isinstance(found, str):
+                raise UnsupportedExpression(f"{match.group(0)} in a template is not a string")
+            return found
+
+        return _ITERATOR_REF.sub(in_text, raw)
+    if isinstance(raw, list):
+        return [_bind_iterator(item, iterator, key, value) for item in raw]
+    if isinstance(raw, dict):
+        return {k: _bind_iterator(v, iterator, key, value) for k, v in raw.items()}
     return raw
 
 
