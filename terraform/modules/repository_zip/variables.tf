@@ -1,11 +1,7 @@
+# Set by the calling modules, not by a person; a wrong name only names a build file wrongly.
 variable "name" {
   type        = string
   description = "What the zip holds; the file is .terraform/build/<name_prefix>-<name>.zip under the root."
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
-    error_message = "name must be 2-41 lowercase letters, digits or hyphens, starting with a letter."
-  }
 }
 
 variable "files" {
