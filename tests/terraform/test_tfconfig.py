@@ -198,3 +198,37 @@ def test_a_dynamic_block_over_something_unknown_is_refused(tmp_path):
     module = module_of(tmp_path, text)
     with pytest.raises(UnsupportedExpression, match="not a known map or list"):
         module.document_statements("this")
+
+
+def test_nested_locals_and_each_key_are_resolved(tmp_path):
+    module = module_of(
+        tmp_path,
+        """
+locals {
+  layer_databases = { gold = [var.database_names.gold, var.slot_database_names.gold__blue] }
+  read   = ["glue:GetTable"]
+  grants = {
+    ReadGoldCatalog = { databases = local.layer_databases.gold, actions = local.read }
+  }
+}
+
+data "aws_iam_policy_document" "layer_catalog" {
+  for_each = local.grants
+
+  statement {
+    sid       = each.key
+    actions   = each.value.actions
+    resources = formatlist("arn:glue:database/%s", each.value.databases)
+  }
+}
+""",
+    )
+    (statement,) = module.document_statements("layer_catalog", "ReadGoldCatalog")
+    assert statement.sid == "ReadGoldCatalog"
+    assert statement.actions == ("glue:GetTable",)
+    assert statement.resources == (
+        "arn:glue:database/${var.database_names.gold}",
+        "arn:glue:database/${var.slot_database_names.gold__blue}",
+    )
+    with pytest.raises(UnsupportedExpression, match="cannot resolve"):
+        module.value("${local.grants.ReadGoldCatalog.tables}")

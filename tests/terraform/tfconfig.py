@@ -105,12 +105,16 @@ class Module:
         local = re.fullmatch(r"local\.([A-Za-z0-9_]+)", expr)
         if local:
             return self.value(self.local(local.group(1)))
-        attribute = re.fullmatch(r"local\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)", expr)
+        attribute = re.fullmatch(r"local\.([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+)+)", expr)
         if attribute:
-            mapping = self.local(attribute.group(1))
-            if isinstance(mapping, dict) and attribute.group(2) in mapping:
-                return self.value(mapping[attribute.group(2)])
-            raise UnsupportedExpression(f"{self.name}: cannot resolve {expr}")
+            # local.a.b.c: each step a key of the map the previous step evaluates to.
+            found = self.local(attribute.group(1))
+            for key in attribute.group(2).split(".")[1:]:
+                found = self.value(found)
+                if not isinstance(found, dict) or key not in found:
+                    raise UnsupportedExpression(f"{self.name}: cannot resolve {expr}")
+                found = found[key]
+            return self.value(found)
         for function, (kind, label), combine in _COMBINERS:
             call = re.fullmatch(rf"{function}\((.*)\)", expr, re.S)
             if call:
@@ -235,7 +239,7 @@ class Module:
             statements.extend(self.statements(source))
         for raw in self.blocks_of(body, "statement"):
             statements.append(
-                self._statement(name if key is None else f"{name}[{key}]", raw, each_value)
+                self._statement(name if key is None else f"{name}[{key}]", raw, each_value, key)
             )
         return statements
 
@@ -265,12 +269,15 @@ class Module:
             expanded.extend(_bind_iterator(content, name, k, v) for k, v in pairs)
         return expanded
 
-    def _statement(self, doc: str, raw: dict, each_value: str | None) -> Statement:
+    def _statement(
+        self, doc: str, raw: dict, each_value: str | None, key: str | None = None
+    ) -> Statement:
         if each_value is not None:
             # An instance's each.value is the for_each map's entry, written as a reference
             # (${local.lake_keys_read.ml}, ${var.query_workgroups.analyst}): substituted before
-            # evaluation, so that functions over it (formatlist, concat) see the entry itself.
-            raw = _substitute_each_value(raw, each_value[2:-1])
+            # evaluation, so that functions over it (formatlist, concat) see the entry itself;
+            # each.key is the instance's key.
+            raw = _substitute_each_value(raw, each_value[2:-1], key)
 
         def strings(value: Any, where: str) -> tuple[str, ...]:
             return tuple(self.string_list(value, f"{doc}.{where}"))
@@ -295,14 +302,22 @@ class Module:
         )
 
 
-def _substitute_each_value(raw: Any, inner: str) -> Any:
-    """`each.value` in every expression of a (parsed) block replaced by `inner`."""
+def _substitute_each_value(raw: Any, inner: str, key: str | None = None) -> Any:
+    """`each.value` in every expression of a (parsed) block replaced by `inner`, and
+    `${each.key}` by the key."""
     if isinstance(raw, str):
+        if key is not None:
+            raw = raw.replace("${each.key}", key)
+        if "each.key" in raw:
+            raise UnsupportedExpression(f"each.key outside a plain ${{each.key}}: {raw}")
         return _EACH_VALUE.sub(inner, raw)
     if isinstance(raw, list):
-        return [_substitute_each_value(item, inner) for item in raw]
+        return [_substitute_each_value(item, inner, key) for item in raw]
     if isinstance(raw, dict):
-        return {k: _substitute_each_value(v, inner) for k, v in raw.items()}
+        return {
+            k: v if k in META_KEYS else _substitute_each_value(v, inner, key)
+            for k, v in raw.items()
+        }
     return raw
 
 

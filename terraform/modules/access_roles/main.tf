@@ -25,10 +25,13 @@ locals {
     crawler        = "${var.context.name_prefix}-crawler"
   }
 
-  glue_arn_prefix         = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
-  glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
-  athena_data_catalog_arn = "arn:${var.context.partition}:athena:${var.context.region}:${var.context.account_id}:datacatalog/AwsDataCatalog"
-  log_group_arn_prefix    = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:"
+  glue_arn_prefix  = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
+  glue_catalog_arn = "${local.glue_arn_prefix}:catalog"
+  # formatlist() formats of a database's ARN and of its tables' ARNs, from the database's name.
+  glue_database_arn_format = "${local.glue_arn_prefix}:database/%s"
+  glue_tables_arn_format   = "${local.glue_arn_prefix}:table/%s/*"
+  athena_data_catalog_arn  = "arn:${var.context.partition}:athena:${var.context.region}:${var.context.account_id}:datacatalog/AwsDataCatalog"
+  log_group_arn_prefix     = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:"
 
   # People and tools may use the lake key only through S3 (SSE-KMS objects) and Glue (encrypted
   # catalog), never to encrypt or decrypt arbitrary data directly.
@@ -62,6 +65,17 @@ locals {
   # Using the lake key for data: every role that reads or writes the lake's encrypted objects.
   kms_use_key = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
 
+  # Each layer's Glue databases: its own and, but for bronze, its two write-audit-publish slots.
+  # dbt builds a layer into a slot database, then re-points the views of the layer's database at
+  # it (macros/publish/); Athena runs a view with its caller's rights, so reading gold's
+  # published views reads the tables of the slot they point at.
+  layer_databases = {
+    bronze    = [var.database_names.bronze]
+    silver    = [var.database_names.silver, var.slot_database_names.silver__blue, var.slot_database_names.silver__green]
+    gold      = [var.database_names.gold, var.slot_database_names.gold__blue, var.slot_database_names.gold__green]
+    reference = [var.database_names.reference, var.slot_database_names.reference__blue, var.slot_database_names.reference__green]
+  }
+
   glue_read = [
     "glue:GetDatabase",
     "glue:GetTable",
@@ -88,6 +102,23 @@ locals {
     "glue:DeletePartition",
     "glue:BatchDeletePartition",
   ]
+
+  # Grants on whole layers of the catalog (the catalog, the layers' databases and their tables),
+  # by statement id: one document below, an instance per grant, which the roles' policies include.
+  layer_catalog_grants = {
+    ReadBronzeCatalog = { databases = local.layer_databases.bronze, actions = local.glue_read }
+    # The Glue job and the crawler register bronze's partitions.
+    RegisterBronzePartitions = {
+      databases = local.layer_databases.bronze
+      actions   = concat(local.glue_read, local.glue_partition_write)
+    }
+    ReadGoldCatalog = { databases = local.layer_databases.gold, actions = local.glue_read }
+    # dbt builds silver and gold, and loads its seeds into reference (each into its slots).
+    ManageSilverGoldAndReferenceCatalog = {
+      databases = concat(local.layer_databases.silver, local.layer_databases.gold, local.layer_databases.reference)
+      actions   = concat(["glue:CreateDatabase"], local.glue_read, local.glue_partition_write, local.glue_table_write)
+    }
+  }
 
   athena_query = [
     "athena:StartQueryExecution",
@@ -149,7 +180,8 @@ data "aws_iam_policy_document" "principals_trust" {
 # ---------------------------------------------------------------------------------------------
 # Statement groups several roles share, each written once and included by the roles' documents
 # (source_policy_documents): the lake key through S3 and Glue, the lake's lease, the Athena data
-# catalog, gold's tables and bronze's partitions.
+# catalog, the grants on whole layers of the Glue catalog (local.layer_catalog_grants) and on the
+# lake's zones (local.lake_zones_listed, lake_keys_read, lake_keys_written).
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "use_lake_key" {
@@ -198,34 +230,17 @@ data "aws_iam_policy_document" "athena_catalog" {
   }
 }
 
-data "aws_iam_policy_document" "read_gold_catalog" {
-  statement {
-    sid     = "ReadGoldCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      # Athena runs a view with its caller's rights: reading gold's published views reads the
-      # tables of the slot they point at (write-audit-publish, macros/publish/).
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-    ]
-  }
-}
+data "aws_iam_policy_document" "layer_catalog" {
+  for_each = local.layer_catalog_grants
 
-# The Glue job and the crawler register bronze's partitions.
-data "aws_iam_policy_document" "bronze_partitions" {
   statement {
-    sid     = "RegisterBronzePartitions"
-    actions = concat(local.glue_read, local.glue_partition_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
+    sid     = each.key
+    actions = each.value.actions
+    resources = concat(
+      [local.glue_catalog_arn],
+      formatlist(local.glue_database_arn_format, each.value.databases),
+      formatlist(local.glue_tables_arn_format, each.value.databases),
+    )
   }
 }
 
@@ -333,7 +348,7 @@ resource "aws_iam_role_policy" "delivery" {
 data "aws_iam_policy_document" "ingestion" {
   source_policy_documents = [
     data.aws_iam_policy_document.lake_lease.json,
-    data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.layer_catalog["RegisterBronzePartitions"].json,
     data.aws_iam_policy_document.list_lake_zones["ingestion"].json,
     data.aws_iam_policy_document.read_lake_keys["ingestion"].json,
     data.aws_iam_policy_document.write_lake_keys["ingestion"].json,
@@ -439,6 +454,8 @@ data "aws_iam_policy_document" "transformation" {
     data.aws_iam_policy_document.workgroup_query["transformation"].json,
     data.aws_iam_policy_document.athena_catalog.json,
     data.aws_iam_policy_document.lake_lease.json,
+    data.aws_iam_policy_document.layer_catalog["ReadBronzeCatalog"].json,
+    data.aws_iam_policy_document.layer_catalog["ManageSilverGoldAndReferenceCatalog"].json,
     data.aws_iam_policy_document.list_lake_zones["transformation"].json,
     data.aws_iam_policy_document.read_lake_keys["transformation"].json,
     data.aws_iam_policy_document.write_lake_keys["transformation"].json,
@@ -455,43 +472,6 @@ data "aws_iam_policy_document" "transformation" {
     ]
   }
 
-  statement {
-    sid     = "ReadBronzeCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
-  }
-
-  statement {
-    # dbt builds silver and gold, and loads its seeds into reference: into a write-audit-publish
-    # slot database, then re-points the views of the layer's database at it (macros/publish/).
-    sid     = "ManageSilverGoldAndReferenceCatalog"
-    actions = concat(["glue:CreateDatabase"], local.glue_read, local.glue_partition_write, local.glue_table_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.silver}",
-      "${local.glue_arn_prefix}:table/${var.database_names.silver}/*",
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      "${local.glue_arn_prefix}:database/${var.database_names.reference}",
-      "${local.glue_arn_prefix}:table/${var.database_names.reference}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.silver__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.silver__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.silver__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.silver__green}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.reference__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.reference__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.reference__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.reference__green}/*",
-    ]
-  }
 
   statement {
     # The results bucket's; the lake's come with write_lake_keys.
@@ -522,7 +502,7 @@ resource "aws_iam_role_policy" "transformation" {
 
 data "aws_iam_policy_document" "ml" {
   source_policy_documents = [
-    data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.layer_catalog["ReadGoldCatalog"].json,
     data.aws_iam_policy_document.use_lake_key.json,
     data.aws_iam_policy_document.list_lake_zones["ml"].json,
     data.aws_iam_policy_document.read_lake_keys["ml"].json,
@@ -564,7 +544,7 @@ data "aws_iam_policy_document" "analyst" {
   source_policy_documents = [
     data.aws_iam_policy_document.workgroup_query["analyst"].json,
     data.aws_iam_policy_document.athena_catalog.json,
-    data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.layer_catalog["ReadGoldCatalog"].json,
     data.aws_iam_policy_document.list_lake_zones["analyst"].json,
     data.aws_iam_policy_document.read_lake_keys["analyst"].json,
   ]
@@ -598,7 +578,7 @@ resource "aws_iam_role_policy" "analyst" {
 
 data "aws_iam_policy_document" "crawler" {
   source_policy_documents = [
-    data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.layer_catalog["RegisterBronzePartitions"].json,
     data.aws_iam_policy_document.use_lake_key.json,
     data.aws_iam_policy_document.list_lake_zones["crawler"].json,
     data.aws_iam_policy_document.read_lake_keys["crawler"].json,
