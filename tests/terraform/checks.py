@@ -273,7 +273,7 @@ def iam_findings(module: Module) -> list[str]:
             continue
         body = module.data[(dtype, name)]
         for banned in ("not_actions", "not_resources", "not_principals"):
-            if any(banned in raw for raw in body.get("statement", [])):
+            if any(banned in raw for raw in module.blocks_of(body, "statement")):
                 findings.append(
                     f"{module.name}: {name} uses {banned}; list what is allowed instead."
                 )

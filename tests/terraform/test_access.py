@@ -152,3 +152,12 @@ def test_resource_star_appears_only_where_the_api_demands_it(access):
 def test_every_role_policy_belongs_to_a_role_with_a_declared_scope(access):
     policies = access.resources_of("aws_iam_role_policy")
     assert set(policies) == set(SCOPES)
+
+
+def test_a_roles_statements_have_distinct_sids(access):
+    """A role's policy includes shared documents (source_policy_documents), which the provider
+    merges by sid: two statements of one sid fail the plan or one replaces the other, neither of
+    which these checks or permissions.txt model. So every sid of a role's policy is its own."""
+    for role, body in access.resources_of("aws_iam_role_policy").items():
+        sids = [s.sid for s in access.statements(body["policy"]) if s.sid]
+        assert len(sids) == len(set(sids)), (role, sorted(sids))

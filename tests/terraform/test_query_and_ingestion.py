@@ -44,7 +44,9 @@ def test_job_code_is_uploaded_encrypted_and_replaced_when_the_source_changes(mod
         assert body["server_side_encryption"] == "aws:kms"
         assert body.get("source_hash") or body.get("etag")
     assert objects["script"]["source"].endswith("/ingestion/glue_job.py")
-    assert objects["package"]["source"] == "${data.archive_file.package.output_path}"
+    assert objects["package"]["source"] == "${module.package.path}"
+    assert job.module_calls["package"]["source"] == "../repository_zip"
+    assert job.module_calls["package"]["files"] == "${local.package_files}"
 
 
 def test_package_zip_holds_the_finlake_and_ingestion_packages(modules):

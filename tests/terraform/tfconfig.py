@@ -3,7 +3,8 @@
 `terraform validate` needs the providers, which cannot be downloaded here, so the security
 checks read the HCL instead. Values stay symbolic (`${var.lake.bucket_arn}/gold/*`); the
 helpers below resolve the few constructs the configuration uses to build IAM policies
-(`local.` references, `concat()`, `for_each` keys, `source_policy_documents`) and raise
+(`local.` references, `concat()`, `formatlist()`, `for_each` keys and `each.value`,
+`source_policy_documents`) and raise
 `UnsupportedExpression` on anything else, so a check fails loudly instead of passing blind.
 """
 
@@ -31,7 +32,7 @@ _LOCAL_REF = re.compile(r"\$\{local\.([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}")
 _DOC_REF = re.compile(
     r'^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_]+)(?:\["([A-Za-z0-9_-]+)"\])?\.json\}$'
 )
-_EACH_VALUE = re.compile(r"\$\{each\.value((?:\.\w+)*)\}")
+_EACH_VALUE = re.compile(r"\beach\.value\b")
 META_KEYS = ("__is_block__", "__comments__", "__inline_comments__")
 
 
@@ -104,12 +105,16 @@ class Module:
         local = re.fullmatch(r"local\.([A-Za-z0-9_]+)", expr)
         if local:
             return self.value(self.local(local.group(1)))
-        attribute = re.fullmatch(r"local\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)", expr)
+        attribute = re.fullmatch(r"local\.([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+)+)", expr)
         if attribute:
-            mapping = self.local(attribute.group(1))
-            if isinstance(mapping, dict) and attribute.group(2) in mapping:
-                return self.value(mapping[attribute.group(2)])
-            raise UnsupportedExpression(f"{self.name}: cannot resolve {expr}")
+            # local.a.b.c: each step a key of the map the previous step evaluates to.
+            found = self.local(attribute.group(1))
+            for key in attribute.group(2).split(".")[1:]:
+                found = self.value(found)
+                if not isinstance(found, dict) or key not in found:
+                    raise UnsupportedExpression(f"{self.name}: cannot resolve {expr}")
+                found = found[key]
+            return self.value(found)
         for function, (kind, label), combine in _COMBINERS:
             call = re.fullmatch(rf"{function}\((.*)\)", expr, re.S)
             if call:
@@ -120,6 +125,9 @@ class Module:
                             f"{function}() argument is not a {label}: {arg}"
                         )
                 return combine(parts)
+        call = re.fullmatch(r"formatlist\((.*)\)", expr, re.S)
+        if call:
+            return self._formatlist(call.group(1))
         if expr.startswith("{") and expr.endswith("}") and not expr.startswith("{for "):
             parsed = hcl2.loads(f"value = {expr}\n", serialization_options=_OPTIONS)["value"]
             return {k: v for k, v in parsed.items() if k not in META_KEYS}
@@ -128,6 +136,23 @@ class Module:
         if re.fullmatch(r'"(?:[^"\\]|\\.)*"', expr):
             return self.interpolate(json.loads(expr))
         return raw  # a reference (var., data., each., aws_...) stays symbolic
+
+    def _formatlist(self, arguments: str) -> list[str] | str:
+        """`formatlist("<text with one %s>", list)`: the text once per item, %s replaced by it.
+        A list that stays symbolic (`each.value` outside an instance) leaves the call symbolic."""
+        raw_args = _split_arguments(arguments)
+        if len(raw_args) != 2:
+            raise UnsupportedExpression(f"{self.name}: formatlist takes two arguments: {arguments}")
+        template, items = (self.value(_as_expression(a)) for a in raw_args)
+        if not isinstance(template, str) or template.count("%") != 1 or "%s" not in template:
+            raise UnsupportedExpression(
+                f"{self.name}: formatlist needs a text with one %s and no other %: {raw_args[0]}"
+            )
+        if isinstance(items, str) and _WHOLE_EXPRESSION.match(items):
+            return "${formatlist(" + arguments + ")}"
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise UnsupportedExpression(f"{self.name}: formatlist over a non-list: {raw_args[1]}")
+        return [template.replace("%s", item) for item in items]
 
     def interpolate(self, text: str) -> str:
         """Replace `${local.x}` inside a template by the local's (string) value, recursively."""
@@ -186,13 +211,19 @@ class Module:
                 raise UnsupportedExpression(
                     f"{self.name}: {name} has for_each over neither a local nor a variable"
                 )
+            instances = self.local(for_each[8:-1]) if for_each.startswith("${local.") else None
+            if instances is not None and not isinstance(instances, dict):
+                raise UnsupportedExpression(f"{self.name}: {name} has for_each over a non-map")
+            if key is None and instances is not None:
+                # The keys are known: every instance, each evaluated with its own each.value.
+                keys = [k for k in instances if k not in META_KEYS]
+                return [s for k in keys for s in self.document_statements(name, k)]
             if key is not None:
+                if instances is not None and key not in instances:
+                    raise UnsupportedExpression(f"{self.name}: {name} has no instance {key!r}")
                 # each.value is the map's entry: ${var.query_workgroups.analyst}, ...
                 each_value = "${" + for_each[2:-1] + "." + key + "}"
-                entry = (
-                    self.locals.get(for_each[8:-1], {}) if for_each.startswith("${local.") else {}
-                )
-                entry = entry.get(key) if isinstance(entry, dict) else None
+                entry = instances.get(key) if instances is not None else None
                 if isinstance(entry, str) and _WHOLE_EXPRESSION.match(entry):
                     # A map of references (access_roles' query_workgroups): each.value is the
                     # reference, and each.value.arn its attribute.
@@ -206,30 +237,58 @@ class Module:
                 # sources of the caller's module and are checked there.
                 continue
             statements.extend(self.statements(source))
-        for raw in body.get("statement", []):
+        for raw in self.blocks_of(body, "statement"):
             statements.append(
-                self._statement(name if key is None else f"{name}[{key}]", raw, each_value)
+                self._statement(name if key is None else f"{name}[{key}]", raw, each_value, key)
             )
         return statements
 
-    def _statement(self, doc: str, raw: dict, each_value: str | None) -> Statement:
+    def blocks_of(self, body: dict, name: str) -> list[dict]:
+        """The nested blocks `name` of a body: those written out, then those of each
+        `dynamic "<name>"` block, one per element of its for_each (a map or list, from a local or
+        an enclosing dynamic block), with `<name>.key` and `<name>.value` bound in its content."""
+        expanded = list(blocks(body, name))
+        for dynamic in blocks(body, "dynamic"):
+            if name not in dynamic:
+                continue
+            spec = dynamic[name]
+            if "iterator" in spec or "labels" in spec:
+                raise UnsupportedExpression(f"{self.name}: dynamic {name} with iterator or labels")
+            (content,) = blocks(spec, "content")
+            elements = spec["for_each"]
+            if isinstance(elements, str):
+                elements = self.value(elements)
+            if isinstance(elements, dict):
+                pairs = [(k, v) for k, v in elements.items() if k not in META_KEYS]
+            elif isinstance(elements, list):
+                pairs = list(enumerate(elements))
+            else:
+                raise UnsupportedExpression(
+                    f"{self.name}: dynamic {name} over {spec['for_each']!r}, not a known map or list"
+                )
+            expanded.extend(_bind_iterator(content, name, k, v) for k, v in pairs)
+        return expanded
+
+    def _statement(
+        self, doc: str, raw: dict, each_value: str | None, key: str | None = None
+    ) -> Statement:
+        if each_value is not None:
+            # An instance's each.value is the for_each map's entry, written as a reference
+            # (${local.lake_keys_read.ml}, ${var.query_workgroups.analyst}): substituted before
+            # evaluation, so that functions over it (formatlist, concat) see the entry itself;
+            # each.key is the instance's key.
+            raw = _substitute_each_value(raw, each_value[2:-1], key)
+
         def strings(value: Any, where: str) -> tuple[str, ...]:
-            items = self.string_list(value, f"{doc}.{where}")
-            if each_value is not None:
-                inner = each_value[2:-1]
-                items = [
-                    _EACH_VALUE.sub(lambda m: "${" + inner + m.group(1) + "}", item)
-                    for item in items
-                ]
-            return tuple(items)
+            return tuple(self.string_list(value, f"{doc}.{where}"))
 
         principals = tuple(
             (self.value(p["type"]), strings(p["identifiers"], "principals"))
-            for p in raw.get("principals", [])
+            for p in self.blocks_of(raw, "principals")
         )
         conditions = tuple(
             (self.value(c["test"]), self.value(c["variable"]), strings(c["values"], "condition"))
-            for c in raw.get("condition", [])
+            for c in self.blocks_of(raw, "condition")
         )
         return Statement(
             doc=doc,
@@ -241,6 +300,62 @@ class Module:
             conditions=conditions,
             comments=tuple(c["value"] for c in raw.get("__comments__", [])),
         )
+
+
+def _substitute_each_value(raw: Any, inner: str, key: str | None = None) -> Any:
+    """`each.value` in every expression of a (parsed) block replaced by `inner`, and
+    `${each.key}` by the key."""
+    if isinstance(raw, str):
+        if key is not None:
+            raw = raw.replace("${each.key}", key)
+        if "each.key" in raw:
+            raise UnsupportedExpression(f"each.key outside a plain ${{each.key}}: {raw}")
+        return _EACH_VALUE.sub(inner, raw)
+    if isinstance(raw, list):
+        return [_substitute_each_value(item, inner, key) for item in raw]
+    if isinstance(raw, dict):
+        return {
+            k: v if k in META_KEYS else _substitute_each_value(v, inner, key)
+            for k, v in raw.items()
+        }
+    return raw
+
+
+_ITERATOR_REF = re.compile(r"\$\{(\w+)\.(key|value)((?:\.\w+)*)\}")
+
+
+def _bind_iterator(raw: Any, iterator: str, key: Any, value: Any) -> Any:
+    """A dynamic block's content with `${<iterator>.key}`, `${<iterator>.value}` and
+    `${<iterator>.value.attribute}` replaced by what they are for one element: the element itself
+    where the reference is the whole expression, its text inside a template."""
+
+    def resolve(match: re.Match) -> Any:
+        found: Any = key if match.group(2) == "key" else value
+        for attribute in match.group(3).split(".")[1:]:
+            if not isinstance(found, dict) or attribute not in found:
+                raise UnsupportedExpression(f"no {attribute!r} in the element of {match.group(0)}")
+            found = found[attribute]
+        return found
+
+    if isinstance(raw, str):
+        whole = _ITERATOR_REF.fullmatch(raw)
+        if whole and whole.group(1) == iterator:
+            return resolve(whole)
+
+        def in_text(match: re.Match) -> str:
+            if match.group(1) != iterator:
+                return match.group(0)
+            found = resolve(match)
+            if not isinstance(found, str):
+                raise UnsupportedExpression(f"{match.group(0)} in a template is not a string")
+            return found
+
+        return _ITERATOR_REF.sub(in_text, raw)
+    if isinstance(raw, list):
+        return [_bind_iterator(item, iterator, key, value) for item in raw]
+    if isinstance(raw, dict):
+        return {k: _bind_iterator(v, iterator, key, value) for k, v in raw.items()}
+    return raw
 
 
 def _split_arguments(text: str) -> list[str]:

@@ -25,18 +25,56 @@ locals {
     crawler        = "${var.context.name_prefix}-crawler"
   }
 
-  glue_arn_prefix         = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
-  glue_catalog_arn        = "${local.glue_arn_prefix}:catalog"
-  athena_data_catalog_arn = "arn:${var.context.partition}:athena:${var.context.region}:${var.context.account_id}:datacatalog/AwsDataCatalog"
-  log_group_arn_prefix    = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:"
+  glue_arn_prefix  = "arn:${var.context.partition}:glue:${var.context.region}:${var.context.account_id}"
+  glue_catalog_arn = "${local.glue_arn_prefix}:catalog"
+  # formatlist() formats of a database's ARN and of its tables' ARNs, from the database's name.
+  glue_database_arn_format = "${local.glue_arn_prefix}:database/%s"
+  glue_tables_arn_format   = "${local.glue_arn_prefix}:table/%s/*"
+  athena_data_catalog_arn  = "arn:${var.context.partition}:athena:${var.context.region}:${var.context.account_id}:datacatalog/AwsDataCatalog"
+  log_group_arn_prefix     = "arn:${var.context.partition}:logs:${var.context.region}:${var.context.account_id}:log-group:"
 
   # People and tools may use the lake key only through S3 (SSE-KMS objects) and Glue (encrypted
   # catalog), never to encrypt or decrypt arbitrary data directly.
   kms_via_services = ["s3.${var.context.region}.amazonaws.com", "glue.${var.context.region}.amazonaws.com"]
 
+  # The lake columns of the matrix above, as data: the zones each role lists, the keys it reads,
+  # the keys it reads and writes. Each kind of grant is one document below (list_lake_zones,
+  # read_lake_keys, write_lake_keys) with an instance per role, which the role's policy includes.
+  lake_zones_listed = {
+    delivery       = ["landing"] # `aws s3 sync` compares against what is already there
+    ingestion      = ["landing", "bronze"]
+    transformation = ["bronze", "silver", "gold"]
+    ml             = ["gold", "ml"]
+    analyst        = ["gold"]
+    crawler        = ["bronze"]
+  }
+  lake_keys_read = {
+    ingestion      = ["landing/*", "scripts/ingestion/*"]
+    transformation = ["bronze/*"]
+    ml             = ["gold/*"]
+    analyst        = ["gold/*"]
+    crawler        = ["bronze/*"]
+  }
+  lake_keys_written = {
+    ingestion      = ["bronze/*"] # its ledger (bronze/_load_log) and the bronze partitions
+    transformation = ["silver/*", "gold/*"]
+    ml             = ["ml/*", "gold/customer_default_scores/*", "gold/model_monitoring/*"]
+  }
+
   s3_object_write = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
   # Using the lake key for data: every role that reads or writes the lake's encrypted objects.
   kms_use_key = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+
+  # Each layer's Glue databases: its own and, but for bronze, its two write-audit-publish slots.
+  # dbt builds a layer into a slot database, then re-points the views of the layer's database at
+  # it (macros/publish/); Athena runs a view with its caller's rights, so reading gold's
+  # published views reads the tables of the slot they point at.
+  layer_databases = {
+    bronze    = [var.database_names.bronze]
+    silver    = [var.database_names.silver, var.slot_database_names.silver__blue, var.slot_database_names.silver__green]
+    gold      = [var.database_names.gold, var.slot_database_names.gold__blue, var.slot_database_names.gold__green]
+    reference = [var.database_names.reference, var.slot_database_names.reference__blue, var.slot_database_names.reference__green]
+  }
 
   glue_read = [
     "glue:GetDatabase",
@@ -64,6 +102,23 @@ locals {
     "glue:DeletePartition",
     "glue:BatchDeletePartition",
   ]
+
+  # Grants on whole layers of the catalog (the catalog, the layers' databases and their tables),
+  # by statement id: one document below, an instance per grant, which the roles' policies include.
+  layer_catalog_grants = {
+    ReadBronzeCatalog = { databases = local.layer_databases.bronze, actions = local.glue_read }
+    # The Glue job and the crawler register bronze's partitions.
+    RegisterBronzePartitions = {
+      databases = local.layer_databases.bronze
+      actions   = concat(local.glue_read, local.glue_partition_write)
+    }
+    ReadGoldCatalog = { databases = local.layer_databases.gold, actions = local.glue_read }
+    # dbt builds silver and gold, and loads its seeds into reference (each into its slots).
+    ManageSilverGoldAndReferenceCatalog = {
+      databases = concat(local.layer_databases.silver, local.layer_databases.gold, local.layer_databases.reference)
+      actions   = concat(["glue:CreateDatabase"], local.glue_read, local.glue_partition_write, local.glue_table_write)
+    }
+  }
 
   athena_query = [
     "athena:StartQueryExecution",
@@ -125,7 +180,8 @@ data "aws_iam_policy_document" "principals_trust" {
 # ---------------------------------------------------------------------------------------------
 # Statement groups several roles share, each written once and included by the roles' documents
 # (source_policy_documents): the lake key through S3 and Glue, the lake's lease, the Athena data
-# catalog, gold's tables and bronze's partitions.
+# catalog, the grants on whole layers of the Glue catalog (local.layer_catalog_grants) and on the
+# lake's zones (local.lake_zones_listed, lake_keys_read, lake_keys_written).
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "use_lake_key" {
@@ -174,34 +230,67 @@ data "aws_iam_policy_document" "athena_catalog" {
   }
 }
 
-data "aws_iam_policy_document" "read_gold_catalog" {
+data "aws_iam_policy_document" "layer_catalog" {
+  for_each = local.layer_catalog_grants
+
   statement {
-    sid     = "ReadGoldCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      # Athena runs a view with its caller's rights: reading gold's published views reads the
-      # tables of the slot they point at (write-audit-publish, macros/publish/).
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-    ]
+    sid     = each.key
+    actions = each.value.actions
+    resources = concat(
+      [local.glue_catalog_arn],
+      formatlist(local.glue_database_arn_format, each.value.databases),
+      formatlist(local.glue_tables_arn_format, each.value.databases),
+    )
   }
 }
 
-# The Glue job and the crawler register bronze's partitions.
-data "aws_iam_policy_document" "bronze_partitions" {
+# The lake's zones, one document per kind of grant and an instance per role (the locals above).
+# Listing is allowed only with an s3:prefix condition on the role's zones, never the whole bucket.
+data "aws_iam_policy_document" "list_lake_zones" {
+  for_each = local.lake_zones_listed
+
   statement {
-    sid     = "RegisterBronzePartitions"
-    actions = concat(local.glue_read, local.glue_partition_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
+    sid       = "LocateLakeBucket"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake.bucket_arn]
+  }
+
+  statement {
+    sid       = "ListLakeZones"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = concat(each.value, formatlist("%s/*", each.value))
+    }
+  }
+}
+
+data "aws_iam_policy_document" "read_lake_keys" {
+  for_each = local.lake_keys_read
+
+  statement {
+    sid       = "ReadLakeKeys"
+    actions   = ["s3:GetObject"]
+    resources = formatlist("${var.lake.bucket_arn}/%s", each.value)
+  }
+}
+
+data "aws_iam_policy_document" "write_lake_keys" {
+  for_each = local.lake_keys_written
+
+  statement {
+    sid       = "ListLakeMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
+    resources = [var.lake.bucket_arn]
+  }
+
+  statement {
+    sid       = "ReadWriteLakeKeys"
+    actions   = concat(["s3:GetObject"], local.s3_object_write)
+    resources = formatlist("${var.lake.bucket_arn}/%s", each.value)
   }
 }
 
@@ -210,24 +299,7 @@ data "aws_iam_policy_document" "bronze_partitions" {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "delivery" {
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    # `aws s3 sync` compares against what is already there.
-    sid       = "ListLanding"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["landing", "landing/*"]
-    }
-  }
+  source_policy_documents = [data.aws_iam_policy_document.list_lake_zones["delivery"].json]
 
   statement {
     # Put only: a delivery can add or replace an extract, never read one back or delete it.
@@ -276,42 +348,11 @@ resource "aws_iam_role_policy" "delivery" {
 data "aws_iam_policy_document" "ingestion" {
   source_policy_documents = [
     data.aws_iam_policy_document.lake_lease.json,
-    data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.layer_catalog["RegisterBronzePartitions"].json,
+    data.aws_iam_policy_document.list_lake_zones["ingestion"].json,
+    data.aws_iam_policy_document.read_lake_keys["ingestion"].json,
+    data.aws_iam_policy_document.write_lake_keys["ingestion"].json,
   ]
-
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    sid       = "ListLandingAndBronze"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["landing", "landing/*", "bronze", "bronze/*"]
-    }
-  }
-
-  statement {
-    sid     = "ReadLandingAndCode"
-    actions = ["s3:GetObject"]
-    resources = [
-      "${var.lake.bucket_arn}/landing/*",
-      "${var.lake.bucket_arn}/scripts/ingestion/*",
-    ]
-  }
-
-  statement {
-    # The job reads its ledger (bronze/_load_log) and rewrites bronze partitions.
-    sid       = "ReadWriteBronze"
-    actions   = concat(["s3:GetObject"], local.s3_object_write)
-    resources = ["${var.lake.bucket_arn}/bronze/*"]
-  }
 
   statement {
     # Client-side encryption of bookmarks (CSE-KMS) calls KMS directly, so no kms:ViaService.
@@ -413,6 +454,11 @@ data "aws_iam_policy_document" "transformation" {
     data.aws_iam_policy_document.workgroup_query["transformation"].json,
     data.aws_iam_policy_document.athena_catalog.json,
     data.aws_iam_policy_document.lake_lease.json,
+    data.aws_iam_policy_document.layer_catalog["ReadBronzeCatalog"].json,
+    data.aws_iam_policy_document.layer_catalog["ManageSilverGoldAndReferenceCatalog"].json,
+    data.aws_iam_policy_document.list_lake_zones["transformation"].json,
+    data.aws_iam_policy_document.read_lake_keys["transformation"].json,
+    data.aws_iam_policy_document.write_lake_keys["transformation"].json,
   ]
 
   statement {
@@ -426,75 +472,12 @@ data "aws_iam_policy_document" "transformation" {
     ]
   }
 
-  statement {
-    sid     = "ReadBronzeCatalog"
-    actions = local.glue_read
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.bronze}",
-      "${local.glue_arn_prefix}:table/${var.database_names.bronze}/*",
-    ]
-  }
 
   statement {
-    # dbt builds silver and gold, and loads its seeds into reference: into a write-audit-publish
-    # slot database, then re-points the views of the layer's database at it (macros/publish/).
-    sid     = "ManageSilverGoldAndReferenceCatalog"
-    actions = concat(["glue:CreateDatabase"], local.glue_read, local.glue_partition_write, local.glue_table_write)
-    resources = [
-      local.glue_catalog_arn,
-      "${local.glue_arn_prefix}:database/${var.database_names.silver}",
-      "${local.glue_arn_prefix}:table/${var.database_names.silver}/*",
-      "${local.glue_arn_prefix}:database/${var.database_names.gold}",
-      "${local.glue_arn_prefix}:table/${var.database_names.gold}/*",
-      "${local.glue_arn_prefix}:database/${var.database_names.reference}",
-      "${local.glue_arn_prefix}:table/${var.database_names.reference}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.silver__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.silver__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.silver__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.silver__green}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.gold__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.gold__green}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.reference__blue}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.reference__blue}/*",
-      "${local.glue_arn_prefix}:database/${var.slot_database_names.reference__green}",
-      "${local.glue_arn_prefix}:table/${var.slot_database_names.reference__green}/*",
-    ]
-  }
-
-  statement {
-    sid       = "ListMultipartUploads"
+    # The results bucket's; the lake's come with write_lake_keys.
+    sid       = "ListResultsMultipartUploads"
     actions   = ["s3:ListBucketMultipartUploads"]
-    resources = [var.lake.bucket_arn, var.lake.results_bucket_arn]
-  }
-
-  statement {
-    sid       = "ListBronzeSilverGold"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["bronze", "bronze/*", "silver", "silver/*", "gold", "gold/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadBronze"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/bronze/*"]
-  }
-
-  statement {
-    sid     = "ReadWriteSilverAndGold"
-    actions = concat(["s3:GetObject"], local.s3_object_write)
-    resources = [
-      "${var.lake.bucket_arn}/silver/*",
-      "${var.lake.bucket_arn}/gold/*",
-    ]
+    resources = [var.lake.results_bucket_arn]
   }
 }
 
@@ -519,8 +502,11 @@ resource "aws_iam_role_policy" "transformation" {
 
 data "aws_iam_policy_document" "ml" {
   source_policy_documents = [
-    data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.layer_catalog["ReadGoldCatalog"].json,
     data.aws_iam_policy_document.use_lake_key.json,
+    data.aws_iam_policy_document.list_lake_zones["ml"].json,
+    data.aws_iam_policy_document.read_lake_keys["ml"].json,
+    data.aws_iam_policy_document.write_lake_keys["ml"].json,
   ]
 
   statement {
@@ -534,39 +520,6 @@ data "aws_iam_policy_document" "ml" {
     ]
   }
 
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    sid       = "ListGoldAndMl"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["gold", "gold/*", "ml", "ml/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadGold"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/gold/*"]
-  }
-
-  statement {
-    sid     = "ReadWriteModelAndScores"
-    actions = concat(["s3:GetObject"], local.s3_object_write)
-    resources = [
-      "${var.lake.bucket_arn}/ml/*",
-      "${var.lake.bucket_arn}/gold/customer_default_scores/*",
-      "${var.lake.bucket_arn}/gold/model_monitoring/*",
-    ]
-  }
 }
 
 resource "aws_iam_role" "ml" {
@@ -591,7 +544,9 @@ data "aws_iam_policy_document" "analyst" {
   source_policy_documents = [
     data.aws_iam_policy_document.workgroup_query["analyst"].json,
     data.aws_iam_policy_document.athena_catalog.json,
-    data.aws_iam_policy_document.read_gold_catalog.json,
+    data.aws_iam_policy_document.layer_catalog["ReadGoldCatalog"].json,
+    data.aws_iam_policy_document.list_lake_zones["analyst"].json,
+    data.aws_iam_policy_document.read_lake_keys["analyst"].json,
   ]
 
   statement {
@@ -600,24 +555,6 @@ data "aws_iam_policy_document" "analyst" {
     sid       = "AthenaConsoleLists"
     actions   = ["athena:ListWorkGroups", "athena:ListDataCatalogs", "athena:ListEngineVersions"]
     resources = ["*"]
-  }
-
-  statement {
-    sid       = "ListGold"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["gold", "gold/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadGold"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/gold/*"]
   }
 }
 
@@ -641,33 +578,11 @@ resource "aws_iam_role_policy" "analyst" {
 
 data "aws_iam_policy_document" "crawler" {
   source_policy_documents = [
-    data.aws_iam_policy_document.bronze_partitions.json,
+    data.aws_iam_policy_document.layer_catalog["RegisterBronzePartitions"].json,
     data.aws_iam_policy_document.use_lake_key.json,
+    data.aws_iam_policy_document.list_lake_zones["crawler"].json,
+    data.aws_iam_policy_document.read_lake_keys["crawler"].json,
   ]
-
-  statement {
-    sid       = "LocateLakeBucket"
-    actions   = ["s3:GetBucketLocation"]
-    resources = [var.lake.bucket_arn]
-  }
-
-  statement {
-    sid       = "ListBronze"
-    actions   = ["s3:ListBucket"]
-    resources = [var.lake.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["bronze", "bronze/*"]
-    }
-  }
-
-  statement {
-    sid       = "ReadBronze"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.lake.bucket_arn}/bronze/*"]
-  }
 
   statement {
     # Crawler log groups are named by Glue (/aws-glue/crawlers, or a security-configuration

@@ -161,25 +161,13 @@ resource "aws_sqs_queue" "dead_letter" {
 # The function
 # ---------------------------------------------------------------------------------------------
 
-data "archive_file" "this" {
-  type = "zip"
-  # Inside .terraform/ (git-ignored, per working directory) so the build never dirties the tree.
-  output_path      = "${path.root}/.terraform/build/${local.function_name}.zip"
-  output_file_mode = "0644"
+module "package" {
+  source = "../repository_zip"
 
-  dynamic "source" {
-    for_each = toset(local.lambda_files)
-
-    content {
-      filename = source.value
-      content  = file("${local.repo_root}/${source.value}")
-    }
-  }
-
-  source {
-    filename = "rules.json"
-    content  = local.rules_json
-  }
+  context         = var.context
+  name            = "alerts"
+  files           = local.lambda_files
+  generated_files = { "rules.json" = local.rules_json }
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -196,8 +184,8 @@ resource "aws_lambda_function" "this" {
   role                           = module.role.arn
   runtime                        = "python3.11"
   handler                        = local.lambda.handler
-  filename                       = data.archive_file.this.output_path
-  source_code_hash               = data.archive_file.this.output_base64sha256
+  filename                       = module.package.path
+  source_code_hash               = module.package.base64sha256
   timeout                        = var.function.timeout_seconds
   memory_size                    = 256
   reserved_concurrent_executions = 1

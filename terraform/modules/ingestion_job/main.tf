@@ -44,20 +44,12 @@ locals {
 # Code
 # ---------------------------------------------------------------------------------------------
 
-data "archive_file" "package" {
-  type = "zip"
-  # Inside .terraform/ (git-ignored, per working directory) so the build never dirties the tree.
-  output_path      = "${path.root}/.terraform/build/${var.context.name_prefix}-ingestion-packages.zip"
-  output_file_mode = "0644"
+module "package" {
+  source = "../repository_zip"
 
-  dynamic "source" {
-    for_each = toset(local.package_files)
-
-    content {
-      filename = source.value
-      content  = file("${local.repo_root}/${source.value}")
-    }
-  }
+  context = var.context
+  name    = "ingestion-packages"
+  files   = local.package_files
 }
 
 resource "aws_s3_object" "script" {
@@ -73,7 +65,7 @@ resource "aws_s3_object" "script" {
 resource "aws_s3_object" "package" {
   bucket                 = var.lake.bucket_name
   key                    = "${local.script_prefix}/finlake-packages.zip"
-  source                 = data.archive_file.package.output_path
+  source                 = module.package.path
   source_hash            = local.package_hash
   content_type           = "application/zip"
   server_side_encryption = "aws:kms"

@@ -8,9 +8,5 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 5.60"
     }
-    archive = {
-      source  = "hashicorp/archive"
-      version = ">= 2.4"
-    }
   }
 }

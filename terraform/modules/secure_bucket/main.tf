@@ -7,6 +7,22 @@
 locals {
   # Bucket names are global: the account id and region make them unique without typing either.
   bucket_name = "${var.context.name_prefix}-${var.purpose}-${var.context.account_id}-${var.context.region}"
+
+  # The uploads the bucket policy denies, by statement id: each a list of conditions that all hold.
+  denied_uploads = {
+    # A request that names an algorithm must name SSE-KMS.
+    DenyOtherEncryptionAlgorithms = [
+      { test = "StringNotEqualsIfExists", variable = "s3:x-amz-server-side-encryption", values = ["aws:kms"] },
+    ]
+    DenyOtherKmsKeys = [
+      { test = "StringNotEqualsIfExists", variable = "s3:x-amz-server-side-encryption-aws-kms-key-id", values = [var.kms_key_arn] },
+    ]
+    # "aws:kms" without a key id would encrypt with the AWS managed aws/s3 key, not this key.
+    DenyKmsWithoutTheKey = [
+      { test = "StringEquals", variable = "s3:x-amz-server-side-encryption", values = ["aws:kms"] },
+      { test = "Null", variable = "s3:x-amz-server-side-encryption-aws-kms-key-id", values = ["true"] },
+    ]
+  }
 }
 
 resource "aws_s3_bucket" "this" {
@@ -81,66 +97,32 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  statement {
-    # A request that names an algorithm must name SSE-KMS; a request that names none gets the
-    # bucket default (SSE-KMS with the key).
-    sid       = "DenyOtherEncryptionAlgorithms"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
+  # Every upload is SSE-KMS with this key. A request that names no algorithm gets the bucket
+  # default (SSE-KMS with the key); whoever names something else is denied s3:PutObject, one
+  # statement per way of getting it wrong (local.denied_uploads).
+  dynamic "statement" {
+    for_each = local.denied_uploads
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
+    content {
+      sid       = statement.key
+      effect    = "Deny"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this.arn}/*"]
 
-    condition {
-      test     = "StringNotEqualsIfExists"
-      variable = "s3:x-amz-server-side-encryption"
-      values   = ["aws:kms"]
-    }
-  }
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
 
-  statement {
-    sid       = "DenyOtherKmsKeys"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
+      dynamic "condition" {
+        for_each = statement.value
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEqualsIfExists"
-      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = [var.kms_key_arn]
-    }
-  }
-
-  statement {
-    # "aws:kms" without a key id would encrypt with the AWS managed aws/s3 key, not this key.
-    sid       = "DenyKmsWithoutTheKey"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "s3:x-amz-server-side-encryption"
-      values   = ["aws:kms"]
-    }
-
-    condition {
-      test     = "Null"
-      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = ["true"]
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
     }
   }
 }
