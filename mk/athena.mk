@@ -11,4 +11,4 @@
 .PHONY: athena-run
 
 athena-run: $(STAMP) ## dbt-athena's materialisations for real on an offline AWS (moto + Trino + Athena API)
-	$(call run_pytest,-p no:cacheprovider tests/athena_run $(PYTEST_ARGS))
+	$(call run_pytest,-p no:cacheprovider tests/athena_run $(PYTEST_DURATIONS) $(PYTEST_ARGS))

@@ -7,4 +7,4 @@
 .PHONY: test-services
 
 test-services: $(STAMP) ## pytest of the S3 lake lease and the server watchdogs (moto, processes)
-	$(call run_pytest,-p no:cacheprovider tests/services $(PYTEST_ARGS))
+	$(call run_pytest,-p no:cacheprovider tests/services $(PYTEST_DURATIONS) $(PYTEST_ARGS))

@@ -62,4 +62,4 @@ ci-summary: ## Markdown summary of the pull-request checks (reads CI_LOG_DIR and
 
 .PHONY: test-sql-tools
 test-sql-tools: $(STAMP) ## pytest of the SQL review tools (tests/sql_lint, tests/athena_check)
-	$(call run_pytest,-p no:cacheprovider tests/sql_lint tests/athena_check $(PYTEST_ARGS))
+	$(call run_pytest,-p no:cacheprovider tests/sql_lint tests/athena_check $(PYTEST_DURATIONS) $(PYTEST_ARGS))
