@@ -70,14 +70,21 @@ def dbt(account, args, work: Path, label: str, on_start=None, publish: bool = Fa
     one target folder, so dbt parses the project once and reuses it (partial parsing), as a
     runner's checkout would."""
     started, offset = time.perf_counter(), recording_size(account)
+    athena = len(account.facade.calls)
     done = account.dbt(args, work, work / "target", on_start=on_start, publish=publish)
     how = "finlake build, dbt build" if publish else "dbt"
     TIMINGS[label] = (
-        f"{time.perf_counter() - started:.0f}s, {aws_calls(account, offset)} AWS calls "
+        f"{time.perf_counter() - started:.0f}s, {aws_calls(account, offset)} AWS calls, "
+        f"{polls(account, athena)} query status polls "
         f"({how} {' '.join(args)}: exit {done.returncode})"
     )
     (work / f"{label.replace(' ', '-').replace(',', '')}.log").write_text(done.stdout)
     return done
+
+
+def polls(account, offset: int) -> int:
+    """GetQueryExecution calls dbt-athena made since the facade's `offset`-th call."""
+    return sum(c["action"] == "GetQueryExecution" for c in account.facade.calls[offset:])
 
 
 def recording_size(account) -> int:
