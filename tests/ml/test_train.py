@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 
 import pytest
 
@@ -20,9 +21,24 @@ def synthetic_lake(gold, tmp_path_factory) -> Lake:
 
 
 @pytest.fixture(scope="module")
-def result(synthetic_lake, spark):
+def scratch(tmp_path_factory):
+    """The temporary folder the module's training run sees (test_train_tempdir.py's question)."""
+    return tmp_path_factory.mktemp("scratch")
+
+
+@pytest.fixture(scope="module")
+def result(synthetic_lake, spark, scratch):
     config = TrainConfig(reg_params=(0.1,), elastic_net_params=(0.0,), num_folds=2)
-    return train_and_score(synthetic_lake, config, spark=spark)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(scratch))
+        return train_and_score(synthetic_lake, config, spark=spark)
+
+
+def test_a_training_run_removes_its_temporary_folder(result, scratch):
+    """`finlake train` draws its plots in a temporary folder, copies them into <lake>/ml and
+    removes the folder (issue 20, item 5; the failing case is in test_train_tempdir.py)."""
+    assert result.roc_plot.exists()
+    assert list(scratch.glob("finlake-ml-*")) == []
 
 
 def test_run_writes_model_evidence_and_scores(result, synthetic_lake, spark):
