@@ -30,7 +30,7 @@ side-fails:
 sleeper:
 \t@echo $$$$ > sleeper.pid; exec sleep 60
 busy-server:
-\t@(setsid python3 -c "import time; t = time.process_time(); exec('while time.process_time() - t < 3: pass')" &); sleep 4
+\t@(setsid python3 -c "$$BUSY" &); while [ ! -f burnt ]; do sleep 0.1; done; sleep 2.5
 """
 
 
@@ -157,9 +157,21 @@ def test_a_pytest_step_that_collects_nothing_fails_and_says_so():
     assert "finlake: pytest collected no tests; that is a failure here." in ran.stderr
 
 
-def test_the_cpu_of_a_step_counts_the_servers_it_detached(tmp_path):
+# Burns 3 s of CPU, says so, and lives on a while, as a server does: the sampler reads a process
+# only while it lives, and the step lasts more than one sampling interval after the burn.
+BUSY = (
+    "import time, pathlib\n"
+    "t = time.process_time()\n"
+    "while time.process_time() - t < 3: pass\n"
+    "pathlib.Path('burnt').touch()\n"
+    "time.sleep(6)\n"
+)
+
+
+def test_the_cpu_of_a_step_counts_the_servers_it_detached(tmp_path, monkeypatch):
     """A server a step starts in the background and never waits for (Trino's launcher) is still
     the step's: its environment names the step."""
+    monkeypatch.setenv("BUSY", BUSY)
     done = runner(tmp_path, "busy-server", "in-turn")
     assert done.returncode == 0, done.stdout + done.stderr
     seconds = int(re.search(r"== make busy-server: ok in \d+s, (\d+)s of CPU", done.stdout)[1])
