@@ -67,6 +67,8 @@ class CpuSampler:
         return step
 
     def sample(self) -> None:
+        if not Path("/proc/stat").exists():  # no procfs (macOS): the waited-for CPU only
+            return
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -104,15 +106,18 @@ class Step:
     cpu: float = 0.0  # seconds of CPU (user + system) the step and the processes it waited for used
     sampled: float = 0.0  # seconds of CPU of all its processes, as CpuSampler saw them
     ended: threading.Event = field(default_factory=threading.Event)
-    sampler: CpuSampler | None = None
 
     def elapsed(self) -> int:
         return round((self.finished or time.monotonic()) - self.started)
 
-    def outcome(self) -> str:
-        return f"{self.elapsed()}s, {round(max(self.cpu, self.sampled))}s of CPU"
+    def used(self) -> float:
+        """Its CPU: the larger of the two counts (each can miss what the other sees)."""
+        return max(self.cpu, self.sampled)
 
-    def watch(self) -> None:
+    def outcome(self) -> str:
+        return f"{self.elapsed()}s, {round(self.used())}s of CPU"
+
+    def watch(self, sampler: CpuSampler) -> None:
         """Note when the step ends and what CPU it used (a beside step's time is its own, not the
         wait for it). All steps share the machine's cores: the CPU figure says which to cut."""
 
@@ -124,9 +129,8 @@ class Step:
             except ChildProcessError:  # reaped elsewhere: the exit status is what Popen saw
                 self.process.wait()
             self.finished = time.monotonic()
-            if self.sampler is not None:
-                self.sampler.sample()  # its last processes' final figures, where still readable
-                self.sampled = self.sampler.cpu(self.target)
+            sampler.sample()  # its last processes' final figures, where still readable
+            self.sampled = sampler.cpu(self.target)
             self.ended.set()
 
         threading.Thread(target=wait, daemon=True).start()
@@ -171,15 +175,13 @@ def make(step: Step, log: Path | None = None) -> subprocess.Popen:
 
 def cpu_table(steps: list[Step], sampler: CpuSampler, wall: float) -> str:
     """Where the machine's CPU went: each step's share, most first."""
-    rows = sorted(steps, key=lambda s: -max(s.cpu, s.sampled))
+    rows = sorted(steps, key=lambda s: -s.used())
     machine = sampler.machine_cpu()
     lines = [
         f"== CPU by step (sampled every {sampler.interval:g}s; the machine used {machine:.0f}s of "
         f"CPU in {wall:.0f}s on {os.cpu_count()} cores):"
     ]
-    lines += [
-        f"   {s.target:<16} {max(s.cpu, s.sampled):6.0f}s  (wall {s.elapsed()}s)" for s in rows
-    ]
+    lines += [f"   {s.target:<16} {s.used():6.0f}s  (wall {s.elapsed()}s)" for s in rows]
     return "\n".join(lines)
 
 
@@ -187,8 +189,6 @@ def run(steps: list[Step], logs: Path) -> int:
     sampler = CpuSampler()
     sampler.start()
     began = time.monotonic()
-    for step in steps:  # each step's figure, once its processes are counted
-        step.sampler = sampler
     running: list[Step] = []
     stopped: list[int] = []  # the signal that stopped the run
 
@@ -209,14 +209,14 @@ def run(steps: list[Step], logs: Path) -> int:
         )
         running.append(step)
         make(step, logs / f"{step.target}.log")
-        step.watch()
+        step.watch(sampler)
     for step in (s for s in steps if s.mode == "in-turn"):
         if stopped:
             break
         print(f"== make {step.target}", flush=True)
         running.append(step)
         make(step)
-        step.watch()
+        step.watch(sampler)
         if step.wait() != 0:
             print(f"finlake: 'make {step.target}' failed.", file=sys.stderr, flush=True)
             status = 1
