@@ -19,7 +19,13 @@ the profile's scans are added to the model named by the statement's dbt query co
 - row_groups: Parquet and table row groups scanned (pruned ones are not counted);
 - raw_record_rows: of silver_rows, those of scans that project a raw record column
   (`_raw_record`, `raw_record`: the delivered record as JSON, by far the widest column), the
-  wide reads, told apart from narrow scans of the same table (a key or a date list).
+  wide reads, told apart from narrow scans of the same table (a key or a date list);
+- rows_written: the rows fed to the statements' writes (deleted, inserted, updated, or
+  written by a create-as-select, a merge's inserts and updates), what an incremental run
+  rewrites;
+- scope_rows: of silver_rows, those of the statements that find what an incremental run must
+  recompute (their SQL carries the marker `finlake: scope`, macros/incremental/): narrow
+  queries of a date or key list, told apart from the recomputation's own reads.
 
 `reads.rows_by_table(node)` splits silver_rows by table (`{"silver.stg_transactions": 52}`),
 `reads.rows_by_table(node, raw_record=True)` raw_record_rows.
@@ -50,7 +56,21 @@ FIELDS = (
     "row_groups",
     "statements",
     "raw_record_rows",
+    "scope_rows",
+    "rows_written",
 )
+# DuckDB's operators that write a table, fed the rows they write (a merge by its INSERT and
+# UPDATE children, so MERGE_INTO itself is not counted)
+WRITES = {
+    "DELETE",
+    "DELETE_OPERATOR",
+    "INSERT",
+    "BATCH_INSERT",
+    "UPDATE",
+    "CREATE_TABLE_AS",
+    "BATCH_CREATE_TABLE_AS",
+}
+SCOPE_MARKER = "finlake: scope"
 RAW_RECORD = {"_raw_record", "raw_record"}
 
 
@@ -85,6 +105,10 @@ class ReadCounter:
         tables: dict[str, int] = defaultdict(int)
         raw_tables: dict[str, int] = defaultdict(int)
         for op in _operators(profile):
+            if op.get("type") in WRITES:
+                found["rows_written"] += sum(
+                    int(c.get("intermediate_rows") or 0) for c in op.get("children") or ()
+                )
             if op.get("type") != "TABLE_SCAN":
                 continue
             info = op.get("extra_info") or {}
@@ -96,6 +120,8 @@ class ReadCounter:
                 out_rows = int(op.get("intermediate_rows") or 0)
                 width = (op.get("intermediate_size_bytes") or 0) / out_rows if out_rows else 0
                 found["silver_rows"] += rows
+                if SCOPE_MARKER in (sql or ""):
+                    found["scope_rows"] += rows
                 projected = info.get("Projections") or ()
                 if isinstance(projected, str):  # one name a line in some DuckDB versions
                     projected = projected.split("\n")

@@ -65,11 +65,21 @@ def test_a_scan_of_one_partition_counts_its_bytes_not_the_others(partitions, tmp
         run_through_dbt_duckdb(con, "select count(*) from range(10)", "model.x.no_files")
         run_through_dbt_duckdb(con, f"select * from {every}", "test.x.a_select")
         run_through_dbt_duckdb(con, "select sum(id) from a", "model.x.a_table")
+        run_through_dbt_duckdb(
+            con, "/* finlake: scope */ select distinct id % 7 from a", "model.x.a_table"
+        )
         # a model with an enforced contract: dbt-duckdb sends its create and insert at once
         run_through_dbt_duckdb(
             con,
             "create table c (id bigint);\ninsert into c (id) (select id from a)",
             "model.x.contracted",
+        )
+        run_through_dbt_duckdb(con, "delete from c where id % 5 = 0", "model.x.rewritten")
+        run_through_dbt_duckdb(
+            con,
+            "merge into c using (select id from a where id % 5 = 0 limit 700) as s "
+            "on c.id = s.id when not matched then insert values (s.id)",
+            "model.x.rewritten",
         )
     counts = reads.per_model()
     all_days = counts["model.x.all_days"]["bronze_bytes"]
@@ -85,12 +95,23 @@ def test_a_scan_of_one_partition_counts_its_bytes_not_the_others(partitions, tmp
         "silver_bytes": 0,
         "silver_rows": 0,
         "raw_record_rows": 0,
+        "scope_rows": 0,
+        "rows_written": 0,
         "row_groups": 0,
         "statements": 1,
     }
-    assert counts["model.x.a_table"]["silver_rows"] == 55_000
+    # the scope query's rows count in silver_rows and, told apart, in scope_rows
+    assert counts["model.x.a_table"]["silver_rows"] == 110_000
+    assert counts["model.x.a_table"]["scope_rows"] == 55_000
     assert counts["model.x.contracted"]["silver_rows"] == 55_000
-    assert reads.rows_by_table("model.x.a_table") == {"main.a": 55_000}
+    assert reads.rows_by_table("model.x.a_table") == {"main.a": 110_000}
+    # what a statement writes: a create-as-select its rows, a delete the rows it removes
+    assert counts["model.x.all_days"]["rows_written"] == 55_000
+    assert counts["model.x.contracted"]["rows_written"] == 55_000
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        (deleted,) = con.execute("select count(*) from a where id % 5 = 0").fetchone()
+    # the delete's rows, then the merge's 700 inserts (deleted ids, so none matches)
+    assert counts["model.x.rewritten"]["rows_written"] == deleted + 700
     assert reads.total("bronze_bytes") == sum(c["bronze_bytes"] for c in counts.values())
 
 

@@ -5,7 +5,7 @@ also after a late delivery of an old date that changes rows already checked, and
 with nothing new changes nothing.
 
 The session's tiny warehouse is continued by one day, then by two more with a late file of an
-old date; each step is built incrementally with its reads counted (bench/build_reads.py) and
+old date and a customer who moves abroad (their accounts' context changes); each step is built incrementally with its reads counted (bench/build_reads.py) and
 compared with a `--full-refresh` build of a copy of the same lake."""
 
 from __future__ import annotations
@@ -123,6 +123,42 @@ def late_delivery(lake: Lake) -> list[str]:
     return names
 
 
+def move_abroad(lake: Lake) -> str:
+    """A change record of the customer with the most days of activity, delivered with the
+    latest customers file: they moved to Australia (another country, another time zone, an
+    Australian phone). Every account of theirs changes context (int_account_context), so their
+    days are recomputed; nobody else's are. Returns the customer's id."""
+    with connect(lake) as con:
+        ((customer,),) = rows(
+            con,
+            "select customer_id from gold.customer_daily_activity "
+            "group by 1 order by count(*) desc, 1 limit 1",
+        )
+    folder = lake.landing / "customers"
+    latest: tuple[str, list[str], list[str]] | None = None
+    for path in sorted(folder.glob("customers_*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            header, *records = list(csv.reader(fh))
+        at = {h.strip().lower(): i for i, h in enumerate(header)}
+        for record in records:
+            if record[at["customer_id"]].strip() == customer and (
+                latest is None or record[at["updated_at"]] > latest[0]
+            ):
+                latest = (record[at["updated_at"]], header, record)
+    assert latest, f"no delivered record of {customer}"
+    _, header, record = latest
+    at = {h.strip().lower(): i for i, h in enumerate(header)}
+    newest = sorted(folder.glob("customers_*.csv"))[-1]
+    day = newest.stem.split("_")[1]
+    moved = list(record)
+    moved[at["country"]], moved[at["state"]] = "AU", ""
+    moved[at["phone"]] = "+61 2 9374 4000"
+    moved[at["updated_at"]] = f"{day[:4]}-{day[4:6]}-{day[6:]}T09:30:00.000000"
+    with (folder / f"customers_{day}_9.csv").open("w", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, moved])
+    return customer
+
+
 @pytest.fixture(scope="module")
 def continued(tiny_warehouse, spark, tmp_path_factory):
     """The tiny warehouse plus one day of deliveries, built incrementally; its reads, the
@@ -180,12 +216,13 @@ def test_one_more_day_reads_only_its_bronze_and_equals_a_full_rebuild(continued,
 
 
 @pytest.mark.slow
-def test_later_days_and_a_late_file_of_an_old_date_equal_a_full_rebuild(continued, spark, tmp_path):
+def test_later_days_a_late_file_and_a_move_abroad_equal_a_full_rebuild(continued, spark, tmp_path):
     lake = copy_lake(continued[0], tmp_path / "lake")
     continue_lake(lake, 2, spark)
     names = late_delivery(lake)
+    customer = move_abroad(lake)
     pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
-    build(lake)
+    reads = build(lake)
     with connect(lake) as con:
         late = rows(
             con,
@@ -195,6 +232,18 @@ def test_later_days_and_a_late_file_of_an_old_date_equal_a_full_rebuild(continue
     # the late exact copy is the first delivery of its record now; the correction is superseded
     # by the later extract's version or wins, either way it was decided with its key's history
     assert sum(n for _, n in late) == 2, late
+    with connect(lake) as con:
+        countries = rows(
+            con,
+            "select distinct customer_country from gold.int_account_context "
+            f"where customer_id = '{customer}'",
+        )
+        ((daily,),) = rows(con, "select count(*) from gold.customer_daily_activity")
+    assert countries == [("AU",)], countries
+    # The move recomputes the customer's own days, not every customer's of those days (most of
+    # the table): the daily aggregate deletes and writes again a small part of itself.
+    counted = reads["model.finlake.customer_daily_activity"]
+    assert 0 < counted["rows_written"] < daily / 10, (counted, daily)
     assert equal_to_full_rebuild(lake, tmp_path) == {}
 
 
@@ -208,4 +257,5 @@ def test_one_more_day_recomputes_only_the_new_dates_of_incremental_gold(continue
         ((history,),) = rows(con, "select count(*) from silver.stg_transactions")
     for model in ("ctr_candidates", "customer_daily_activity"):
         counted = reads[f"model.finlake.{model}"]
-        assert 0 < counted["silver_rows"] < history / 4, (model, counted, history)
+        recomputed = counted["silver_rows"] - counted["scope_rows"]
+        assert 0 < recomputed < history / 4, (model, counted, history)

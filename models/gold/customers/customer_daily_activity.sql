@@ -5,14 +5,14 @@
     (macros/incremental/gold_affected_dates.sql): a run recomputes only the days whose
     transactions changed. -#}
 {{ finlake.incremental_by_affected_dates('activity_date', ['customer_id', 'activity_date']) }}
-{%- set dates = finlake.gold_affected_dates() %}
+{%- set scope = finlake.gold_affected_dates() %}
 
 with
 
 transactions as (
     select * from {{ ref('int_transactions_enriched') }}
     where is_money_moved
-        and {{ finlake.affected_dates_predicate('transaction_date', dates) }}
+        and {{ finlake.affected_scope_predicate('transaction_date', 'account_id', scope) }}
 ),
 
 daily as (

@@ -5,7 +5,7 @@
     threshold is not judged. Incremental by affected dates (macros/incremental/
     gold_affected_dates.sql): a run recomputes only the days whose transactions changed. -#}
 {{ finlake.incremental_by_affected_dates('business_date', ['customer_id', 'business_date', 'currency']) }}
-{%- set dates = finlake.gold_affected_dates() %}
+{%- set scope = finlake.gold_affected_dates() %}
 
 with
 
@@ -14,7 +14,7 @@ cash as (
     where is_money_moved
         and transaction_type in ('cash_deposit', 'atm_withdrawal')
         and ctr_threshold is not null
-        and {{ finlake.affected_dates_predicate('transaction_date', dates) }}
+        and {{ finlake.affected_scope_predicate('transaction_date', 'account_id', scope) }}
 ),
 
 daily as (
