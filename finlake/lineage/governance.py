@@ -7,8 +7,9 @@ column_meta, meta_mismatches, write_column_meta
                       model YAML's column `meta` (`finlake lineage --write-meta` writes it)
 
 A model's grain is tested when one of these tests is attached to it: `unique` on a column (the
-key), `unique_combination_of_columns` (a compound key), or a singular test that names the model
-in its config, `meta: {grain: <model>}` (for a model whose YAML is another file's). A
+key), `unique_combination_of_columns` (a compound key), or a singular test that depends on the
+model and names it in its config, `meta: {grain: <model>}` or a list of models (for a model
+whose YAML is another file's, or views whose key is proven on the table that unions them). A
 `primary_key` constraint does not count: only DuckDB enforces it; Athena and Trino accept it as
 documentation (their adapters say so), so a test must still prove the key there.
 """
@@ -44,11 +45,11 @@ def grain_tests(manifest: dict) -> dict[str, list[str]]:
         if metadata.get("name") in GRAIN_TESTS and attached in found:
             found[attached].append(node["name"])
             continue
-        grain_of = ((node.get("config") or {}).get("meta") or {}).get("grain")
-        if grain_of:
-            for unique_id in node["depends_on"]["nodes"]:
-                if unique_id in found and models[unique_id]["name"] == grain_of:
-                    found[unique_id].append(node["name"])
+        grain_of = ((node.get("config") or {}).get("meta") or {}).get("grain") or ()
+        names = {grain_of} if isinstance(grain_of, str) else set(grain_of)
+        for unique_id in node["depends_on"]["nodes"]:
+            if unique_id in found and models[unique_id]["name"] in names:
+                found[unique_id].append(node["name"])
     return found
 
 

@@ -54,6 +54,23 @@ def test_a_model_without_a_grain_test_is_named(tiny_warehouse):
     assert models_without_grain(manifest) == ["int_transactions_enriched", "quarantine"]
 
 
+def test_the_fraud_rules_grain_is_proven_on_the_table_that_unions_them(tiny_warehouse):
+    """The rule views have no test of their own (each would run its rule again): one singular
+    test on fraud_alerts names them all in `meta: {grain: [...]}`. Without it, all four are
+    named."""
+    manifest = copy.deepcopy(_manifest(tiny_warehouse))
+    rules = sorted(
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["name"].startswith("int_fraud__")
+    )
+    assert len(rules) == 4 and not set(rules) & set(models_without_grain(manifest))
+    del manifest["nodes"][
+        next(k for k in manifest["nodes"] if k.startswith("test.finlake.assert_fraud_rule_grain"))
+    ]
+    assert models_without_grain(manifest) == rules
+
+
 def test_every_gold_model_has_an_owner_and_exposed_marts_are_public(tiny_warehouse):
     manifest = _manifest(tiny_warehouse)
     assert {group["name"] for group in manifest["groups"].values()} == {
