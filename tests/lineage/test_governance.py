@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from finlake.lineage.governance import (
     CRITICAL_DATA_ELEMENTS,
     cde_problems,
@@ -54,21 +56,32 @@ def test_a_model_without_a_grain_test_is_named(tiny_warehouse):
     assert models_without_grain(manifest) == ["int_transactions_enriched", "quarantine"]
 
 
-def test_the_fraud_rules_grain_is_proven_on_the_table_that_unions_them(tiny_warehouse):
-    """The rule views have no test of their own (each would run its rule again): one singular
-    test on fraud_alerts names them all in `meta: {grain: [...]}`. Without it, all four are
+@pytest.mark.parametrize(
+    ("test", "views"),
+    [
+        ("assert_fraud_rule_grain", ("int_fraud__",)),
+        (
+            "assert_feature_grain",
+            tuple(f"int_features__{f}" for f in ("profile", "loans", "repayment", "cashflow")),
+        ),
+    ],
+)
+def test_views_grain_proven_on_the_table_that_joins_them(tiny_warehouse, test, views):
+    """The fraud rule views and the feature views have no test of their own (each would compute
+    the view again): one singular test on the table that unions or joins them (fraud_alerts,
+    loan_default_features) names them all in `meta: {grain: [...]}`. Without it, all four are
     named."""
     manifest = copy.deepcopy(_manifest(tiny_warehouse))
-    rules = sorted(
+    named = sorted(
         n["name"]
         for n in manifest["nodes"].values()
-        if n["resource_type"] == "model" and n["name"].startswith("int_fraud__")
+        if n["resource_type"] == "model" and n["name"].startswith(views)
     )
-    assert len(rules) == 4 and not set(rules) & set(models_without_grain(manifest))
+    assert len(named) == 4 and not set(named) & set(models_without_grain(manifest))
     del manifest["nodes"][
-        next(k for k in manifest["nodes"] if k.startswith("test.finlake.assert_fraud_rule_grain"))
+        next(k for k in manifest["nodes"] if k.startswith(f"test.finlake.{test}"))
     ]
-    assert models_without_grain(manifest) == rules
+    assert models_without_grain(manifest) == named
 
 
 def test_every_gold_model_has_an_owner_and_exposed_marts_are_public(tiny_warehouse):
