@@ -12,7 +12,10 @@ many bytes the query read (`physicalInputBytes`); when that is not 0 the server'
 (`GET /v1/query/{queryId}`) says from which tables: its `inputs` name each scanned table's
 catalog, schema and plan node, its `queryStats.operatorSummaries` the physical input bytes of
 every operator, by stage and plan node. The bytes go to the model named by the statement's dbt
-query comment (`"node_id": ...`), split by catalog:
+query comment (`"node_id": ...`; dbt-trino splits a model's SQL at its semicolons and only the
+first statement carries the comment, so a statement without one, such as the `insert ... select`
+of a model with an enforced contract, every gold mart's, goes to the node of the statement
+before it on the same connection), split by catalog:
 
 - bronze_bytes: reads of the Hive catalog over the bronze Parquet (tools/trino/server.py's
   BRONZE_CATALOG);
@@ -87,11 +90,13 @@ class TrinoReadCounter:
     def total(self, field: str) -> int:
         return sum(values[field] for values in self.counts.values())
 
-    def add(self, sql: str, info: dict | None, stats: dict | None = None) -> None:
-        """Count one finished statement: its SQL, its query info (None when it read nothing)
-        and the client's final stats (for the stage figures of a pruned info)."""
-        match = NODE.search(sql or "")
-        node = match.group(1) if match else NO_MODEL
+    def add(
+        self, sql: str, info: dict | None, stats: dict | None = None, node: str | None = None
+    ) -> None:
+        """Count one finished statement: its SQL, its query info (None when it read nothing),
+        the client's final stats (for the stage figures of a pruned info) and its node (else
+        the one its SQL's query comment names)."""
+        node = node or node_of(sql)
         found = dict.fromkeys(FIELDS, 0)
         found["statements"] = 1
         tables: dict[str, int] = defaultdict(int)
@@ -107,6 +112,20 @@ class TrinoReadCounter:
                 self.counts[node][field] += value
             for table, size in tables.items():
                 self.tables[node][table] += size
+
+
+def node_of(sql: str | None) -> str:
+    match = NODE.search(sql or "")
+    return match.group(1) if match else NO_MODEL
+
+
+def statement_node(wrapper, sql: str) -> str:
+    """The node of a statement sent through dbt-trino's connection `wrapper`: the one its query
+    comment names; for a statement without a comment (the second part of a split SQL text),
+    the node of the statement before it on the same connection."""
+    if sql.lstrip().startswith("/*"):
+        wrapper.__dict__["_finlake_node"] = node_of(sql)
+    return wrapper.__dict__.get("_finlake_node") or node_of(sql)
 
 
 def scans(info: dict, stats: dict | None) -> tuple[list[tuple[tuple, int]], bool]:
@@ -193,7 +212,7 @@ def counting_reads(
             con = cursor.connection
             base = f"{con.http_scheme}://{con.host}:{con.port}"
             info = query_info(base, con.user, cursor.query_id)
-        counter.add(sql, info, stats)
+        counter.add(sql, info, stats, statement_node(self, sql))
         return result
 
     ConnectionWrapper.execute = execute
