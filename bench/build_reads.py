@@ -32,7 +32,7 @@ the profile's scans are added to the model named by the statement's dbt query co
 
 Statements outside a model (hooks, dbt's own catalogue queries) count under "(none)".
 The bytes are DuckDB's, not Athena's; on the trino target Trino's query statistics are the
-closer stand-in (bench/incremental_bench.py).
+closer stand-in (bench/trino_reads.py, `incremental_bench.py --target trino`).
 """
 
 from __future__ import annotations

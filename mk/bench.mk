@@ -5,10 +5,16 @@
 #                      data: wall time, peak memory, bytes read from bronze and silver per model,
 #                      projected Athena cost at $5/TB (bench/incremental_bench.py). A smoke run:
 #                      make bench-incremental BENCH_INCREMENTAL_PRESET=tiny
+#                      BENCH_INCREMENTAL_TARGET: dev (DuckDB, the default; bytes from DuckDB's
+#                      profile, silver bytes an estimate) or trino (a local Trino server started
+#                      and stopped around the run, tools/trino/; bytes from Trino's query
+#                      statistics, bench/trino_reads.py, the stand-in for Athena's bytes scanned):
+#                      make bench-incremental BENCH_INCREMENTAL_PRESET=tiny BENCH_INCREMENTAL_TARGET=trino
 
 BENCH_INCREMENTAL_PRESET ?= medium
+BENCH_INCREMENTAL_TARGET ?= dev
 
 .PHONY: bench-incremental
 
 bench-incremental: install ## incremental builds vs full rebuilds over 1 and 7 more days (bench/incremental_bench.py)
-	$(PY) bench/incremental_bench.py --preset $(BENCH_INCREMENTAL_PRESET)
+	$(PY) bench/incremental_bench.py --preset $(BENCH_INCREMENTAL_PRESET) --target $(BENCH_INCREMENTAL_TARGET)
