@@ -3,13 +3,18 @@ built incrementally and compared with a full rebuild of the same data (dev targe
 the trino target on a local Trino server).
 
     python bench/incremental_bench.py [--preset medium] [--lake DIR] [--target dev|trino]
+                                      [--more-days N]
 
-Steps: generate the preset into the lake (kept when it is already there and not continued),
-ingest, full build; then `finlake generate --continue --days 1`, ingest, incremental build;
-then `--continue --days 7`, ingest, incremental build. After each incremental build the
+Steps: generate the preset into the lake (replacing what is there), ingest, full build; then
+`finlake generate --continue --days 1`, ingest, incremental build; then `--continue --days 7`,
+ingest, incremental build. After each incremental build the
 warehouse is put aside, the same bronze is built again with `--full-refresh`, and every silver
 and gold table's checksum (row count and an order-free hash of its rows) is compared; the
 incremental warehouse is then put back for the next step.
+
+`--more-days N` (dev target) continues the lake an earlier run left by N more days: one
+incremental build and its full rebuild, compared, without generating or building the lake
+first (figures in incremental_bench-more.json): a day's cost measured again in minutes.
 
 Per build it reports wall time, peak memory of the process tree, and the bytes each model read
 from bronze and silver (bench/build_reads.py: DuckDB's own profile of every statement), and the
@@ -253,6 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", default="medium")
     parser.add_argument("--lake", default=None, help="default lake-bench/incremental-<preset>")
     parser.add_argument("--target", choices=TARGETS, default="dev", help="dbt target (dev)")
+    parser.add_argument(
+        "--more-days",
+        type=int,
+        default=None,
+        metavar="N",
+        help="continue the lake an earlier run left by N days: one incremental build and its "
+        "full rebuild, without generating the lake or building it in full first",
+    )
     args = parser.parse_args(argv)
     if args.command == "_build":
         return child_build(args.lake, args.out, args.full_refresh, args.target)
@@ -260,9 +273,23 @@ def main(argv: list[str] | None = None) -> int:
     lake = Lake.resolve(args.lake or f"lake-bench/incremental-{args.preset}")
     print(f"incremental bench: {args.preset} preset in {lake.root}, {args.target} target")
     on_trino = args.target == "trino"
+    if args.more_days is not None and on_trino:
+        raise SystemExit(
+            "incremental_bench: --more-days works on the dev target only (a trino run starts "
+            "its server from a fresh state); drop --target trino."
+        )
+    if args.more_days is not None and not lake.warehouse.exists():
+        raise SystemExit(
+            f"incremental_bench: --more-days continues a built lake, and {lake.warehouse} does "
+            "not exist; run the bench without --more-days first."
+        )
     with trino_target(lake, args.preset) if on_trino else contextlib.nullcontext():
-        runs = daily_runs(lake, args.preset, args.target)
-    name = "incremental_bench-trino.json" if on_trino else "incremental_bench.json"
+        if args.more_days is None:
+            runs = daily_runs(lake, args.preset, args.target)
+        else:
+            runs = more_days(lake, args.target, args.more_days)
+    name = "incremental_bench-trino" if on_trino else "incremental_bench"
+    name += "-more.json" if args.more_days is not None else ".json"
     out = lake.root.parent / name
     out.write_text(
         json.dumps({"preset": args.preset, "target": args.target, "runs": runs}, indent=2) + "\n"
@@ -278,28 +305,32 @@ def daily_runs(lake: Lake, preset: str, target: str) -> list[dict]:
     lake.warehouse.unlink(missing_ok=True)
     runs = [measured_build(lake, "full", full_refresh=True, target=target)]
     print(_line(runs[-1]))
+    for days in (1, 7):
+        runs += more_days(lake, target, days)
+    return runs
+
+
+def more_days(lake: Lake, target: str, days: int) -> list[dict]:
+    """`days` more days of deliveries on a built lake: the incremental build, then a full
+    rebuild of the same data compared with it."""
     rebuild = (
         compared_with_full_rebuild_on_trino if target == "trino" else compared_with_full_rebuild
     )
-    for days in (1, 7):
-        step(finlake("generate", "--continue", "--days", str(days), "--lake", str(lake.root)))
-        seconds, _ = step(finlake("ingest", "--dev-pii-key", "--lake", str(lake.root)))
-        run = measured_build(lake, f"+{days}d", full_refresh=False, target=target)
-        run["ingest_wall_s"] = round(seconds, 1)
-        full, differ = rebuild(lake, f"+{days}d")
-        run["equal_to_full_rebuild"] = not differ
-        run["tables_differing"] = differ
-        run["share_of_full_rebuild_time"] = round(run["wall_s"] / full["wall_s"], 3)
-        full_bytes = full["bronze_bytes"] + full["silver_bytes"]
-        run["share_of_full_rebuild_bytes"] = (
-            round((run["bronze_bytes"] + run["silver_bytes"]) / full_bytes, 3)
-            if full_bytes
-            else None
-        )
-        runs += [run, full]
-        print(_line(run))
-        print(_line(full))
-    return runs
+    step(finlake("generate", "--continue", "--days", str(days), "--lake", str(lake.root)))
+    seconds, _ = step(finlake("ingest", "--dev-pii-key", "--lake", str(lake.root)))
+    run = measured_build(lake, f"+{days}d", full_refresh=False, target=target)
+    run["ingest_wall_s"] = round(seconds, 1)
+    full, differ = rebuild(lake, f"+{days}d")
+    run["equal_to_full_rebuild"] = not differ
+    run["tables_differing"] = differ
+    run["share_of_full_rebuild_time"] = round(run["wall_s"] / full["wall_s"], 3)
+    full_bytes = full["bronze_bytes"] + full["silver_bytes"]
+    run["share_of_full_rebuild_bytes"] = (
+        round((run["bronze_bytes"] + run["silver_bytes"]) / full_bytes, 3) if full_bytes else None
+    )
+    print(_line(run))
+    print(_line(full))
+    return [run, full]
 
 
 def _line(run: dict) -> str:
