@@ -16,7 +16,8 @@
       731 dates, and recomputing those dates whole cost more than the full build).
 
     gold_affected_dates returns that scope: {'dates': [...], 'context_dates': [...],
-    'customers': [...]}, or none for everything.
+    'customers': [...], 'accounts': [...]} (the accounts those customers hold now), or none
+    for everything.
 
     The watermark is int_gold_watermark, built after every incremental gold model
     (it depends on them), so a build that fails before it leaves the old watermark and the next

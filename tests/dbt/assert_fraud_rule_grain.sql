@@ -2,14 +2,11 @@
     proven on fraud_alerts, the table that unions them: a rule that repeated a set of
     transactions, or left it null, shows here with its rule_id. The rules are views, and a test
     on each (a unique and a not_null) ran its rule over every transaction again, eight times a
-    build. They are named as this test's dependencies, not read. -#}
-{{ config(meta={'grain': [
-    'int_fraud__card_testing', 'int_fraud__new_country', 'int_fraud__large_amount', 'int_fraud__night_burst',
-]}) }}
--- depends_on: {{ ref('int_fraud__card_testing') }}
--- depends_on: {{ ref('int_fraud__new_country') }}
--- depends_on: {{ ref('int_fraud__large_amount') }}
--- depends_on: {{ ref('int_fraud__night_burst') }}
+    build. grain_of_views names them as this test's grain and dependencies, without reading
+    them. -#}
+{{ finlake.grain_of_views(
+    ['int_fraud__card_testing', 'int_fraud__new_country', 'int_fraud__large_amount', 'int_fraud__night_burst']
+) }}
 
 select
     rule_id,
