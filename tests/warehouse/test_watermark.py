@@ -5,8 +5,9 @@ also after a late delivery of an old date that changes rows already checked, and
 with nothing new changes nothing.
 
 The session's tiny warehouse is continued by one day, then by two more with a late file of an
-old date and a customer who moves abroad (their accounts' context changes); each step is built incrementally with its reads counted (bench/build_reads.py) and
-compared with a `--full-refresh` build of a copy of the same lake."""
+old date and a customer who moves abroad (their accounts' context changes); each step is built
+incrementally with its reads counted (bench/build_reads.py) and compared with a
+`--full-refresh` build of a copy of the same lake."""
 
 from __future__ import annotations
 
@@ -77,6 +78,14 @@ def continue_lake(lake: Lake, days: int, spark) -> None:
     pipeline.ingest(lake, pipeline.IngestOptions(spark=spark, show=False))
 
 
+def read_extract(path: Path) -> tuple[list[str], list[list[str]], dict[str, int]]:
+    """A landing file's header, records and column positions by normalised name (the extracts'
+    headers differ in case, spacing and order; some start with a byte-order mark)."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        header, *records = list(csv.reader(fh))
+    return header, records, {h.strip().lower(): i for i, h in enumerate(header)}
+
+
 def late_delivery(lake: Lake) -> list[str]:
     """Two files of an old extract date delivered now, as a bank re-sends a day: an exact copy
     of a transaction first delivered on a later date (the late copy becomes the first delivery
@@ -90,18 +99,13 @@ def late_delivery(lake: Lake) -> list[str]:
     dates = sorted(by_date)
     early = dates[-4]
 
-    def read(path: Path) -> tuple[list[str], list[list[str]], dict[str, int]]:
-        with path.open(newline="") as fh:
-            header, *records = list(csv.reader(fh))
-        return header, records, {h.strip().lower(): i for i, h in enumerate(header)}
-
     def day(value: str) -> str:
         return value[:10].replace("-", "")
 
     copied = None
     for date in dates[dates.index(early) + 1 :]:
         for path in by_date[date]:
-            header, records, at = read(path)
+            header, records, at = read_extract(path)
             then = [
                 r
                 for r in records
@@ -112,7 +116,7 @@ def late_delivery(lake: Lake) -> list[str]:
             if then and copied is None:
                 copied = (header, then[0])
     assert copied, f"no transaction delivered after {early} happened by then"
-    header, records, at = read(by_date[dates[0]][0])
+    header, records, at = read_extract(by_date[dates[0]][0])
     corrected = list(records[5])
     status = at["status"]
     corrected[status] = "reversed" if corrected[status].strip().lower() != "reversed" else "posted"
@@ -137,9 +141,7 @@ def move_abroad(lake: Lake) -> str:
     folder = lake.landing / "customers"
     latest: tuple[str, list[str], list[str]] | None = None
     for path in sorted(folder.glob("customers_*.csv")):
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            header, *records = list(csv.reader(fh))
-        at = {h.strip().lower(): i for i, h in enumerate(header)}
+        header, records, at = read_extract(path)
         for record in records:
             if record[at["customer_id"]].strip() == customer and (
                 latest is None or record[at["updated_at"]] > latest[0]
